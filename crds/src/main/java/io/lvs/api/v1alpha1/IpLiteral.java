@@ -1,0 +1,80 @@
+package io.lvs.api.v1alpha1;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Strict parsing of IP address literals as the API accepts them, matching the Kubernetes CEL {@code isIP()} /
+ * {@code ip()} functions: dotted-quad IPv4 without leading zeros, or IPv6 without a zone, and no IPv4-mapped IPv6.
+ * Never resolves names.
+ */
+public final class IpLiteral {
+    private static final Pattern V4 = Pattern.compile("^(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}$");
+    private static final Pattern V6_CHARS = Pattern.compile("^[0-9A-Fa-f:.]+$");
+
+    private IpLiteral() {
+    }
+
+    /** The address, or empty when {@code text} is not an acceptable literal. */
+    public static Optional<InetAddress> parse(String text) {
+        if (text == null || text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            if (V4.matcher(text).matches()) {
+                byte[] b = new byte[4];
+                String[] parts = text.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int v = Integer.parseInt(parts[i]);
+                    if (v > 255) {
+                        return Optional.empty();
+                    }
+                    b[i] = (byte) v;
+                }
+                return Optional.of(InetAddress.getByAddress(b));
+            }
+            if (!text.contains(":") || !V6_CHARS.matcher(text).matches()) {
+                return Optional.empty(); // also rules out zones ("%eth0") and brackets
+            }
+            // With a colon and only hex digits, colons and dots, InetAddress parses a literal and never resolves.
+            InetAddress a = InetAddress.getByName(text);
+            if (a instanceof Inet4Address) {
+                return Optional.empty(); // IPv4-mapped (::ffff:a.b.c.d): Java folds it to IPv4; the API refuses it
+            }
+            return Optional.of(a);
+        } catch (UnknownHostException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True when {@code text} is an acceptable literal. */
+    public static boolean isIp(String text) {
+        return parse(text).isPresent();
+    }
+
+    /** 4 or 6. */
+    public static int family(InetAddress a) {
+        return a instanceof Inet6Address ? 6 : 4;
+    }
+
+    /**
+     * Go's {@code IsGlobalUnicast}, which Kubernetes' {@code ip().isGlobalUnicast()} uses: everything except the
+     * unspecified, loopback, multicast, link-local and IPv4 broadcast addresses (private and documentation ranges
+     * count as global unicast).
+     */
+    public static boolean isGlobalUnicast(InetAddress a) {
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isMulticastAddress() || a.isLinkLocalAddress()) {
+            return false;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            boolean broadcast = (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
+            return !broadcast;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,115 @@
+package io.lvs.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed of a VirtualService. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("Written by the operator: conditions (Accepted, Programmed, Ready, Degraded), the active director, every director's role, and how many real servers are ready.")
+public class VirtualServiceStatus {
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("Accepted (the spec is valid and its VIP/ports are not taken), Programmed (every director's "
+            + "kernel holds the IPVS table), Ready (an active director holds the VIP and at least one real server is "
+            + "healthy), Degraded (something works but not all: failed real servers, a faulty director, a NAT "
+            + "return-path problem).")
+    private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("The ports as port/protocol, comma-separated (for kubectl get).")
+    private String ports;
+
+    @JsonPropertyDescription("The director node that holds the VIP now.")
+    private String activeDirector;
+
+    @JsonPropertyDescription("Every director node with its role.")
+    private List<DirectorStatus> directors = new ArrayList<>();
+
+    @JsonPropertyDescription("Real servers that pass their health check.")
+    private Integer readyRealServers;
+
+    @JsonPropertyDescription("Real servers that belong to this VirtualService and were accepted.")
+    private Integer totalRealServers;
+
+    @JsonPropertyDescription("ready/total, for kubectl get.")
+    private String realServersReady;
+
+    @JsonPropertyDescription("When the VIP last moved to another director (RFC 3339).")
+    private String lastFailoverTime;
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public String getPorts() {
+        return ports;
+    }
+
+    public void setPorts(String ports) {
+        this.ports = ports;
+    }
+
+    public String getActiveDirector() {
+        return activeDirector;
+    }
+
+    public void setActiveDirector(String activeDirector) {
+        this.activeDirector = activeDirector;
+    }
+
+    public List<DirectorStatus> getDirectors() {
+        return directors;
+    }
+
+    public void setDirectors(List<DirectorStatus> directors) {
+        this.directors = directors;
+    }
+
+    public Integer getReadyRealServers() {
+        return readyRealServers;
+    }
+
+    public void setReadyRealServers(Integer readyRealServers) {
+        this.readyRealServers = readyRealServers;
+    }
+
+    public Integer getTotalRealServers() {
+        return totalRealServers;
+    }
+
+    public void setTotalRealServers(Integer totalRealServers) {
+        this.totalRealServers = totalRealServers;
+    }
+
+    public String getRealServersReady() {
+        return realServersReady;
+    }
+
+    public void setRealServersReady(String realServersReady) {
+        this.realServersReady = realServersReady;
+    }
+
+    public String getLastFailoverTime() {
+        return lastFailoverTime;
+    }
+
+    public void setLastFailoverTime(String lastFailoverTime) {
+        this.lastFailoverTime = lastFailoverTime;
+    }
+}

@@ -1,0 +1,9 @@
+package io.lvs.api.v1alpha1.validation;
+
+/** One broken rule: the field (as a path such as {@code spec.ports[1].port}) and a sentence a person can act on. */
+public record Violation(String field, String message) {
+    @Override
+    public String toString() {
+        return field + ": " + message;
+    }
+}

@@ -1,0 +1,115 @@
+package io.lvs.api.crd;
+
+import com.google.common.net.InetAddresses;
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelRuntime;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A CEL environment shaped like the one kube-apiserver gives CRD validation rules: standard CEL and macros, the
+ * strings extension, and the Kubernetes IP library functions the project's rules use ({@code isIP}, {@code ip},
+ * {@code family}, {@code isGlobalUnicast}, ...). The IP functions follow k8s.io/apiserver/pkg/cel/library/ip.go
+ * (netip parsing; zones and IPv4-mapped IPv6 refused), implemented here with Guava so that they do not share code
+ * with the operator's own validation.
+ */
+final class KubernetesCel {
+    private static final OpaqueType IP = OpaqueType.create("net.IP");
+    private static final Cel CEL = CelFactory.standardCelBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addCompilerLibraries(CelExtensions.strings())
+            .addRuntimeLibraries(CelExtensions.strings())
+            .addVar("self", SimpleType.DYN)
+            .addVar("oldSelf", SimpleType.DYN)
+            .addFunctionDeclarations(
+                    CelFunctionDecl.newFunctionDeclaration("isIP",
+                            CelOverloadDecl.newGlobalOverload("is_ip", SimpleType.BOOL, SimpleType.STRING)),
+                    CelFunctionDecl.newFunctionDeclaration("ip",
+                            CelOverloadDecl.newGlobalOverload("string_to_ip", IP, SimpleType.STRING)),
+                    CelFunctionDecl.newFunctionDeclaration("family",
+                            CelOverloadDecl.newMemberOverload("ip_family", SimpleType.INT, IP)),
+                    CelFunctionDecl.newFunctionDeclaration("isUnspecified",
+                            CelOverloadDecl.newMemberOverload("ip_is_unspecified", SimpleType.BOOL, IP)),
+                    CelFunctionDecl.newFunctionDeclaration("isLoopback",
+                            CelOverloadDecl.newMemberOverload("ip_is_loopback", SimpleType.BOOL, IP)),
+                    CelFunctionDecl.newFunctionDeclaration("isGlobalUnicast",
+                            CelOverloadDecl.newMemberOverload("ip_is_global_unicast", SimpleType.BOOL, IP)))
+            .addFunctionBindings(
+                    CelFunctionBinding.from("is_ip", String.class, s -> parse(s) != null),
+                    CelFunctionBinding.from("string_to_ip", String.class, KubernetesCel::ip),
+                    CelFunctionBinding.from("ip_family", InetAddress.class, a -> a instanceof Inet6Address ? 6L : 4L),
+                    CelFunctionBinding.from("ip_is_unspecified", InetAddress.class, InetAddress::isAnyLocalAddress),
+                    CelFunctionBinding.from("ip_is_loopback", InetAddress.class, InetAddress::isLoopbackAddress),
+                    CelFunctionBinding.from("ip_is_global_unicast", InetAddress.class, KubernetesCel::globalUnicast))
+            .build();
+
+    private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
+
+    private KubernetesCel() {
+    }
+
+    /** netip.ParseAddr semantics as Kubernetes applies them: no leading zeros, no zones, no IPv4-mapped IPv6. */
+    private static InetAddress parse(String s) {
+        if (s.contains("%") || !InetAddresses.isInetAddress(s)) {
+            return null;
+        }
+        InetAddress a = InetAddresses.forString(s);
+        if (s.contains(":") && a instanceof Inet4Address) {
+            return null; // IPv4-mapped
+        }
+        return a;
+    }
+
+    private static InetAddress ip(String s) throws CelEvaluationException {
+        InetAddress a = parse(s);
+        if (a == null) {
+            throw new CelEvaluationException("IP Address \"" + s + "\" parse error during conversion from string");
+        }
+        return a;
+    }
+
+    /** Go's netip.Addr.IsGlobalUnicast. */
+    private static boolean globalUnicast(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            boolean zero = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
+            boolean broadcast = b[0] == -1 && b[1] == -1 && b[2] == -1 && b[3] == -1;
+            return !zero && !broadcast && !a.isLoopbackAddress() && !a.isMulticastAddress() && !a.isLinkLocalAddress();
+        }
+        return !a.isAnyLocalAddress() && !a.isLoopbackAddress() && !a.isMulticastAddress() && !a.isLinkLocalAddress();
+    }
+
+    /** Compiles (once) and runs a rule; returns its boolean result. */
+    static boolean evaluate(String rule, Object self, Object oldSelf) throws CelEvaluationException {
+        CelRuntime.Program p = PROGRAMS.computeIfAbsent(rule, KubernetesCel::compile);
+        Map<String, Object> vars = oldSelf == null ? Map.of("self", self) : Map.of("self", self, "oldSelf", oldSelf);
+        Object result = p.eval(vars);
+        if (!(result instanceof Boolean b)) {
+            throw new CelEvaluationException("rule \"" + rule + "\" returned " + result + ", not a bool");
+        }
+        return b;
+    }
+
+    static CelRuntime.Program compile(String rule) {
+        try {
+            CelAbstractSyntaxTree ast = CEL.compile(rule).getAst();
+            return CEL.createProgram(ast);
+        } catch (CelValidationException | CelEvaluationException e) {
+            throw new IllegalArgumentException("CEL rule does not compile: " + rule + "\n" + e.getMessage(), e);
+        }
+    }
+}
