@@ -14,6 +14,11 @@ public class VirtualServiceStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
+    @JsonPropertyDescription("The latest metadata.generation that was accepted. Node agents program this generation's "
+            + "spec; when a later edit is not accepted (invalid, or it conflicts with another VirtualService), they keep "
+            + "serving what they have instead of tearing the VIP down.")
+    private Long acceptedGeneration;
+
     @JsonPropertyDescription("Accepted (the spec is valid and its VIP/ports are not taken), Programmed (every director's "
             + "kernel holds the IPVS table), Ready (an active director holds the VIP and at least one real server is "
             + "healthy), Degraded (something works but not all: failed real servers, a faulty director, a NAT "
@@ -47,6 +52,14 @@ public class VirtualServiceStatus {
 
     public void setObservedGeneration(Long observedGeneration) {
         this.observedGeneration = observedGeneration;
+    }
+
+    public Long getAcceptedGeneration() {
+        return acceptedGeneration;
+    }
+
+    public void setAcceptedGeneration(Long acceptedGeneration) {
+        this.acceptedGeneration = acceptedGeneration;
     }
 
     public List<Condition> getConditions() {

@@ -1,0 +1,103 @@
+package io.lvs.operator.model;
+
+import static io.lvs.operator.model.Fixtures.vs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lvs.api.v1alpha1.DirectorPriority;
+import io.lvs.api.v1alpha1.Protocol;
+import io.lvs.api.v1alpha1.ServicePort;
+import io.lvs.api.v1alpha1.VirtualService;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class VipClaimsTest {
+
+    @Test
+    void theOlderVirtualServiceKeepsAContestedPort() {
+        VirtualService old = vs("old", "192.0.2.10", "2026-11-25T09:00:00Z");
+        VirtualService young = vs("young", "192.0.2.10", "2026-11-25T10:00:00Z");
+        Map<Ref, Optional<Problem>> r = VipClaims.resolve(List.of(young, old));
+        assertEquals(Optional.empty(), r.get(Ref.of(old)));
+        Problem p = r.get(Ref.of(young)).orElseThrow();
+        assertEquals("Conflict", p.reason());
+        assertEquals("VIP 192.0.2.10 port 80/TCP is already served by VirtualService default/old, created earlier; "
+                + "use another VIP or port, or delete that VirtualService", p.message());
+        assertEquals(r.get(Ref.of(young)), VipClaims.resolveFor(young, List.of(old, young)));
+    }
+
+    @Test
+    void equalCreationTimesAreBrokenByName() {
+        VirtualService a = vs("a", "192.0.2.10");
+        VirtualService b = vs("b", "192.0.2.10");
+        assertEquals(Optional.empty(), VipClaims.resolveFor(a, List.of(a, b)));
+        assertTrue(VipClaims.resolveFor(b, List.of(a, b)).isPresent());
+    }
+
+    @Test
+    void samePortOnAnotherProtocolOrVipIsNoConflict() {
+        VirtualService tcp = vs("tcp", "192.0.2.10", "2026-11-25T09:00:00Z");
+        VirtualService udp = vs("udp", "192.0.2.10");
+        udp.getSpec().setPorts(List.of(new ServicePort("dns", 80, Protocol.UDP)));
+        VirtualService other = vs("other", "192.0.2.11");
+        Map<Ref, Optional<Problem>> r = VipClaims.resolve(List.of(tcp, udp, other));
+        assertTrue(r.values().stream().allMatch(Optional::isEmpty), r.toString());
+    }
+
+    @Test
+    void ipv6VipsAreComparedAsAddressesNotText() {
+        VirtualService a = vs("a", "2001:db8::10", "2026-11-25T09:00:00Z");
+        VirtualService b = vs("b", "2001:DB8:0:0::10");
+        assertEquals("Conflict", VipClaims.resolveFor(b, List.of(a, b)).orElseThrow().reason());
+    }
+
+    @Test
+    void aSharedVipNeedsTheSameDirectorsAndFailover() {
+        VirtualService web = vs("web", "192.0.2.10", "2026-11-25T09:00:00Z");
+        VirtualService dns = vs("dns", "192.0.2.10");
+        dns.getSpec().setPorts(List.of(new ServicePort("dns", 53, Protocol.UDP)));
+        assertEquals(Optional.empty(), VipClaims.resolveFor(dns, List.of(web, dns)), "same directors: fine");
+
+        dns.getSpec().getFailover().setAdvertInterval("1s");
+        assertEquals("VIPSettingsConflict", VipClaims.resolveFor(dns, List.of(web, dns)).orElseThrow().reason());
+
+        dns.getSpec().getFailover().setAdvertInterval("200ms");
+        dns.getSpec().getDirectors().setPriorities(List.of(new DirectorPriority("node-a", 200)));
+        assertEquals("VIPSettingsConflict", VipClaims.resolveFor(dns, List.of(web, dns)).orElseThrow().reason());
+    }
+
+    @Test
+    void directorPrioritiesInAnotherOrderAreTheSameSettings() {
+        VirtualService web = vs("web", "192.0.2.10", "2026-11-25T09:00:00Z");
+        VirtualService dns = vs("dns", "192.0.2.10");
+        dns.getSpec().setPorts(List.of(new ServicePort("dns", 53, Protocol.UDP)));
+        web.getSpec().getDirectors().setPriorities(List.of(new DirectorPriority("a", 200), new DirectorPriority("b", 100)));
+        dns.getSpec().getDirectors().setPriorities(List.of(new DirectorPriority("b", 100), new DirectorPriority("a", 200)));
+        assertEquals(Optional.empty(), VipClaims.resolveFor(dns, List.of(web, dns)));
+    }
+
+    @Test
+    void anInvalidVirtualServiceClaimsNothing() {
+        VirtualService broken = vs("broken", "192.0.2.10", "2026-11-25T08:00:00Z");
+        broken.getSpec().getPorts().getFirst().setPort(0);
+        VirtualService ok = vs("ok", "192.0.2.10");
+        Map<Ref, Optional<Problem>> r = VipClaims.resolve(List.of(broken, ok));
+        assertEquals(Optional.empty(), r.get(Ref.of(ok)));
+        assertTrue(!r.containsKey(Ref.of(broken)), "an invalid VirtualService gets no verdict: its status says why");
+    }
+
+    @Test
+    void aLaterConflictDoesNotBlockAThirdVirtualService() {
+        // a holds 80; b wants 80 and 443 and is refused; c wants 443, which b never got.
+        VirtualService a = vs("a", "192.0.2.10", "2026-11-25T08:00:00Z");
+        VirtualService b = vs("b", "192.0.2.10", "2026-11-25T09:00:00Z");
+        b.getSpec().setPorts(List.of(new ServicePort("http", 80, Protocol.TCP), new ServicePort("https", 443, Protocol.TCP)));
+        VirtualService c = vs("c", "192.0.2.10", "2026-11-25T10:00:00Z");
+        c.getSpec().setPorts(List.of(new ServicePort("https", 443, Protocol.TCP)));
+        Map<Ref, Optional<Problem>> r = VipClaims.resolve(List.of(a, b, c));
+        assertTrue(r.get(Ref.of(b)).isPresent());
+        assertEquals(Optional.empty(), r.get(Ref.of(c)));
+    }
+}

@@ -1,0 +1,226 @@
+package io.lvs.operator.model;
+
+import static io.lvs.operator.model.Fixtures.director;
+import static io.lvs.operator.model.Fixtures.report;
+import static io.lvs.operator.model.Fixtures.rs;
+import static io.lvs.operator.model.Fixtures.vs;
+import static io.lvs.operator.model.Fixtures.withHealth;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Node;
+import io.lvs.api.v1alpha1.DirectorRole;
+import io.lvs.api.v1alpha1.DirectorStatus;
+import io.lvs.api.v1alpha1.ForwardingMethod;
+import io.lvs.api.v1alpha1.NodeReport;
+import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.VirtualServiceStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class VirtualServiceAssessmentTest {
+    private static final Instant T0 = Instant.parse("2026-11-25T10:10:00Z");
+    private final VirtualService web = vs("web", "192.0.2.10");
+    private final RealServer r1 = rs("web-1", "192.0.2.21", Map.of("app", "web"));
+    private final RealServer r2 = rs("web-2", "192.0.2.22", Map.of("app", "web"));
+    private final List<Node> nodes = List.of(director("node-a", "198.51.100.1"), director("node-b", "198.51.100.2"));
+
+    private VirtualServiceStatus assess(Optional<Problem> claim, List<RealServer> members, List<NodeReport> reports) {
+        return VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, claim, members, reports, nodes, T0));
+    }
+
+    private static Condition cond(VirtualServiceStatus s, String type) {
+        return Conditions.find(s.getConditions(), type).orElseThrow(() -> new AssertionError("no " + type));
+    }
+
+    private static void expect(VirtualServiceStatus s, String type, String status, String reason) {
+        Condition c = cond(s, type);
+        assertEquals(status + "/" + reason, c.getStatus() + "/" + c.getReason(), type + ": " + c.getMessage());
+    }
+
+    @Test
+    void beforeAnyAgentReportsItIsAcceptedButNotProgrammed() {
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1, r2), List.of());
+        expect(s, Conditions.ACCEPTED, "True", "Accepted");
+        assertEquals("VIP 192.0.2.10 80/TCP with 2 real servers", cond(s, Conditions.ACCEPTED).getMessage());
+        expect(s, Conditions.PROGRAMMED, "False", "AwaitingAgents");
+        assertEquals("waiting for the node agents on node-a, node-b to report", cond(s, Conditions.PROGRAMMED).getMessage());
+        expect(s, Conditions.READY, "False", "NoActiveDirector");
+        expect(s, Conditions.DEGRADED, "Unknown", "AwaitingAgents");
+        assertEquals(1L, s.getObservedGeneration());
+        assertEquals(1L, s.getAcceptedGeneration());
+        assertEquals("80/TCP", s.getPorts());
+        assertEquals("0/2", s.getRealServersReady());
+        assertEquals(List.of("node-a", "node-b"), s.getDirectors().stream().map(DirectorStatus::getNodeName).toList());
+        assertTrue(s.getDirectors().stream().allMatch(d -> d.getRole() == DirectorRole.Unknown));
+        assertTrue(s.getConditions().stream().allMatch(c -> c.getObservedGeneration() == 1L));
+    }
+
+    @Test
+    void withAnActiveAndAStandbyAndHealthyServersItIsReady() {
+        NodeReport a = withHealth(withHealth(report(web, "node-a", DirectorRole.Active), "web-1", true, "HTTP 200"),
+                "web-2", true, "HTTP 200");
+        NodeReport b = report(web, "node-b", DirectorRole.Standby);
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1, r2), List.of(a, b));
+        expect(s, Conditions.PROGRAMMED, "True", "Programmed");
+        expect(s, Conditions.READY, "True", "Ready");
+        assertEquals("node-a holds VIP 192.0.2.10; 2/2 real servers healthy", cond(s, Conditions.READY).getMessage());
+        expect(s, Conditions.DEGRADED, "False", "AsExpected");
+        assertEquals("node-a", s.getActiveDirector());
+        assertEquals("2/2", s.getRealServersReady());
+        assertEquals(List.of(DirectorRole.Active, DirectorRole.Standby), s.getDirectors().stream().map(DirectorStatus::getRole).toList());
+    }
+
+    @Test
+    void oneFailedServerDegradesAndAllFailedIsNotReady() {
+        NodeReport a = withHealth(withHealth(report(web, "node-a", DirectorRole.Active), "web-1", true, "HTTP 200"),
+                "web-2", false, "connection refused");
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1, r2), List.of(a, report(web, "node-b", DirectorRole.Standby)));
+        expect(s, Conditions.READY, "True", "Ready");
+        expect(s, Conditions.DEGRADED, "True", "RealServersDown");
+        assertEquals("1 of 2 real servers fail their health check: web-2", cond(s, Conditions.DEGRADED).getMessage());
+
+        NodeReport allDown = withHealth(withHealth(report(web, "node-a", DirectorRole.Active), "web-1", false, "timeout"),
+                "web-2", false, "connection refused");
+        s = assess(Optional.empty(), List.of(r1, r2), List.of(allDown, report(web, "node-b", DirectorRole.Standby)));
+        expect(s, Conditions.READY, "False", "NoHealthyRealServers");
+        expect(s, Conditions.DEGRADED, "True", "AllRealServersDown");
+    }
+
+    @Test
+    void twoActiveDirectorsAreASplitBrain() {
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1),
+                List.of(report(web, "node-a", DirectorRole.Active), report(web, "node-b", DirectorRole.Active)));
+        expect(s, Conditions.DEGRADED, "True", "SplitBrain");
+        assertTrue(cond(s, Conditions.DEGRADED).getMessage().startsWith("more than one director holds VIP 192.0.2.10: node-a, node-b"));
+    }
+
+    @Test
+    void natRealServersInTheVipSubnetAreReported() {
+        web.getSpec().getForwarding().setMethod(ForwardingMethod.NAT);
+        NodeReport a = report(web, "node-a", DirectorRole.Active);
+        a.getStatus().setVipNetwork("192.0.2.0/24");
+        RealServer backNet = rs("web-3", "198.51.100.30", Map.of("app", "web"));
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1, backNet), List.of(a, report(web, "node-b", DirectorRole.Standby)));
+        expect(s, Conditions.DEGRADED, "True", "NATSameSubnet");
+        assertTrue(cond(s, Conditions.DEGRADED).getMessage().startsWith("real servers web-1 (192.0.2.21) are in 192.0.2.0/24, "
+                + "the subnet that carries VIP 192.0.2.10: with NAT their replies go straight to clients"), cond(s, Conditions.DEGRADED).getMessage());
+        web.getSpec().getForwarding().setMethod(ForwardingMethod.DirectRouting);
+        expect(assess(Optional.empty(), List.of(r1), List.of(a)), Conditions.DEGRADED, "False", "AsExpected");
+    }
+
+    @Test
+    void aSelectorMatchingNothingIsNotAccepted() {
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(), List.of());
+        expect(s, Conditions.ACCEPTED, "False", "NoRealServers");
+        assertEquals("realServerSelector app=web matches no RealServer in namespace default, and none names this "
+                + "VirtualService in spec.virtualServiceRef; create RealServers with those labels or fix the selector",
+                cond(s, Conditions.ACCEPTED).getMessage());
+        expect(s, Conditions.PROGRAMMED, "False", "NotAccepted");
+        assertNull(s.getAcceptedGeneration());
+    }
+
+    @Test
+    void localForwardingNeedsNoRealServers() {
+        web.getSpec().setRealServerSelector(null);
+        web.getSpec().getForwarding().setMethod(ForwardingMethod.Local);
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(), List.of(report(web, "node-a", DirectorRole.Active)));
+        expect(s, Conditions.ACCEPTED, "True", "Accepted");
+        expect(s, Conditions.READY, "True", "Ready");
+    }
+
+    @Test
+    void aRejectedEditKeepsTheAcceptedGenerationServing() {
+        VirtualServiceStatus first = assess(Optional.empty(), List.of(r1), List.of(report(web, "node-a", DirectorRole.Active),
+                report(web, "node-b", DirectorRole.Standby)));
+        web.setStatus(first);
+        web.getMetadata().setGeneration(2L);
+        VirtualServiceStatus s = assess(Optional.of(new Problem("Conflict", "port taken")), List.of(r1),
+                List.of(withHealth(report(vsAtGeneration(1), "node-a", DirectorRole.Active), "web-1", true, "HTTP 200"),
+                        report(vsAtGeneration(1), "node-b", DirectorRole.Standby)));
+        expect(s, Conditions.ACCEPTED, "False", "Conflict");
+        assertEquals(1L, s.getAcceptedGeneration(), "agents keep serving generation 1");
+        assertEquals(2L, s.getObservedGeneration());
+        expect(s, Conditions.PROGRAMMED, "True", "Programmed");
+        assertEquals("generation 1 is programmed on 2 directors (generation 2 was not accepted)",
+                cond(s, Conditions.PROGRAMMED).getMessage());
+        expect(s, Conditions.READY, "True", "Ready");
+    }
+
+    private VirtualService vsAtGeneration(long g) {
+        VirtualService copy = vs("web", "192.0.2.10");
+        copy.getMetadata().setGeneration(g);
+        return copy;
+    }
+
+    @Test
+    void aLaggingAgentMakesItProgressing() {
+        web.getMetadata().setGeneration(3L);
+        NodeReport b = report(web, "node-b", DirectorRole.Standby);
+        b.getStatus().setVirtualServiceGeneration(2L);
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1), List.of(report(web, "node-a", DirectorRole.Active), b));
+        expect(s, Conditions.PROGRAMMED, "False", "Progressing");
+        assertEquals("generation 3 not yet applied on node-b (at generation 2)", cond(s, Conditions.PROGRAMMED).getMessage());
+    }
+
+    @Test
+    void anAgentThatCannotProgramSaysWhy() {
+        NodeReport a = report(web, "node-a", DirectorRole.Fault);
+        a.getStatus().setProgrammed(false);
+        a.getStatus().setMessage("scheduler twos is not available in this kernel");
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1), List.of(a, report(web, "node-b", DirectorRole.Active)));
+        expect(s, Conditions.PROGRAMMED, "False", "NotProgrammed");
+        assertEquals("node-a: scheduler twos is not available in this kernel", cond(s, Conditions.PROGRAMMED).getMessage());
+        expect(s, Conditions.DEGRADED, "True", "DirectorFault");
+    }
+
+    @Test
+    void noMatchingDirectorNodeIsReported() {
+        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+                List.of(r1), List.of(), List.of(Fixtures.node("w", "192.0.2.99", Map.of())), T0));
+        expect(s, Conditions.PROGRAMMED, "False", "NoDirectors");
+        assertEquals("directors.nodeSelector lvs.io/director=true matches no node; label the nodes that should hold VIP "
+                + "192.0.2.10", cond(s, Conditions.PROGRAMMED).getMessage());
+    }
+
+    @Test
+    void anInvalidSpecListsEveryProblem() {
+        web.getSpec().setVip("192.0.2.300");
+        web.getSpec().getPorts().getFirst().setPort(70000);
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1), List.of());
+        expect(s, Conditions.ACCEPTED, "False", "InvalidSpec");
+        assertEquals("spec.vip: vip must be an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::10 (got \"192.0.2.300\"); "
+                + "spec.ports[0].port: port must be between 1 and 65535 (got 70000)", cond(s, Conditions.ACCEPTED).getMessage());
+    }
+
+    @Test
+    void aTransitionMovesLastTransitionTimeAndOnlyThen() {
+        VirtualServiceStatus first = assess(Optional.empty(), List.of(r1), List.of());
+        web.setStatus(first);
+        VirtualServiceStatus later = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+                List.of(r1), List.of(), nodes, T0.plusSeconds(60)));
+        assertEquals(cond(first, Conditions.ACCEPTED).getLastTransitionTime(), cond(later, Conditions.ACCEPTED).getLastTransitionTime());
+        web.setStatus(later);
+        VirtualServiceStatus conflicted = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web,
+                Optional.of(new Problem("Conflict", "x")), List.of(r1), List.of(), nodes, T0.plusSeconds(120)));
+        assertEquals("2026-11-25T10:12:00Z", cond(conflicted, Conditions.ACCEPTED).getLastTransitionTime());
+    }
+
+    @Test
+    void aNewActiveDirectorRecordsTheFailover() {
+        web.setStatus(assess(Optional.empty(), List.of(r1), List.of(report(web, "node-a", DirectorRole.Active),
+                report(web, "node-b", DirectorRole.Standby))));
+        assertNull(web.getStatus().getLastFailoverTime(), "the first election is not a failover");
+        NodeReport b = report(web, "node-b", DirectorRole.Active);
+        b.getStatus().setActiveSince("2026-11-25T10:09:30Z");
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1), List.of(report(web, "node-a", DirectorRole.Fault), b));
+        assertEquals("node-b", s.getActiveDirector());
+        assertEquals("2026-11-25T10:09:30Z", s.getLastFailoverTime());
+    }
+}
