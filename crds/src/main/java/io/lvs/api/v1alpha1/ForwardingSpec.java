@@ -16,6 +16,7 @@ public class ForwardingSpec {
             + "so they must not share the clients' subnet), Tunnel (encapsulation to real servers anywhere routable; "
             + "no port remapping), or Local (no IPVS: the active director serves the VIP itself, e.g. HAProxy).")
     @Default("DirectRouting")
+    @JsonInclude(JsonInclude.Include.ALWAYS) // a null here means "unknown value": keep it through copies
     private ForwardingMethod method = ForwardingMethod.DirectRouting;
 
     @JsonPropertyDescription("Tunnel settings; only with method Tunnel. Defaults to IPIP.")

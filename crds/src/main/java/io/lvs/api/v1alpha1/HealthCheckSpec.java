@@ -24,6 +24,7 @@ public class HealthCheckSpec {
     @JsonPropertyDescription("None (no probing; servers count as healthy), ICMP (echo), TCP (default; a completed "
             + "handshake), HTTP or HTTPS (a request whose status, and optionally body, is checked).")
     @Default("TCP")
+    @JsonInclude(JsonInclude.Include.ALWAYS) // a null here means "unknown value": keep it through copies
     private HealthCheckType type = HealthCheckType.TCP;
 
     @JsonPropertyDescription("Time between probes of one real server (100ms to 1h; default 1s).")

@@ -21,6 +21,7 @@ public class SchedulerSpec {
             + "twos (weighted random twos choice; Linux 5.19+, and not built in every distribution kernel: "
             + "directors report it if their kernel lacks it).")
     @Default("wlc")
+    @JsonInclude(JsonInclude.Include.ALWAYS) // a null here means "unknown value": keep it through copies
     private Scheduler name = Scheduler.WLC;
 
     @JsonPropertyDescription("Flags for sh and mh only. Fallback: if the hashed real server is unavailable, pick another "

@@ -26,6 +26,7 @@ public class ServicePort {
 
     @JsonPropertyDescription("TCP (default), UDP or SCTP. Each port/protocol pair may appear once.")
     @Default("TCP")
+    @JsonInclude(JsonInclude.Include.ALWAYS) // a null here means "unknown value": keep it through copies
     private Protocol protocol = Protocol.TCP;
 
     public ServicePort() {

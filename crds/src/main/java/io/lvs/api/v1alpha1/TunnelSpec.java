@@ -19,6 +19,7 @@ public class TunnelSpec {
     @JsonPropertyDescription("IPIP (default; IP in IP), GUE (Generic UDP Encapsulation, Linux 5.2+, needs port) "
             + "or GRE (Linux 5.3+). Real servers need the matching decapsulation device and the VIP on it.")
     @Default("IPIP")
+    @JsonInclude(JsonInclude.Include.ALWAYS) // a null here means "unknown value": keep it through copies
     private Encapsulation encapsulation = Encapsulation.IPIP;
 
     @JsonPropertyDescription("UDP destination port of GUE packets (required for GUE, e.g. 6080).")
@@ -28,6 +29,7 @@ public class TunnelSpec {
 
     @JsonPropertyDescription("Outer checksum for GUE and GRE: None (default), Checksum, or RemoteChecksum (GUE only).")
     @Default("None")
+    @JsonInclude(JsonInclude.Include.ALWAYS) // a null here means "unknown value": keep it through copies
     private TunnelChecksum checksum = TunnelChecksum.None;
 
     public Encapsulation getEncapsulation() {

@@ -52,15 +52,22 @@ public final class AgentPlacement {
     private AgentPlacement() {
     }
 
+    /**
+     * The placement for these objects. {@code cleaningUp} names the VirtualServices being deleted whose nodes still
+     * hold kernel state: they keep their agents until those have removed it; other deleted ones place nothing.
+     */
     public static Placement compute(Collection<VirtualService> virtualServices, Collection<RealServer> realServers,
-                                    Collection<Node> nodes) {
+                                    Collection<Node> nodes, java.util.Set<Ref> cleaningUp) {
         Map<Ref, Optional<Problem>> claims = VipClaims.resolve(virtualServices);
         Map<String, LabelSelector> selectors = new LinkedHashMap<>();
         SortedSet<String> rsNodes = new TreeSet<>();
         for (VirtualService vs : virtualServices) {
             Optional<Problem> claim = claims.get(Ref.of(vs));
-            // Agents stay while a VirtualService is being deleted (until they cleaned up: its finalizer waits) and
-            // while a rejected edit leaves them serving an earlier accepted generation.
+            if (vs.getMetadata().getDeletionTimestamp() != null && !cleaningUp.contains(Ref.of(vs))) {
+                continue;
+            }
+            // Agents stay while a deleted VirtualService's nodes clean up, and while a rejected edit leaves them
+            // serving an earlier accepted generation.
             boolean keep = vs.getMetadata().getDeletionTimestamp() != null
                     || (vs.getStatus() != null && vs.getStatus().getAcceptedGeneration() != null);
             if (claim == null || (claim.isPresent() && !keep)) {

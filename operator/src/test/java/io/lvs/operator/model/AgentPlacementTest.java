@@ -30,7 +30,7 @@ class AgentPlacementTest {
         VirtualService web = vs("web", "192.0.2.10");
         RealServer r1 = rs("web-1", "192.0.2.21", Map.of("app", "web"));
         RealServer outside = rs("web-x", "203.0.113.99", Map.of("app", "web")); // not a node: prepared by hand
-        AgentPlacement.Placement p = AgentPlacement.compute(List.of(web), List.of(r1, outside), List.of(a, b, w1, w2));
+        AgentPlacement.Placement p = AgentPlacement.compute(List.of(web), List.of(r1, outside), List.of(a, b, w1, w2), Set.of());
         assertEquals(Set.of("worker-1"), p.realServerNodes());
         assertEquals(new TreeSet<>(List.of("node-a", "node-b", "worker-1")), p.nodesAmong(List.of(a, b, w1, w2)));
     }
@@ -40,7 +40,7 @@ class AgentPlacementTest {
         VirtualService api = vs("api", "192.0.2.10");
         api.getSpec().getForwarding().setMethod(ForwardingMethod.NAT);
         AgentPlacement.Placement p = AgentPlacement.compute(List.of(api),
-                List.of(rs("api-1", "192.0.2.21", Map.of("app", "api"))), List.of(a, b, w1));
+                List.of(rs("api-1", "192.0.2.21", Map.of("app", "api"))), List.of(a, b, w1), Set.of());
         assertEquals(Set.of(), p.realServerNodes());
         assertEquals(Set.of("node-a", "node-b"), p.nodesAmong(List.of(a, b, w1)));
     }
@@ -48,7 +48,7 @@ class AgentPlacementTest {
     @Test
     void theSetFollowsNodeLabels() {
         VirtualService web = vs("web", "192.0.2.10");
-        AgentPlacement.Placement p = AgentPlacement.compute(List.of(web), List.of(), List.of(a, b, w1));
+        AgentPlacement.Placement p = AgentPlacement.compute(List.of(web), List.of(), List.of(a, b, w1), Set.of());
         assertEquals(Set.of("node-a", "node-b"), p.nodesAmong(List.of(a, b, w1)));
         b.getMetadata().setLabels(Map.of());
         w1.getMetadata().setLabels(Map.of("lvs.io/director", "true"));
@@ -61,9 +61,9 @@ class AgentPlacementTest {
         VirtualService loser = vs("loser", "192.0.2.10");
         loser.getSpec().getDirectors().setNodeSelector(new LabelSelectorBuilder().addToMatchLabels("pool", "x").build());
         VirtualService invalid = vs("invalid", "not-an-ip");
-        AgentPlacement.Placement p = AgentPlacement.compute(List.of(older, loser, invalid), List.of(), List.of(a));
+        AgentPlacement.Placement p = AgentPlacement.compute(List.of(older, loser, invalid), List.of(), List.of(a), Set.of());
         assertEquals(1, p.directorSelectors().size());
-        assertTrue(AgentPlacement.compute(List.of(invalid), List.of(), List.of(a)).isEmpty());
+        assertTrue(AgentPlacement.compute(List.of(invalid), List.of(), List.of(a), Set.of()).isEmpty());
     }
 
     @Test
@@ -73,7 +73,7 @@ class AgentPlacementTest {
         dns.getSpec().getDirectors().setNodeSelector(new LabelSelectorBuilder().addNewMatchExpression()
                 .withKey("zone").withOperator("In").withValues("a", "b").endMatchExpression().build());
         AgentPlacement.Placement p = AgentPlacement.compute(List.of(web, dns),
-                List.of(rs("web-1", "192.0.2.21", Map.of("app", "web"))), List.of(a, w1));
+                List.of(rs("web-1", "192.0.2.21", Map.of("app", "web"))), List.of(a, w1), Set.of());
         NodeAffinity affinity = AgentPlacement.toNodeAffinity(p).orElseThrow();
         List<NodeSelectorTerm> terms = affinity.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
         assertEquals(3, terms.size());
@@ -82,6 +82,16 @@ class AgentPlacementTest {
         assertEquals(List.of("a", "b"), terms.get(1).getMatchExpressions().getFirst().getValues());
         assertEquals("metadata.name", terms.get(2).getMatchFields().getFirst().getKey());
         assertEquals(List.of("worker-1"), terms.get(2).getMatchFields().getFirst().getValues());
-        assertTrue(AgentPlacement.toNodeAffinity(AgentPlacement.compute(List.of(), List.of(), List.of(a))).isEmpty());
+        assertTrue(AgentPlacement.toNodeAffinity(AgentPlacement.compute(List.of(), List.of(), List.of(a), Set.of())).isEmpty());
+    }
+
+    @Test
+    void aDeletedVirtualServiceKeepsItsAgentsOnlyWhileItsNodesCleanUp() {
+        VirtualService web = vs("web", "192.0.2.10");
+        web.getMetadata().setDeletionTimestamp("2026-11-25T10:00:00Z");
+        assertTrue(AgentPlacement.compute(List.of(web), List.of(), List.of(a), Set.of()).isEmpty(),
+                "nothing left to clean: no agents");
+        assertEquals(Set.of("node-a"), AgentPlacement.compute(List.of(web), List.of(), List.of(a, w1),
+                Set.of(Ref.of(web))).nodesAmong(List.of(a, w1)), "agents stay until their kernel state is gone");
     }
 }

@@ -1,0 +1,122 @@
+package io.lvs.operator.controller;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.lvs.api.v1alpha1.IpLiteral;
+import io.lvs.api.v1alpha1.NodeReport;
+import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.RealServerStatus;
+import io.lvs.api.v1alpha1.ReportedRealServer;
+import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.validation.ApiObjects;
+import io.lvs.operator.kube.EventRecorder;
+import io.lvs.operator.model.Conditions;
+import io.lvs.operator.model.Membership;
+import io.lvs.operator.model.RealServerAssessment;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Makes every RealServer's status tell the truth: whether it fits the VirtualServices it belongs to (Accepted), which
+ * node hosts it, and what the active directors' health checks say (Healthy, last probe).
+ */
+@ControllerConfiguration(name = "realserver",
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public class RealServerReconciler implements Reconciler<RealServer> {
+    private static final List<String> EVENT_CONDITIONS = List.of(Conditions.ACCEPTED, Conditions.HEALTHY);
+    private static final long PRUNE_EVERY = 1000;
+
+    private final EventRecorder events;
+    private final LastMapping memberTargets = new LastMapping();
+    private final LastMapping reportTargets = new LastMapping();
+    private final AtomicLong reconciles = new AtomicLong();
+
+    private volatile InformerEventSource<VirtualService, RealServer> virtualServices;
+    private volatile InformerEventSource<NodeReport, RealServer> reports;
+    private volatile InformerEventSource<Node, RealServer> nodes;
+
+    public RealServerReconciler(EventRecorder events) {
+        this.events = events;
+    }
+
+    @Override
+    public List<EventSource<?, RealServer>> prepareEventSources(EventSourceContext<RealServer> context) {
+        IndexerResourceCache<RealServer> rsCache = context.getPrimaryCache();
+        virtualServices = new InformerEventSource<>(InformerEventSourceConfiguration.from(VirtualService.class, RealServer.class)
+                .withName("virtualservices")
+                .withSecondaryToPrimaryMapper((VirtualService vs) -> memberTargets.union(vs,
+                        Caches.ids(rsCache.list(vs.getMetadata().getNamespace()).filter(rs -> Membership.belongs(rs, vs)
+                                || (rs.getSpec() != null && rs.getSpec().getVirtualServiceRef() != null
+                                && vs.getMetadata().getName().equals(rs.getSpec().getVirtualServiceRef().getName()))))))
+                .withOnUpdateFilter(Caches::specOrLabelsChanged)
+                .build(), context);
+        reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeReport.class, RealServer.class)
+                .withName("nodereports")
+                .withSecondaryToPrimaryMapper((NodeReport r) -> reportTargets.union(r,
+                        r.getStatus() == null || r.getStatus().getRealServers() == null ? Set.of()
+                                : r.getStatus().getRealServers().stream().map(ReportedRealServer::getName).filter(Objects::nonNull)
+                                .map(n -> new ResourceID(n, r.getMetadata().getNamespace())).collect(Collectors.toSet())))
+                .build(), context);
+        nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, RealServer.class)
+                .withName("nodes")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper((Node n) -> Caches.ids(rsCache.list().filter(rs -> hostedOn(rs, n))))
+                .withOnUpdateFilter((now, before) -> !Objects.equals(Caches.addresses(now), Caches.addresses(before)))
+                .build(), context);
+        return List.of(virtualServices, reports, nodes);
+    }
+
+    /** Whether {@code n} is (or was, per its status) the host of {@code rs}. */
+    private static boolean hostedOn(RealServer rs, Node n) {
+        String name = n.getMetadata().getName();
+        if (rs.getSpec() == null) {
+            return false;
+        }
+        if (name.equals(rs.getSpec().getNodeName()) || (rs.getStatus() != null && name.equals(rs.getStatus().getNodeName()))) {
+            return true;
+        }
+        var addr = IpLiteral.parse(rs.getSpec().getAddress());
+        return addr.isPresent() && Caches.addresses(n).stream().anyMatch(a -> IpLiteral.parse(a.getAddress()).equals(addr));
+    }
+
+    @Override
+    public UpdateControl<RealServer> reconcile(RealServer rs, Context<RealServer> context) {
+        String ns = rs.getMetadata().getNamespace();
+        List<VirtualService> inNamespace = virtualServices.list(ns, v -> true).toList();
+        List<VirtualService> mine = Membership.virtualServicesOf(rs, inNamespace);
+        boolean refExists = rs.getSpec() == null || rs.getSpec().getVirtualServiceRef() == null
+                || inNamespace.stream().anyMatch(v -> v.getMetadata().getName().equals(rs.getSpec().getVirtualServiceRef().getName()));
+        Set<String> names = mine.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
+        List<NodeReport> theirReports = reports.list(ns, r -> r.getSpec() != null && names.contains(r.getSpec().getVirtualService()))
+                .toList();
+        RealServerStatus before = rs.getStatus() == null ? new RealServerStatus() : rs.getStatus();
+        RealServerStatus after = RealServerAssessment.assess(new RealServerAssessment.Inputs(rs, mine, refExists,
+                theirReports, nodes.list(n -> true).toList(), Instant.now()));
+        ConditionEvents.emit(events, rs, before.getConditions(), after.getConditions(), EVENT_CONDITIONS);
+        if (reconciles.incrementAndGet() % PRUNE_EVERY == 0) {
+            memberTargets.retain(Caches.ids(virtualServices.list(v -> true)));
+            reportTargets.retain(Caches.ids(reports.list(r -> true)));
+        }
+        if (ApiObjects.MAPPER.valueToTree(before).equals(ApiObjects.MAPPER.valueToTree(after))) {
+            return UpdateControl.noUpdate();
+        }
+        rs.setStatus(after);
+        context.resourceOperations().updatePrimaryStatus(rs); // PUT /status, optimistic, cache-coherent
+        return UpdateControl.noUpdate();
+    }
+}

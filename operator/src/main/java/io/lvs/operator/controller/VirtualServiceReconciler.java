@@ -1,0 +1,217 @@
+package io.lvs.operator.controller;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.lvs.api.v1alpha1.IpLiteral;
+import io.lvs.api.v1alpha1.NodeReport;
+import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.VirtualServiceStatus;
+import io.lvs.api.v1alpha1.validation.ApiObjects;
+import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
+import io.lvs.operator.OperatorConfig;
+import io.lvs.operator.agent.AgentDeployer;
+import io.lvs.operator.kube.EventRecorder;
+import io.lvs.operator.kube.LvsMetrics;
+import io.lvs.operator.model.AgentPlacement;
+import io.lvs.operator.model.Conditions;
+import io.lvs.operator.model.Membership;
+import io.lvs.operator.model.Problem;
+import io.lvs.operator.model.Ref;
+import io.lvs.operator.model.VipClaims;
+import io.lvs.operator.model.VirtualServiceAssessment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes every VirtualService's status tell the truth: whether it is accepted (valid, its VIP ports free, real servers
+ * present), programmed on its directors, ready and degraded, aggregated from the agents' NodeReports; keeps the
+ * agents' DaemonSet on the nodes that need one; and holds a finalizer until the agents removed a deleted
+ * VirtualService's kernel state.
+ */
+@ControllerConfiguration(name = "virtualservice", finalizerName = VirtualServiceReconciler.FINALIZER,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cleaner<VirtualService> {
+    public static final String FINALIZER = "lvs.io/cleanup";
+    private static final Logger LOG = Logger.getLogger(VirtualServiceReconciler.class);
+    private static final List<String> EVENT_CONDITIONS = List.of(Conditions.ACCEPTED, Conditions.READY, Conditions.DEGRADED);
+    private static final long PRUNE_EVERY = 1000;
+
+    private final EventRecorder events;
+    private final AgentDeployer agents;
+    private final LvsMetrics metrics;
+    private final OperatorConfig config;
+    private final LastMapping realServerTargets = new LastMapping();
+    private final LastMapping peerTargets = new LastMapping();
+    private final AtomicLong reconciles = new AtomicLong();
+
+    private volatile IndexerResourceCache<VirtualService> virtualServices;
+    private volatile InformerEventSource<RealServer, VirtualService> realServers;
+    private volatile InformerEventSource<NodeReport, VirtualService> reports;
+    private volatile InformerEventSource<Node, VirtualService> nodes;
+
+    public VirtualServiceReconciler(EventRecorder events, AgentDeployer agents, LvsMetrics metrics, OperatorConfig config) {
+        this.events = events;
+        this.agents = agents;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    @Override
+    public List<EventSource<?, VirtualService>> prepareEventSources(EventSourceContext<VirtualService> context) {
+        IndexerResourceCache<VirtualService> vsCache = context.getPrimaryCache();
+        virtualServices = vsCache;
+        realServers = new InformerEventSource<>(InformerEventSourceConfiguration.from(RealServer.class, VirtualService.class)
+                .withName("realservers")
+                .withSecondaryToPrimaryMapper((RealServer rs) -> realServerTargets.union(rs,
+                        Caches.ids(vsCache.list(rs.getMetadata().getNamespace()).filter(vs -> Membership.belongs(rs, vs)))))
+                .withOnUpdateFilter(Caches::specOrLabelsChanged)
+                .build(), context);
+        reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeReport.class, VirtualService.class)
+                .withName("nodereports")
+                .withSecondaryToPrimaryMapper((NodeReport r) -> r.getSpec() == null || r.getSpec().getVirtualService() == null
+                        ? Set.of() : Set.of(new ResourceID(r.getSpec().getVirtualService(), r.getMetadata().getNamespace())))
+                .build(), context);
+        nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, VirtualService.class)
+                .withName("nodes")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper((Node n) -> Caches.ids(vsCache.list()))
+                .withOnUpdateFilter(Caches::labelsOrAddressesChanged)
+                .build(), context);
+        // Another VirtualService on the same VIP: its creation, edit or deletion can grant or take this one's ports.
+        InformerEventSource<VirtualService, VirtualService> peers = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(VirtualService.class, VirtualService.class)
+                        .withName("vip-peers")
+                        .withSecondaryToPrimaryMapper((VirtualService v) -> peerTargets.union(v,
+                                Caches.ids(vsCache.list().filter(o -> !ResourceID.fromResource(o).equals(ResourceID.fromResource(v))
+                                        && sameVip(o, v)))))
+                        .withOnUpdateFilter(Caches::specOrLabelsChanged)
+                        .build(), context);
+        return List.of(realServers, reports, nodes, peers);
+    }
+
+    private static boolean sameVip(VirtualService a, VirtualService b) {
+        if (a.getSpec() == null || b.getSpec() == null) {
+            return false;
+        }
+        var va = IpLiteral.parse(a.getSpec().getVip());
+        return va.isPresent() && va.equals(IpLiteral.parse(b.getSpec().getVip()));
+    }
+
+    @Override
+    public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context) {
+        String ns = vs.getMetadata().getNamespace();
+        List<VirtualService> all = virtualServices.list().toList();
+        List<RealServer> allRealServers = realServers.list(r -> true).toList();
+        List<Node> nodeList = nodes.list(n -> true).toList();
+        List<RealServer> members = Membership.members(vs, allRealServers.stream()
+                .filter(r -> ns.equals(r.getMetadata().getNamespace())).toList());
+        List<NodeReport> myReports = reports.list(ns, r -> r.getSpec() != null
+                && vs.getMetadata().getName().equals(r.getSpec().getVirtualService())).toList();
+        Optional<Problem> claim = VirtualServiceValidator.validate(vs.getSpec()).isEmpty()
+                ? VipClaims.resolveFor(vs, all) : Optional.empty();
+
+        VirtualServiceStatus before = vs.getStatus() == null ? new VirtualServiceStatus() : vs.getStatus();
+        VirtualServiceStatus after = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(
+                vs, claim, members, myReports, nodeList, Instant.now()));
+
+        ConditionEvents.emit(events, vs, before.getConditions(), after.getConditions(), EVENT_CONDITIONS);
+        if (before.getActiveDirector() != null && after.getActiveDirector() != null
+                && !before.getActiveDirector().equals(after.getActiveDirector())) {
+            events.normal(vs, "Failover", "VIP " + vs.getSpec().getVip() + " moved from " + before.getActiveDirector()
+                    + " to " + after.getActiveDirector());
+        }
+        if (after.getAcceptedGeneration() != null && !Objects.equals(before.getAcceptedGeneration(), after.getAcceptedGeneration())
+                && before.getAcceptedGeneration() != null) {
+            events.normal(vs, "Updated", "generation " + after.getAcceptedGeneration() + " accepted");
+        }
+
+        agents.sync(AgentPlacement.compute(all, allRealServers, nodeList, cleaningUp(all, nodeList)));
+        metrics.update(Ref.of(vs), after);
+        pruneMappings();
+
+        if (ApiObjects.MAPPER.valueToTree(before).equals(ApiObjects.MAPPER.valueToTree(after))) {
+            return UpdateControl.noUpdate();
+        }
+        vs.setStatus(after);
+        context.resourceOperations().updatePrimaryStatus(vs); // PUT /status, optimistic, cache-coherent
+        return UpdateControl.noUpdate();
+    }
+
+    /**
+     * Holds the finalizer while nodes still report kernel state for this VirtualService (their agents remove it when
+     * they see the deletion), up to {@code lvs.cleanup-timeout}; then lets the object go and narrows the agents'
+     * placement.
+     */
+    @Override
+    public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
+        List<VirtualService> all = virtualServices.list().toList();
+        List<RealServer> allRealServers = realServers.list(r -> true).toList();
+        List<Node> nodeList = nodes.list(n -> true).toList();
+        List<String> pending = nodesStillHolding(vs, nodeList);
+        if (!pending.isEmpty() && !cleanupTimedOut(vs)) {
+            events.normal(vs, "WaitingForCleanup", "waiting for the agents on " + String.join(", ", pending)
+                    + " to remove VIP " + vs.getSpec().getVip() + " and its IPVS entries");
+            agents.sync(AgentPlacement.compute(all, allRealServers, nodeList, cleaningUp(all, nodeList)));
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(5000);
+        }
+        if (!pending.isEmpty()) {
+            events.warning(vs, "CleanupTimedOut", "the agents on " + String.join(", ", pending) + " did not confirm "
+                    + "removing VIP " + vs.getSpec().getVip() + " within " + config.cleanupTimeout().toSeconds()
+                    + "s; check those nodes (ipvsadm -Ln, ip addr) and remove leftovers by hand");
+        }
+        LOG.infof("VirtualService %s deleted", Ref.of(vs));
+        List<VirtualService> remaining = all.stream().filter(v -> !Ref.of(v).equals(Ref.of(vs))).toList();
+        agents.sync(AgentPlacement.compute(remaining, allRealServers, nodeList, cleaningUp(remaining, nodeList)));
+        metrics.remove(Ref.of(vs));
+        return DeleteControl.defaultDelete();
+    }
+
+    /** The nodes (still in the cluster) whose agents report kernel state for {@code vs}. */
+    private List<String> nodesStillHolding(VirtualService vs, List<Node> nodeList) {
+        Set<String> live = nodeList.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        return reports.list(vs.getMetadata().getNamespace(), r -> r.getSpec() != null
+                        && vs.getMetadata().getName().equals(r.getSpec().getVirtualService())
+                        && r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getKernelStatePresent())
+                        && live.contains(r.getSpec().getNodeName()))
+                .map(r -> r.getSpec().getNodeName()).sorted().toList();
+    }
+
+    private boolean cleanupTimedOut(VirtualService vs) {
+        String since = vs.getMetadata().getDeletionTimestamp();
+        return since != null && Duration.between(Instant.parse(since), Instant.now()).compareTo(config.cleanupTimeout()) >= 0;
+    }
+
+    /** Deleted VirtualServices whose nodes are still removing their kernel state (within the cleanup timeout). */
+    private Set<Ref> cleaningUp(List<VirtualService> all, List<Node> nodeList) {
+        return all.stream().filter(v -> v.getMetadata().getDeletionTimestamp() != null && !cleanupTimedOut(v)
+                && !nodesStillHolding(v, nodeList).isEmpty()).map(Ref::of).collect(Collectors.toSet());
+    }
+
+    private void pruneMappings() {
+        if (reconciles.incrementAndGet() % PRUNE_EVERY == 0) {
+            realServerTargets.retain(Caches.ids(realServers.list(r -> true)));
+            peerTargets.retain(Caches.ids(virtualServices.list()));
+        }
+    }
+}

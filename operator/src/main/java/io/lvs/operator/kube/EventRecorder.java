@@ -1,0 +1,84 @@
+package io.lvs.operator.kube;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Emits core/v1 Events about lvs.io objects (what {@code kubectl describe} shows). A repeat of the same event on the
+ * same object within an hour increments its count instead of creating another object, as kubelet does.
+ */
+@ApplicationScoped
+public class EventRecorder {
+    public static final String NORMAL = "Normal";
+    public static final String WARNING = "Warning";
+    private static final Logger LOG = Logger.getLogger(EventRecorder.class);
+    private static final String COMPONENT = "lvs-operator";
+    private static final int REMEMBERED = 2048;
+
+    private final KubernetesClient client;
+    /** Recent events by (object uid, type, reason, message), oldest first. */
+    private final Map<String, Event> recent = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    public EventRecorder(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void normal(HasMetadata about, String reason, String message) {
+        record(about, NORMAL, reason, message);
+    }
+
+    public void warning(HasMetadata about, String reason, String message) {
+        record(about, WARNING, reason, message);
+    }
+
+    /** Records an event; failures are logged, never thrown (events are best effort). */
+    public synchronized void record(HasMetadata about, String type, String reason, String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String key = about.getMetadata().getUid() + "|" + type + "|" + reason + "|" + message;
+        String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
+        try {
+            Event previous = recent.get(key);
+            if (previous != null && Instant.parse(previous.getLastTimestamp()).isAfter(Instant.now().minusSeconds(3600))) {
+                int count = previous.getCount() == null ? 1 : previous.getCount();
+                Event updated = client.v1().events().inNamespace(ns).withName(previous.getMetadata().getName())
+                        .edit(e -> new EventBuilder(e).withCount(count + 1).withLastTimestamp(now).build());
+                recent.put(key, updated);
+                return;
+            }
+            Event e = new EventBuilder()
+                    .withNewMetadata().withNamespace(ns)
+                    .withName(about.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+                    .endMetadata()
+                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(about.getApiVersion())
+                            .withKind(about.getKind()).withNamespace(about.getMetadata().getNamespace())
+                            .withName(about.getMetadata().getName()).withUid(about.getMetadata().getUid())
+                            .withResourceVersion(about.getMetadata().getResourceVersion()).build())
+                    .withType(type).withReason(reason).withMessage(message)
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .withNewSource().withComponent(COMPONENT).endSource()
+                    .withReportingComponent(COMPONENT)
+                    .build();
+            recent.put(key, client.v1().events().inNamespace(ns).resource(e).create());
+        } catch (KubernetesClientException | IllegalArgumentException e) {
+            LOG.warnf("could not record event %s/%s on %s/%s: %s", type, reason, ns, about.getMetadata().getName(),
+                    e.getMessage());
+            recent.remove(key);
+        }
+    }
+}

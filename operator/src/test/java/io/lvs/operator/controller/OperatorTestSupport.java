@@ -1,0 +1,99 @@
+package io.lvs.operator.controller;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.api.v1alpha1.NodeReport;
+import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.operator.model.Conditions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Helpers for tests that run the operator against the mock API server: objects as users write them, waiting. */
+final class OperatorTestSupport {
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    private OperatorTestSupport() {
+    }
+
+    static VirtualService apply(KubernetesClient client, String yaml) {
+        return client.resource(client.getKubernetesSerialization().unmarshal(yaml, VirtualService.class)).inNamespace("default")
+                .create();
+    }
+
+    static RealServer applyRealServer(KubernetesClient client, String yaml) {
+        return client.resource(client.getKubernetesSerialization().unmarshal(yaml, RealServer.class)).inNamespace("default")
+                .create();
+    }
+
+    static Node node(KubernetesClient client, String name, String ip, Map<String, String> labels) {
+        return client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                .withNewStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress().endStatus().build())
+                .create();
+    }
+
+    static VirtualService vs(KubernetesClient client, String name) {
+        return client.resources(VirtualService.class).inNamespace("default").withName(name).get();
+    }
+
+    static RealServer rs(KubernetesClient client, String name) {
+        return client.resources(RealServer.class).inNamespace("default").withName(name).get();
+    }
+
+    static Optional<Condition> condition(VirtualService vs, String type) {
+        return vs == null || vs.getStatus() == null ? Optional.empty() : Conditions.find(vs.getStatus().getConditions(), type);
+    }
+
+    static Optional<Condition> condition(RealServer rs, String type) {
+        return rs == null || rs.getStatus() == null ? Optional.empty() : Conditions.find(rs.getStatus().getConditions(), type);
+    }
+
+    /** Waits until the VirtualService satisfies {@code check}; returns it. */
+    static VirtualService awaitVs(KubernetesClient client, String name, Predicate<VirtualService> check) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> vs(client, name), v -> v != null && check.test(v));
+    }
+
+    static RealServer awaitRs(KubernetesClient client, String name, Predicate<RealServer> check) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> rs(client, name), r -> r != null && check.test(r));
+    }
+
+    static Predicate<VirtualService> has(String type, String status, String reason) {
+        return v -> condition(v, type).map(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).orElse(false);
+    }
+
+    static Predicate<RealServer> rsHas(String type, String status, String reason) {
+        return r -> condition(r, type).map(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).orElse(false);
+    }
+
+    /** A NodeReport as the agent on {@code node} would write it, with one real server's health. */
+    static NodeReport report(KubernetesClient client, String vs, String node, String role, long generation,
+                             String realServer, boolean healthy) {
+        NodeReport r = client.getKubernetesSerialization().unmarshal("""
+                apiVersion: lvs.io/v1alpha1
+                kind: NodeReport
+                metadata: {name: %s.%s, namespace: default, labels: {lvs.io/virtual-service: %s, lvs.io/node: %s}}
+                spec: {virtualService: %s, nodeName: %s}
+                """.formatted(vs, node, vs, node, vs, node), NodeReport.class);
+        NodeReport created = client.resource(r).create();
+        created.setStatus(client.getKubernetesSerialization().unmarshal("""
+                role: %s
+                programmed: true
+                virtualServiceGeneration: %d
+                vipHeld: %s
+                kernelStatePresent: true
+                reportTime: "2026-11-25T10:00:00Z"
+                realServers:
+                  - {name: %s, healthy: %s, lastProbe: {result: %s, latency: 1.1ms, nodeName: %s, message: "HTTP %s"}}
+                """.formatted(role, generation, role.equals("Active"), realServer, healthy, healthy ? "Success" : "Failure", node,
+                healthy ? "200" : "503"), io.lvs.api.v1alpha1.NodeReportStatus.class));
+        return client.resource(created).updateStatus();
+    }
+}
