@@ -9,12 +9,13 @@
 #   kmod             modprobe inside the guest
 #   iproute2         ip / ip netns (oracle and test topology, host and guest)
 #   tcpdump          raw capture oracle for gratuitous ARP / unsolicited NA tests
+#   iputils-ping     ping oracle (a VIP is reachable; ICMP echo tests)
 #   curl             client for traffic scenarios
 #   procps util-linux time   pgrep, taskset/flock/setsid, /usr/bin/time for the runner
 #
 # Java 25 (/usr/lib/jvm/temurin-25-jdk-amd64) is not a Debian package; it is checked, not installed.
 set -euo pipefail
-PACKAGES=(user-mode-linux ipvsadm busybox-static kmod iproute2 tcpdump curl procps util-linux time)
+PACKAGES=(user-mode-linux ipvsadm busybox-static kmod iproute2 tcpdump iputils-ping curl procps util-linux time)
 JAVA_HOME_25=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 if [ "$(id -u)" != 0 ]; then

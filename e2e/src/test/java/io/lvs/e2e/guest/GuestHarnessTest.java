@@ -11,9 +11,11 @@ class GuestHarnessTest {
     }
 
     @Test
-    void theNetlinkCoreResolvesIpvsInTheGuest() {
+    void theNetlinkCoreResolvesIpvsAndRtnlPutsVipsOnLoopbackInTheGuest() {
         GuestScenario.run("netlink-smoke")
                 .assertPassed("modprobe ip_vs", "IPVS family resolved", "IPVS family id is dynamic",
-                        "java NetlinkSmoke");
+                        "VIP 203.0.113.10 added to lo", "VIP 203.0.113.10 re-apply unchanged",
+                        "VIP 2001:db8::10 added to lo", "VIP 2001:db8::10 re-apply unchanged",
+                        "java NetlinkSmoke", "ip addr shows the IPv4 VIP on lo", "ip addr shows the IPv6 VIP on lo");
     }
 }
