@@ -18,4 +18,13 @@ class GuestHarnessTest {
                         "VIP 2001:db8::10 added to lo", "VIP 2001:db8::10 re-apply unchanged",
                         "java NetlinkSmoke", "ip addr shows the IPv4 VIP on lo", "ip addr shows the IPv6 VIP on lo");
     }
+
+    @Test
+    void ipvsSysctlsAreSetAndRestoredInAGuestNamespace() {
+        GuestScenario.run("vs-sysctls")
+                .assertPassed("IPVS parameters absent before modprobe", "modprobe ip_vs", "IPVS parameters set",
+                        "sysctl -n net.ipv4.vs.conntrack = 1", "sysctl -n net.ipv4.vs.sloppy_tcp = 1",
+                        "sysctl -n net.ipv4.vs.expire_nodest_conn = 1", "sysctl -n net.ipv4.vs.conn_reuse_mode = 0",
+                        "re-apply changes nothing", "IPVS parameters restored", "java VsSysctls");
+    }
 }
