@@ -13,6 +13,9 @@ if [ "${1:-}" = --scenario ]; then
   # stage 2, under bash, root is the overlay
   $BB umount -l /.oldroot 2>/dev/null
   ip link set lo up 2>/dev/null
+  # IPv6 is a module in this kernel (built in on usual hosts) and rtnetlink does not load it on
+  # demand ("ip -6 addr add" fails with EOPNOTSUPP): load it so the guest behaves like a host.
+  modprobe ipv6 2>/dev/null
   # shellcheck disable=SC1091
   . /vmresults/scenario.env
   echo "[init] scenario $LVS_SCENARIO starting at $($BB cut -d' ' -f1 /proc/uptime)s"

@@ -27,4 +27,15 @@ class GuestHarnessTest {
                         "sysctl -n net.ipv4.vs.expire_nodest_conn = 1", "sysctl -n net.ipv4.vs.conn_reuse_mode = 0",
                         "re-apply changes nothing", "IPVS parameters restored", "java VsSysctls");
     }
+
+    @Test
+    void aVipTakeoverReachesAClientWithStaleNeighbourEntriesInTheGuest() {
+        GuestScenario.run("takeover-edges")
+                .assertPassed("VIP 192.0.2.10 added to eth0", "client cannot reach VIP 192.0.2.10 before the announcement",
+                        "VIP 192.0.2.10 announced", "client cannot reach VIP 2001:db8::10 before the announcement",
+                        "client reaches VIP 192.0.2.10 after the announcement", "VIP 2001:db8::10 added to eth0",
+                        "VIP 2001:db8::10 announced", "client reaches VIP 2001:db8::10 after the announcement",
+                        "an unused address times out", "java TakeoverEdges",
+                        "client ARP entry moved to the director", "client IPv6 neighbour entry moved to the director");
+    }
 }
