@@ -10,8 +10,12 @@ import io.lvs.agent.kernel.sys.Errno;
 import io.lvs.agent.kernel.sys.NetworkNamespace;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Links and addresses of one network namespace over rtnetlink (NETLINK_ROUTE): list them, and add or
@@ -166,27 +170,40 @@ public final class Rtnl implements AutoCloseable {
             }
         }
         if (!toConfirm.isEmpty()) {
-            List<InterfaceAddress> present = addresses();
+            // IPv4 may hold one address under several prefix lengths: index exact matches apart
+            Set<PrefixedAddress> exact = new HashSet<>();
+            Map<LinkAddress, InterfaceAddress> present = new HashMap<>();
+            for (InterfaceAddress a : addresses()) {
+                present.put(new LinkAddress(a.linkIndex(), a.address()), a);
+                exact.add(new PrefixedAddress(a.linkIndex(), a.address(), a.prefixLength()));
+            }
             for (int i : toConfirm) {
-                out.set(i, confirmExisting(ops.get(i), present, failures.get(i)));
+                AddressOp op = ops.get(i);
+                boolean same = exact.contains(new PrefixedAddress(op.link().index(), op.address(), op.prefixLength()));
+                out.set(i, same ? new AddressChange.Unchanged(op) : confirmExisting(op, present, failures.get(i)));
             }
         }
         return out;
     }
 
-    private static AddressChange confirmExisting(AddressOp op, List<InterfaceAddress> present, NetlinkException eexist) {
-        for (InterfaceAddress a : present) {
-            if (a.linkIndex() == op.link().index() && a.address().equals(op.address())) {
-                if (a.prefixLength() == op.prefixLength()) {
-                    return new AddressChange.Unchanged(op);
-                }
-                return new AddressChange.Failed(op, new KernelException(eexist.request() + ": "
-                        + Errno.describe(Errno.EEXIST.number()) + " - the address is already on " + op.link()
-                        + " with prefix length " + a.prefixLength() + "; remove it first", Errno.EEXIST.number(), eexist));
-            }
+    /** An address on one link: the kernel's identity of an IPv6 address. */
+    private record LinkAddress(int linkIndex, InetAddress address) {
+    }
+
+    /** An address with its prefix length on one link: the kernel's identity of an IPv4 address. */
+    private record PrefixedAddress(int linkIndex, InetAddress address, int prefixLength) {
+    }
+
+    private static AddressChange confirmExisting(AddressOp op, Map<LinkAddress, InterfaceAddress> present,
+                                                 NetlinkException eexist) {
+        InterfaceAddress a = present.get(new LinkAddress(op.link().index(), op.address()));
+        if (a == null) {
+            // Another address on the link collides (or it vanished since): keep the kernel's answer.
+            return new AddressChange.Failed(op, eexist);
         }
-        // Another address on the link collides (or it vanished since): keep the kernel's answer.
-        return new AddressChange.Failed(op, eexist);
+        return new AddressChange.Failed(op, new KernelException(eexist.request() + ": "
+                + Errno.describe(Errno.EEXIST.number()) + " - the address is already on " + op.link()
+                + " with prefix length " + a.prefixLength() + "; remove it first", Errno.EEXIST.number(), eexist));
     }
 
     @Override

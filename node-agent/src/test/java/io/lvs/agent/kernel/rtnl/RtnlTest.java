@@ -211,6 +211,18 @@ class RtnlTest {
     }
 
     @Test
+    void anIpv4AddressPresentUnderAnotherPrefixIsAddedAndThenUnchanged() {
+        // IPv4 keeps 192.0.2.50/24 and 192.0.2.50/32 apart; EEXIST for the /32 must not be confused by the /24
+        Link veth = rtnl.requireLink("veth0");
+        ns.ip("addr", "add", "192.0.2.50/24", "dev", "veth0");
+        InetAddress a = InetAddress.ofLiteral("192.0.2.50");
+        assertInstanceOf(AddressChange.Applied.class, rtnl.addAddress(veth, a));
+        assertInstanceOf(AddressChange.Unchanged.class, rtnl.addAddress(veth, a));
+        assertEquals(List.of(24, 32), ns.addresses("veth0").stream().filter(o -> o.address().equals(a))
+                .map(Netns.OracleAddress::prefixLength).sorted().toList());
+    }
+
+    @Test
     void refusalsNameTheErrnoTheAddressAndTheLink() {
         Link ghost = new Link(4242, "ghost0", 0, Link.ARPHRD_ETHER, 1500, Optional.empty(), Optional.empty());
         KernelException e = assertThrows(KernelException.class, () -> rtnl.addAddress(ghost, VIP4));
