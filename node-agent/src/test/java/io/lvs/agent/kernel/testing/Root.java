@@ -21,6 +21,6 @@ public final class Root {
 
     /** Skips the calling test with a message saying why when this JVM is not root. */
     public static void assume(String what) {
-        assumeTrue(isRoot(), "skipped: " + what + " needs root (CAP_SYS_ADMIN / CAP_NET_ADMIN / CAP_NET_RAW)");
+        assumeTrue(isRoot(), "skipped: needs root (CAP_SYS_ADMIN / CAP_NET_ADMIN / CAP_NET_RAW) for " + what);
     }
 }
