@@ -98,12 +98,7 @@ public final class RtnlCodec {
 
     /** Decodes an RTM_NEWLINK message. */
     public static Link decodeLink(NetlinkMessage m) {
-        expectType(m, Rtnetlink.RTM_NEWLINK, "RTM_NEWLINK");
-        ByteBuffer p = m.body();
-        if (p.remaining() < IFINFOMSG_BYTES) {
-            throw new NetlinkProtocolException("RTM_NEWLINK: payload of " + p.remaining()
-                    + " bytes is shorter than struct ifinfomsg (" + IFINFOMSG_BYTES + ")");
-        }
+        ByteBuffer p = body(m, Rtnetlink.RTM_NEWLINK, "RTM_NEWLINK", IFINFOMSG_BYTES, "struct ifinfomsg");
         int type = Short.toUnsignedInt(p.getShort(2));
         int index = p.getInt(4);
         int flags = p.getInt(8);
@@ -120,12 +115,7 @@ public final class RtnlCodec {
 
     /** Decodes an RTM_NEWADDR message; empty for families other than IPv4 and IPv6. */
     public static Optional<InterfaceAddress> decodeAddress(NetlinkMessage m) {
-        expectType(m, Rtnetlink.RTM_NEWADDR, "RTM_NEWADDR");
-        ByteBuffer p = m.body();
-        if (p.remaining() < IFADDRMSG_BYTES) {
-            throw new NetlinkProtocolException("RTM_NEWADDR: payload of " + p.remaining()
-                    + " bytes is shorter than struct ifaddrmsg (" + IFADDRMSG_BYTES + ")");
-        }
+        ByteBuffer p = body(m, Rtnetlink.RTM_NEWADDR, "RTM_NEWADDR", IFADDRMSG_BYTES, "struct ifaddrmsg");
         int family = Byte.toUnsignedInt(p.get(0));
         int prefixLength = Byte.toUnsignedInt(p.get(1));
         int flags = Byte.toUnsignedInt(p.get(2));
@@ -153,9 +143,16 @@ public final class RtnlCodec {
                 a.optString(Rtnetlink.IFA_LABEL, "IFA_LABEL")));
     }
 
-    private static void expectType(NetlinkMessage m, int type, String name) {
+    /** The payload of a message of the expected type that starts with a whole family header. */
+    private static ByteBuffer body(NetlinkMessage m, int type, String name, int headerBytes, String header) {
         if (m.type() != type) {
             throw new NetlinkProtocolException("expected " + name + " (" + type + "), got message type " + m.type());
         }
+        ByteBuffer p = m.body();
+        if (p.remaining() < headerBytes) {
+            throw new NetlinkProtocolException(name + ": payload of " + p.remaining() + " bytes is shorter than "
+                    + header + " (" + headerBytes + ")");
+        }
+        return p;
     }
 }

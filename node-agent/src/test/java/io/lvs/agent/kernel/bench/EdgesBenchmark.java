@@ -35,8 +35,9 @@ public final class EdgesBenchmark {
         int probes = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         System.out.printf("kernel edges benchmark: %d VIPs, %d ICMP probes; %d CPUs, %s%n", vips, probes,
                 Runtime.getRuntime().availableProcessors(), Cmd.ok("uname", "-r").strip());
-        try (Netns a = Netns.create("bench-a"); Netns b = Netns.create("bench-b")) {
-            Netns.veth(a, "eth-a", b, "eth-b");
+        try (Netns.Pair hosts = Netns.pair("bench", "eth-a", "eth-b")) {
+            Netns a = hosts.a();
+            Netns b = hosts.b();
             a.ip("addr", "add", "192.0.2.1/24", "dev", "eth-a");
             b.ip("addr", "add", "192.0.2.2/24", "dev", "eth-b");
             rtnetlink(a, vips);

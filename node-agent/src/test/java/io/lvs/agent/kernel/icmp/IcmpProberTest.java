@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class IcmpProberTest {
     private static final Duration TIMEOUT = Duration.ofMillis(500);
 
+    private Netns.Pair hosts;
     private Netns a;
     private Netns b;
     private IcmpProber prober;
@@ -33,9 +34,9 @@ class IcmpProberTest {
     @BeforeEach
     void twoHosts() {
         Root.assume("raw ICMP sockets and network namespaces");
-        a = Netns.create("icmp-a");
-        b = Netns.create("icmp-b");
-        Netns.veth(a, "eth-a", b, "eth-b");
+        hosts = Netns.pair("icmp", "eth-a", "eth-b");
+        a = hosts.a();
+        b = hosts.b();
         a.ip("addr", "add", "192.0.2.1/24", "dev", "eth-a");
         b.ip("addr", "add", "192.0.2.2/24", "dev", "eth-b");
         a.ip("addr", "add", "2001:db8::1/64", "dev", "eth-a", "nodad");
@@ -48,11 +49,8 @@ class IcmpProberTest {
         if (prober != null) {
             prober.close();
         }
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
+        if (hosts != null) {
+            hosts.close();
         }
     }
 

@@ -31,6 +31,7 @@ class AnnouncerTest {
     /** The MAC B believes the VIP has before the announcement (the old active director). */
     private static final String OLD_MAC = "02:00:5e:00:53:99";
 
+    private Netns.Pair hosts;
     private Netns a;
     private Netns b;
     private Link link;
@@ -39,9 +40,9 @@ class AnnouncerTest {
     @BeforeEach
     void twoNamespacesOnAVeth() {
         Root.assume("AF_PACKET sockets and network namespaces");
-        a = Netns.create("garp-a");
-        b = Netns.create("garp-b");
-        Netns.veth(a, "eth-a", b, "eth-b");
+        hosts = Netns.pair("garp", "eth-a", "eth-b");
+        a = hosts.a();
+        b = hosts.b();
         b.ip("addr", "add", "192.0.2.2/24", "dev", "eth-b");
         b.ip("addr", "add", "2001:db8::2/64", "dev", "eth-b", "nodad");
         try (Rtnl rtnl = Rtnl.open(a.namespace())) {
@@ -54,11 +55,8 @@ class AnnouncerTest {
 
     @AfterEach
     void cleanUp() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
+        if (hosts != null) {
+            hosts.close();
         }
     }
 

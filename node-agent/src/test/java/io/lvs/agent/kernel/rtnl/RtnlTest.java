@@ -28,6 +28,7 @@ class RtnlTest {
     private static final InetAddress VIP4 = InetAddress.ofLiteral("203.0.113.10");
     private static final InetAddress VIP6 = InetAddress.ofLiteral("2001:db8::10");
 
+    private Netns.Pair hosts;
     private Netns ns;
     private Netns peer;
     private Rtnl rtnl;
@@ -35,9 +36,9 @@ class RtnlTest {
     @BeforeEach
     void namespaces() {
         Root.assume("creating network namespaces");
-        ns = Netns.create("rtnl");
-        peer = Netns.create("rtnlpeer");
-        Netns.veth(ns, "veth0", peer, "veth1");
+        hosts = Netns.pair("rtnl", "veth0", "veth1");
+        ns = hosts.a();
+        peer = hosts.b();
         rtnl = Rtnl.open(ns.namespace());
     }
 
@@ -46,11 +47,8 @@ class RtnlTest {
         if (rtnl != null) {
             rtnl.close();
         }
-        if (ns != null) {
-            ns.close();
-        }
-        if (peer != null) {
-            peer.close();
+        if (hosts != null) {
+            hosts.close();
         }
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Kernel parameters set and restored inside a fresh network namespace; {@code sysctl -n} there is the oracle. */
 class SysctlsTest {
+    private Netns.Pair hosts;
     private Netns ns;
     private Netns other;
     private Sysctls sysctls;
@@ -28,19 +29,16 @@ class SysctlsTest {
     @BeforeEach
     void namespace() {
         Root.assume("creating network namespaces");
-        ns = Netns.create("sysctl");
-        other = Netns.create("sysctlpeer");
-        Netns.veth(ns, "ve.100", other, "peer0");
+        hosts = Netns.pair("sysctl", "ve.100", "peer0");
+        ns = hosts.a();
+        other = hosts.b();
         sysctls = Sysctls.in(ns.namespace());
     }
 
     @AfterEach
     void cleanUp() {
-        if (ns != null) {
-            ns.close();
-        }
-        if (other != null) {
-            other.close();
+        if (hosts != null) {
+            hosts.close();
         }
     }
 

@@ -40,6 +40,35 @@ public final class Netns implements AutoCloseable {
         return ns;
     }
 
+    /** Two fresh namespaces joined by a veth pair; closing it removes both (and the pair). */
+    public record Pair(Netns a, Netns b) implements AutoCloseable {
+        @Override
+        public void close() {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** Creates {@code PREFIX-a} and {@code PREFIX-b} namespaces joined by {@code aDevice} / {@code bDevice}, both up. */
+    public static Pair pair(String prefix, String aDevice, String bDevice) {
+        Netns a = create(prefix + "-a");
+        Netns b;
+        try {
+            b = create(prefix + "-b");
+        } catch (RuntimeException | AssertionError e) {
+            a.close();
+            throw e;
+        }
+        Pair p = new Pair(a, b);
+        try {
+            veth(a, aDevice, b, bDevice);
+        } catch (RuntimeException | AssertionError e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
     /** Creates a veth pair: {@code aName} in {@code a}, {@code bName} in {@code b}, both up. */
     public static void veth(Netns a, String aName, Netns b, String bName) {
         a.ip("link", "add", aName, "type", "veth", "peer", "name", bName, "netns", b.name);
