@@ -163,8 +163,19 @@ public final class IcmpProber implements AutoCloseable {
         return "ICMP prober (identifier " + identifier + ") on " + namespace;
     }
 
-    /** A probe waiting for its outcome. */
-    private record Pending(InetAddress target, byte[] targetBytes, long sentNanos, CompletableFuture<EchoOutcome> future) {
+    /** A probe waiting for its outcome; its send time is taken just before sendto, after any lock wait. */
+    private static final class Pending {
+        final InetAddress target;
+        final byte[] targetBytes;
+        final CompletableFuture<EchoOutcome> future;
+        volatile long sentNanos;
+
+        Pending(InetAddress target, CompletableFuture<EchoOutcome> future) {
+            this.target = target;
+            this.targetBytes = target.getAddress();
+            this.future = future;
+            this.sentNanos = System.nanoTime();
+        }
     }
 
     /** One raw socket, its receiver thread and its probes in flight. */
@@ -180,6 +191,8 @@ public final class IcmpProber implements AutoCloseable {
         private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
         private final AtomicInteger nextSequence = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
         private final Thread receiver;
+        /** Set under this channel's lock when its socket is closed; sends check it under the same lock. */
+        private boolean shut;
 
         Channel(boolean v6) {
             this.v6 = v6;
@@ -234,7 +247,7 @@ public final class IcmpProber implements AutoCloseable {
 
         CompletableFuture<EchoOutcome> send(InetAddress target, Duration timeout) {
             CompletableFuture<EchoOutcome> future = new CompletableFuture<>();
-            Pending p = new Pending(target, target.getAddress(), System.nanoTime(), future);
+            Pending p = new Pending(target, future);
             int sequence = register(p);
             future.completeOnTimeout(new EchoOutcome.Timeout(target, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
             future.whenComplete((outcome, error) -> {
@@ -245,7 +258,12 @@ public final class IcmpProber implements AutoCloseable {
             String subject = (v6 ? "ICMPv6" : "ICMP") + " echo request to " + InetText.of(target) + " in " + namespace;
             try {
                 synchronized (this) {
+                    if (shut) {
+                        future.complete(new EchoOutcome.Rejected(target, "the prober was closed"));
+                        return future;
+                    }
                     MemorySegment.copy(request, 0, sendBuf, JAVA_BYTE, 0, request.length);
+                    p.sentNanos = System.nanoTime();
                     long sent = Libc.sendto(fd, sendBuf, request.length, 0, sockaddr(target), subject);
                     if (sent != request.length) {
                         future.complete(new EchoOutcome.Failed(target, new KernelException(subject + ": short send",
@@ -294,7 +312,13 @@ public final class IcmpProber implements AutoCloseable {
                     if (closed) {
                         return;
                     }
-                    continue; // e.g. ENOBUFS-like transient errors: the affected probes time out
+                    // a transient error (the affected probes time out); pause so a lasting one cannot spin
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    continue;
                 }
                 if (n < 0) {
                     continue; // the poll timeout: look at `closed` again
@@ -313,17 +337,17 @@ public final class IcmpProber implements AutoCloseable {
                 case IcmpCodec.Received.EchoReply reply -> {
                     Pending p = pending.get(reply.sequence());
                     if (reply.identifier() == identifier && reply.cookie() == cookie && p != null
-                            && Arrays.equals(p.targetBytes(), source)) {
-                        p.future().complete(new EchoOutcome.Reply(p.target(), Duration.ofNanos(now - p.sentNanos()),
+                            && Arrays.equals(p.targetBytes, source)) {
+                        p.future.complete(new EchoOutcome.Reply(p.target, Duration.ofNanos(now - p.sentNanos),
                                 reply.sequence()));
                     }
                 }
                 case IcmpCodec.Received.Error error -> {
                     Pending p = pending.get(error.sequence());
                     if (error.identifier() == identifier && p != null
-                            && Arrays.equals(p.targetBytes(), error.destination().getAddress())) {
-                        p.future().complete(new EchoOutcome.Unreachable(p.target(), address(source), error.type(),
-                                error.code(), Duration.ofNanos(now - p.sentNanos())));
+                            && Arrays.equals(p.targetBytes, error.destination().getAddress())) {
+                        p.future.complete(new EchoOutcome.Unreachable(p.target, address(source), error.type(),
+                                error.code(), Duration.ofNanos(now - p.sentNanos)));
                     }
                 }
             }
@@ -344,12 +368,13 @@ public final class IcmpProber implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             for (Pending p : pending.values()) {
-                p.future().complete(new EchoOutcome.Rejected(p.target(), "the prober was closed"));
+                p.future.complete(new EchoOutcome.Rejected(p.target, "the prober was closed"));
             }
             synchronized (this) {
+                shut = true;
                 Libc.close(fd);
                 if (!receiver.isAlive()) {
-                    arena.close();
+                    arena.close(); // a receiver stuck past the join keeps its buffers: leaked, never freed under it
                 }
             }
         }
