@@ -57,6 +57,14 @@ $BB mount -t devpts devpts "$R/dev/pts"
 $BB mount -t tmpfs tmpfs "$R/dev/shm"
 # /tmp and /run of the host are not the guest's: fresh tmpfs (ip netns needs a writable /run).
 for d in tmp run; do $BB mount -t tmpfs -o mode=1777 tmpfs "$R/$d"; done
+# Host folders under /tmp or /run the scenario needs (a work tree cloned there, say): the runner
+# lists them in /vmresults/expose; they appear read-only at the same path.
+if [ -r "$R/vmresults/expose" ]; then
+  while IFS= read -r p; do
+    [ -n "$p" ] || continue
+    $BB mkdir -p "$R$p" && $BB mount -r -t hostfs -o "$p" hostfs "$R$p" || echo "[init] cannot expose $p"
+  done < "$R/vmresults/expose"
+fi
 $BB hostname guest
 cd "$R" || die "cd $R"
 $BB pivot_root . .oldroot || die "pivot_root"
