@@ -1,0 +1,133 @@
+#!/bin/bash
+# Runs one scenario inside a User-mode Linux guest (a real 6.1 kernel with IPVS, as a host program)
+# and prints its output, timings and a verdict. Run as root on the host.
+#
+#   e2e/guest/run-scenario.sh NAME            # e2e/guest/scenarios/NAME.sh
+#   e2e/guest/run-scenario.sh /abs/path.sh    # any script (not under /tmp or /run: hidden in the guest)
+#
+# Environment (all optional):
+#   TIMEOUT=300     seconds for boot + scenario + halt; then SIGTERM, then a group kill
+#   MEM=1024        MiB of guest RAM (backed by a file in /dev/shm)
+#   CPU=auto        host CPU to pin every UML process to: auto = a CPU no other run holds
+#                   (flock on $WORK/.cpuN.lock), <n>, or none. Unpinned UML is ~3x slower.
+#   WORK=/var/tmp/lvs-guest   where per-run directories go (mounted at /vmresults in the guest)
+#   KEEP=1          keep the run directory (console.log, scenario.log) and print its path
+#   LVS_CLASSPATH   classpath for Java in the guest; default: the built modules of this tree
+#   LVS_JAVA_HOME   JDK for the guest; default /usr/lib/jvm/temurin-25-jdk-amd64
+#
+# Output: the guest console (kernel noise, init lines, the scenario's own lines), then lines
+# "TIMING name=value" and a last line "RESULT: PASS" (exit 0) or "RESULT: FAIL <reason>" (exit 1).
+# PASS needs the scenario to exit 0 *and* print "RESULT: PASS" itself.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=${WORK:-/var/tmp/lvs-guest}
+TIMEOUT=${TIMEOUT:-300}
+MEM=${MEM:-1024}
+CPU=${CPU:-auto}
+LVS_JAVA_HOME=${LVS_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+LVS_CLASSPATH=${LVS_CLASSPATH:-$ROOT/node-agent/target/classes:$ROOT/e2e/target/test-classes}
+say() { echo "[host $(date +%T.%3N)] $*"; }
+verdict_fail() { echo "RESULT: FAIL $*"; exit 1; }
+
+[ $# -eq 1 ] || { echo "usage: $0 NAME|/abs/script.sh" >&2; exit 2; }
+case "$1" in
+  /*) SCRIPT=$1; NAME=$(basename "$1" .sh) ;;
+  */*) verdict_fail "give a scenario name or an absolute path, not '$1'" ;;
+  *) SCRIPT=$HERE/scenarios/$1.sh; NAME=$1 ;;
+esac
+[ "$(id -u)" = 0 ] || verdict_fail "must run as root (the guest kernel runs as a root-owned host program)"
+command -v linux.uml >/dev/null || verdict_fail "linux.uml missing: run e2e/guest/install-deps.sh"
+KVER=$(linux.uml --version)
+[ -d "/usr/lib/uml/modules/$KVER" ] || verdict_fail "/usr/lib/uml/modules/$KVER missing: reinstall user-mode-linux"
+[ -r "$SCRIPT" ] || verdict_fail "scenario $SCRIPT not found"
+case "$SCRIPT" in /tmp/*|/run/*) verdict_fail "$SCRIPT is under /tmp or /run, which the guest does not see" ;; esac
+case "$WORK" in /tmp/*|/run/*|*' '*) verdict_fail "WORK=$WORK must be visible in the guest and have no spaces" ;; esac
+[ -x "$LVS_JAVA_HOME/bin/java" ] || verdict_fail "no JDK at LVS_JAVA_HOME=$LVS_JAVA_HOME"
+
+mkdir -p "$WORK"
+RUN=$(mktemp -d "$WORK/run.XXXXXX")
+chmod 755 "$RUN"
+mkdir -p "$RUN/umldir"
+UMID=lvs-$$-$RANDOM
+PIDFILE=$RUN/umldir/$UMID/pid
+CONSOLE=$RUN/console.log
+q() { printf '%q' "$1"; }
+{
+  echo "export LVS_SCENARIO=$(q "$NAME")"
+  echo "export LVS_SCENARIO_SCRIPT=$(q "$SCRIPT")"
+  echo "export LVS_ROOT=$(q "$ROOT")"
+  echo "export LVS_GUEST_DIR=$(q "$HERE")"
+  echo "export LVS_JAVA_HOME=$(q "$LVS_JAVA_HOME")"
+  echo "export LVS_CLASSPATH=$(q "$LVS_CLASSPATH")"
+  echo "export LVS_RESULTS=/vmresults"
+} > "$RUN/scenario.env"
+
+cleanup() {
+  # linux.uml calls setsid(): the kernel, its helpers and one stub per guest address space share
+  # the process group whose id is the main PID. SIGTERM lets UML stop them all; a group kill is
+  # the last resort (SIGKILL of the main PID alone would leave the helpers running).
+  local pid i
+  pid=$(cat "$PIDFILE" 2>/dev/null || true)
+  if [ -n "$pid" ] && pgrep -g "$pid" >/dev/null 2>&1; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 20); do pgrep -g "$pid" >/dev/null 2>&1 || break; sleep 0.25; done
+    if pgrep -g "$pid" >/dev/null 2>&1; then
+      say "UML $pid ignored SIGTERM; killing its process group"
+      kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+  fi
+  if [ "${KEEP:-0}" = 1 ]; then say "run directory kept: $RUN"; else rm -rf "$RUN"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+if [ "$CPU" = auto ]; then
+  # Take the first CPU no other run holds. The lock descriptor is inherited by UML, so the CPU
+  # stays taken until that UML exits. When every CPU is taken, share one.
+  cpus=()
+  for r in $(taskset -cp $$ | sed 's/.*: //; s/,/ /g'); do
+    case "$r" in *-*) cpus+=($(seq "${r%-*}" "${r#*-}")) ;; *) cpus+=("$r") ;; esac
+  done
+  CPU=${cpus[$(( $$ % ${#cpus[@]} ))]}
+  for c in "${cpus[@]}"; do
+    exec {lockfd}>"$WORK/.cpu$c.lock"
+    if flock -n "$lockfd"; then CPU=$c; break; fi
+    exec {lockfd}>&-
+  done
+fi
+PIN=()
+[ "$CPU" = none ] || PIN=(taskset -c "$CPU")
+
+say "scenario $NAME: booting UML $KVER (mem ${MEM}M, cpu $CPU, timeout ${TIMEOUT}s, run dir $RUN)"
+T0=$(date +%s.%N)
+# TMPDIR: UML backs guest RAM with a file there (must allow exec mappings).
+# con=null ssl=null: no terminal channels; con0 is our stdout. No network device is attached.
+TMPDIR=/dev/shm timeout -k 10 "$TIMEOUT" "${PIN[@]}" linux.uml mem="${MEM}M" \
+    root=/dev/root rootfstype=hostfs rootflags=/ ro init="$HERE/init.sh" \
+    con=null con0=null,fd:1 ssl=null uml_dir="$RUN/umldir" umid="$UMID" \
+    quiet loglevel=3 panic=-1 lvs_results="$RUN" \
+    < /dev/null 2>&1 | while IFS= read -r line; do
+      line=${line%$'\r'}
+      printf '%s %s\n' "$(date +%s.%N)" "$line" >> "$CONSOLE"
+      printf '%s\n' "$line"
+    done &
+wait $! || true   # in the background so that a signal to this script is handled at once
+T1=$(date +%s.%N)
+
+stamp() { awk -v p="$1" 'index($0, p) { print $1; exit }' "$CONSOLE" 2>/dev/null; }
+elapsed() { [ -n "$2" ] && [ -n "$1" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+t_start=$(stamp "[init] scenario $NAME starting")
+t_end=$(stamp "[init] scenario exit=")
+echo "TIMING boot_to_scenario_s=$(elapsed "$T0" "$t_start" || echo '?')"
+echo "TIMING scenario_s=$(elapsed "$t_start" "$t_end" || echo '?')"
+echo "TIMING total_s=$(elapsed "$T0" "$T1")"
+
+rc=$(cat "$RUN/scenario.exit" 2>/dev/null || echo none)
+if [ "$rc" = none ]; then
+  if [ -z "$t_start" ]; then verdict_fail "the guest did not reach the scenario (see console above)"; fi
+  verdict_fail "the scenario did not finish within ${TIMEOUT}s"
+fi
+[ "$rc" = 0 ] || verdict_fail "scenario $NAME exited with status $rc"
+grep -qx 'RESULT: PASS' "$RUN/scenario.log" || verdict_fail "scenario $NAME exited 0 but printed no 'RESULT: PASS'"
+echo "RESULT: PASS"
