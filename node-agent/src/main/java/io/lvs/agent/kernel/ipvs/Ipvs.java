@@ -228,7 +228,11 @@ public final class Ipvs implements AutoCloseable {
         }
     }
 
-    /** ENOENT to a service add or update means a missing scheduler (or engine) module: say which. */
+    /**
+     * Makes two ambiguous kernel answers say what they mean: ENOENT to a service add or update is a
+     * missing scheduler module (or engine); EINVAL to an IPv4 destination add or edit is often a
+     * namespace whose loopback is down (ip_vs_new_dest's address check then fails).
+     */
     private KernelException explain(IpvsOp op, NetlinkException e) {
         Optional<Service> s = switch (op) {
             case IpvsOp.AddService a -> Optional.of(a.definition());
@@ -237,6 +241,11 @@ public final class Ipvs implements AutoCloseable {
         };
         if (s.isPresent() && e.is(Errno.ENOENT) && !modules.state(s.get().scheduler()).available()) {
             return new SchedulerUnavailableException(e.request(), s.get().scheduler(), modules.moduleDir().toString(), e);
+        }
+        boolean destinationChange = op instanceof IpvsOp.AddDestination || op instanceof IpvsOp.UpdateDestination;
+        if (destinationChange && e.is(Errno.EINVAL)) {
+            return new KernelException(e.getMessage() + " (the kernel also answers EINVAL to IPv4 destinations while "
+                    + "the loopback of " + namespace() + " is down)", e.errnoNumber(), e);
         }
         return e;
     }
