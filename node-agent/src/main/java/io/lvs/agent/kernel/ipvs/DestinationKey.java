@@ -42,6 +42,11 @@ public record DestinationKey(InetAddress address, int port) implements Comparabl
     }
 
     @Override
+    public int hashCode() {
+        return Hashing.mix(address.hashCode(), port);
+    }
+
+    @Override
     public int compareTo(DestinationKey o) {
         return ORDER.compare(this, o);
     }

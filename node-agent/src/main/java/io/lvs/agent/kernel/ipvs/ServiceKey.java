@@ -38,6 +38,11 @@ public sealed interface ServiceKey extends Comparable<ServiceKey> {
         }
 
         @Override
+        public int hashCode() {
+            return Hashing.mix(address.hashCode(), (port << 8) | protocol.number());
+        }
+
+        @Override
         public String toString() {
             return protocol + " " + Addresses.format(address, port);
         }
@@ -55,6 +60,11 @@ public sealed interface ServiceKey extends Comparable<ServiceKey> {
             if (mark == 0) {
                 throw new IllegalArgumentException("firewall mark 0 means no mark; use 1..4294967295");
             }
+        }
+
+        @Override
+        public int hashCode() {
+            return Hashing.mix(mark, family.kernelValue());
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.lvs.agent.kernel.ipvs.reconcile;
 
 import io.lvs.agent.kernel.ipvs.DestinationKey;
+import io.lvs.agent.kernel.ipvs.Hashing;
 import io.lvs.agent.kernel.ipvs.ServiceKey;
 import java.util.Comparator;
 import java.util.Objects;
@@ -18,6 +19,11 @@ public record DestinationRef(ServiceKey service, DestinationKey destination) imp
     public DestinationRef {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(destination, "destination");
+    }
+
+    @Override
+    public int hashCode() {
+        return Hashing.mix(service.hashCode(), destination.hashCode());
     }
 
     @Override
