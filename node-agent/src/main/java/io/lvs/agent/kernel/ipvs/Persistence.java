@@ -7,7 +7,8 @@ import java.util.Objects;
  * Client persistence of a service (ipvsadm {@code -p timeout -M netmask}): connections from one client
  * network go to the same real server while a template lives.
  *
- * @param timeout      how long the template outlives the client's last connection (whole seconds, at least 1)
+ * @param timeout      how long the template outlives the client's last connection, whole seconds (ipvsadm
+ *                     refuses 0; the kernel takes it, and a read-back may show it)
  * @param netmaskBits  how much of the client address groups clients: a prefix length, 0..32 for IPv4
  *                     services (sent as a dotted netmask), 1..128 for IPv6 services
  */
@@ -17,8 +18,8 @@ public record Persistence(Duration timeout, int netmaskBits) {
 
     public Persistence {
         Objects.requireNonNull(timeout, "timeout");
-        if (timeout.toNanosPart() != 0 || timeout.getSeconds() < 1 || timeout.getSeconds() > MAX_TIMEOUT_SECONDS) {
-            throw new IllegalArgumentException("persistence timeout " + timeout + " must be whole seconds in 1.."
+        if (timeout.toNanosPart() != 0 || timeout.isNegative() || timeout.getSeconds() > MAX_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException("persistence timeout " + timeout + " must be whole seconds in 0.."
                     + MAX_TIMEOUT_SECONDS);
         }
         if (netmaskBits < 0 || netmaskBits > 128) {
