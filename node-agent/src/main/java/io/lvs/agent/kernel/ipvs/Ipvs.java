@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * IPVS in one network namespace: one method per kernel verb, plus {@link #apply(List)} to send a whole
@@ -82,11 +83,7 @@ public final class Ipvs implements AutoCloseable {
 
     /** Every service of the namespace, with counters. */
     public List<ServiceEntry> services() {
-        List<ServiceEntry> out = new ArrayList<>();
-        for (NetlinkMessage m : socket.dump(codec.dumpServices())) {
-            out.add(IpvsCodec.decodeService(m));
-        }
-        return out;
+        return dump(codec.dumpServices(), IpvsCodec::decodeService);
     }
 
     /** One service, or empty when the kernel has none with this key. */
@@ -103,11 +100,7 @@ public final class Ipvs implements AutoCloseable {
 
     /** The destinations of one service, with counters (none when the service does not exist). */
     public List<DestinationEntry> destinations(ServiceKey service) {
-        List<DestinationEntry> out = new ArrayList<>();
-        for (NetlinkMessage m : socket.dump(codec.dumpDestinations(service))) {
-            out.add(IpvsCodec.decodeDestination(m, service.family()));
-        }
-        return out;
+        return dump(codec.dumpDestinations(service), m -> IpvsCodec.decodeDestination(m, service.family()));
     }
 
     /** The whole table as the planner needs it: one service dump plus one destination dump per service. */
@@ -127,11 +120,7 @@ public final class Ipvs implements AutoCloseable {
 
     /** The running sync daemons (none, a master, a backup, or both). */
     public List<SyncDaemon> syncDaemons() {
-        List<SyncDaemon> out = new ArrayList<>();
-        for (NetlinkMessage m : socket.dump(codec.dumpDaemons())) {
-            out.add(IpvsCodec.decodeDaemon(m));
-        }
-        return out;
+        return dump(codec.dumpDaemons(), IpvsCodec::decodeDaemon);
     }
 
     /**
@@ -248,6 +237,15 @@ public final class Ipvs implements AutoCloseable {
                     + "the loopback of " + namespace() + " is down)", e.errnoNumber(), e);
         }
         return e;
+    }
+
+    private <T> List<T> dump(NetlinkRequest request, Function<NetlinkMessage, T> decoder) {
+        List<NetlinkMessage> parts = socket.dump(request);
+        List<T> out = new ArrayList<>(parts.size());
+        for (NetlinkMessage m : parts) {
+            out.add(decoder.apply(m));
+        }
+        return out;
     }
 
     private NetlinkMessage single(NetlinkRequest request) {

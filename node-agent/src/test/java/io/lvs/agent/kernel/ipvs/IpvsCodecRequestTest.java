@@ -24,6 +24,17 @@ class IpvsCodecRequestTest {
     private static final int FAMILY = 0x21;
     private final IpvsCodec codec = new IpvsCodec(FAMILY);
 
+    /** IPVS_CMD_ATTR_SERVICE naming TCP 192.0.2.10:80 by its identity only, as destination commands carry it. */
+    private static final String WEB_IDENTITY = """
+            30 00 01 80              # IPVS_CMD_ATTR_SERVICE | NLA_F_NESTED, len 48: identity only
+            06 00 01 00 02 00 00 00  #   IPVS_SVC_ATTR_AF AF_INET
+            06 00 02 00 06 00 00 00  #   IPVS_SVC_ATTR_PROTOCOL TCP
+            14 00 03 00              #   IPVS_SVC_ATTR_ADDR 192.0.2.10
+            c0 00 02 0a 00 00 00 00
+            00 00 00 00 00 00 00 00
+            06 00 04 00 00 50 00 00  #   IPVS_SVC_ATTR_PORT be16 80
+            """;
+
     @BeforeAll
     static void littleEndianHost() {
         Assumptions.assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN,
@@ -111,13 +122,7 @@ class IpvsCodecRequestTest {
                 Destination.of("192.0.2.21", 80, ForwardingMethod.DROUTE));
         assertLayout("""
                 05 01 00 00              # genlmsghdr: cmd IPVS_CMD_NEW_DEST (5)
-                30 00 01 80              # IPVS_CMD_ATTR_SERVICE | NLA_F_NESTED, len 48: identity only
-                06 00 01 00 02 00 00 00  #   IPVS_SVC_ATTR_AF AF_INET
-                06 00 02 00 06 00 00 00  #   IPVS_SVC_ATTR_PROTOCOL TCP
-                14 00 03 00              #   IPVS_SVC_ATTR_ADDR 192.0.2.10
-                c0 00 02 0a 00 00 00 00
-                00 00 00 00 00 00 00 00
-                06 00 04 00 00 50 00 00  #   IPVS_SVC_ATTR_PORT be16 80
+                """ + WEB_IDENTITY + """
                 60 00 02 80              # IPVS_CMD_ATTR_DEST | NLA_F_NESTED, len 96
                 14 00 01 00              #   IPVS_DEST_ATTR_ADDR 192.0.2.21
                 c0 00 02 15 00 00 00 00
@@ -143,13 +148,7 @@ class IpvsCodecRequestTest {
         byte[] p = r.payload();
         assertLayout("""
                 06 01 00 00              # genlmsghdr: cmd IPVS_CMD_SET_DEST (6)
-                30 00 01 80              # IPVS_CMD_ATTR_SERVICE (identity, as above)
-                06 00 01 00 02 00 00 00
-                06 00 02 00 06 00 00 00
-                14 00 03 00
-                c0 00 02 0a 00 00 00 00
-                00 00 00 00 00 00 00 00
-                06 00 04 00 00 50 00 00
+                """ + WEB_IDENTITY + """
                 60 00 02 80              # IPVS_CMD_ATTR_DEST, len 96
                 14 00 01 00              #   IPVS_DEST_ATTR_ADDR 198.51.100.7
                 c6 33 64 07 00 00 00 00
@@ -174,13 +173,7 @@ class IpvsCodecRequestTest {
         // IPVS_CMD_ATTR_DEST starts after genlmsghdr (4) and the service nest (48)
         assertLayout("""
                 05 01 00 00
-                30 00 01 80
-                06 00 01 00 02 00 00 00
-                06 00 02 00 06 00 00 00
-                14 00 03 00
-                c0 00 02 0a 00 00 00 00
-                00 00 00 00 00 00 00 00
-                06 00 04 00 00 50 00 00
+                """ + WEB_IDENTITY + """
                 60 00 02 80              # IPVS_CMD_ATTR_DEST
                 14 00 01 00              #   IPVS_DEST_ATTR_ADDR 2001:db8::21
                 20 01 0d b8 00 00 00 00
@@ -203,13 +196,7 @@ class IpvsCodecRequestTest {
         NetlinkRequest r = codec.deleteDestination(ServiceKey.tcp("192.0.2.10", 80), DestinationKey.of("192.0.2.21", 80));
         assertLayout("""
                 07 01 00 00              # genlmsghdr: cmd IPVS_CMD_DEL_DEST (7)
-                30 00 01 80
-                06 00 01 00 02 00 00 00
-                06 00 02 00 06 00 00 00
-                14 00 03 00
-                c0 00 02 0a 00 00 00 00
-                00 00 00 00 00 00 00 00
-                06 00 04 00 00 50 00 00
+                """ + WEB_IDENTITY + """
                 28 00 02 80              # IPVS_CMD_ATTR_DEST, len 40: address, port, family
                 14 00 01 00
                 c0 00 02 15 00 00 00 00
