@@ -20,6 +20,7 @@ class IpvsGuestTest {
                 "the read-back equals the programmed table",
                 "ipvsadm -Ln lists the same table",
                 "ipvsadm -Ln --thresholds lists the same thresholds",
+                "one service is read by its key, a missing one is empty",
                 "a foreign service is left alone and wanting it is a conflict",
                 "changed attributes are planned as in-place updates",
                 "the kernel changes them in place",

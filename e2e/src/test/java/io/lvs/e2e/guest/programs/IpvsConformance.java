@@ -99,6 +99,10 @@ public final class IpvsConformance {
         IpvsTable ours = without(after.table(), FOREIGN);
         checks.check("the read-back equals the programmed table", ours.equals(desired), difference(desired, ours));
         compareWithIpvsadm(ns, after.table(), checks, "");
+        ServiceKey persistent = ServiceKey.tcp("192.0.2.12", 443);
+        checks.check("one service is read by its key, a missing one is empty",
+                ipvs.service(persistent).map(e -> e.service().equals(desired.get(persistent).orElseThrow().service())).orElse(false)
+                        && ipvs.service(ServiceKey.tcp("192.0.2.77", 80)).isEmpty(), ipvs.service(persistent).toString());
 
         // ---- ownership: the foreign service is never touched, and wanting its key is a conflict
         Ledger ledger = plan.ledger();
