@@ -1,0 +1,268 @@
+package io.lvs.agent.kernel.ipvs;
+
+import io.lvs.agent.kernel.KernelException;
+import io.lvs.agent.kernel.ipvs.reconcile.IpvsOp;
+import io.lvs.agent.kernel.ipvs.reconcile.ObservedTable;
+import io.lvs.agent.kernel.netlink.GenericNetlink;
+import io.lvs.agent.kernel.netlink.Netlink;
+import io.lvs.agent.kernel.netlink.NetlinkException;
+import io.lvs.agent.kernel.netlink.NetlinkMessage;
+import io.lvs.agent.kernel.netlink.NetlinkProtocolException;
+import io.lvs.agent.kernel.netlink.NetlinkRequest;
+import io.lvs.agent.kernel.netlink.NetlinkSocket;
+import io.lvs.agent.kernel.sys.Errno;
+import io.lvs.agent.kernel.sys.NetworkNamespace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * IPVS in one network namespace: one method per kernel verb, plus {@link #apply(List)} to send a whole
+ * plan as one pipelined batch. Owns its netlink socket (resolved to the "IPVS" family once); one caller
+ * at a time. Every request is acknowledged; a refusal is a {@link KernelException} naming the errno and
+ * the object.
+ */
+public final class Ipvs implements AutoCloseable {
+    private static final Path CONN_TABLE = Path.of("/proc/thread-self/net/ip_vs_conn");
+
+    private final NetlinkSocket socket;
+    private final IpvsCodec codec;
+    private final KernelModules modules;
+
+    private Ipvs(NetlinkSocket socket, IpvsCodec codec, KernelModules modules) {
+        this.socket = socket;
+        this.codec = codec;
+        this.modules = modules;
+    }
+
+    /** Opens IPVS in {@code namespace}; {@link IpvsUnavailableException} when that kernel has none. */
+    public static Ipvs open(NetworkNamespace namespace) {
+        return open(namespace, NetlinkSocket.Options.defaults(), KernelModules.system());
+    }
+
+    /** Opens IPVS with socket tuning and a place to look for scheduler modules. */
+    public static Ipvs open(NetworkNamespace namespace, NetlinkSocket.Options options, KernelModules modules) {
+        NetlinkSocket s = NetlinkSocket.open(Netlink.NETLINK_GENERIC, namespace, options);
+        try {
+            GenericNetlink.Family f = GenericNetlink.resolve(s, IpvsConstants.IPVS_GENL_NAME);
+            return new Ipvs(s, new IpvsCodec(f.id()), modules);
+        } catch (NetlinkException e) {
+            s.close();
+            if (e.is(Errno.ENOENT)) {
+                throw new IpvsUnavailableException(namespace.toString(), e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    public NetworkNamespace namespace() {
+        return socket.namespace();
+    }
+
+    /** Netlink requests sent so far (each dump counts once); what proves a plan's size on the wire. */
+    public long requestsSent() {
+        return socket.requestsSent();
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** Version and connection-table size. */
+    public Info info() {
+        return IpvsCodec.decodeInfo(single(codec.getInfo()));
+    }
+
+    /** Every service of the namespace, with counters. */
+    public List<ServiceEntry> services() {
+        return dump(codec.dumpServices(), IpvsCodec::decodeService);
+    }
+
+    /** One service, or empty when the kernel has none with this key. */
+    public Optional<ServiceEntry> service(ServiceKey key) {
+        try {
+            return Optional.of(IpvsCodec.decodeService(single(codec.getService(key))));
+        } catch (NetlinkException e) {
+            if (e.is(Errno.ESRCH)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The destinations of one service, with counters (none when the service does not exist). */
+    public List<DestinationEntry> destinations(ServiceKey service) {
+        return dump(codec.dumpDestinations(service), m -> IpvsCodec.decodeDestination(m, service.family()));
+    }
+
+    /** The whole table as the planner needs it: one service dump plus one destination dump per service. */
+    public ObservedTable table() {
+        List<ServiceEntry> services = services();
+        Map<ServiceKey, List<DestinationEntry>> destinations = new HashMap<>();
+        for (ServiceEntry s : services) {
+            destinations.put(s.key(), destinations(s.key()));
+        }
+        return ObservedTable.of(services, destinations);
+    }
+
+    /** The TCP, TCP-FIN and UDP timeouts. */
+    public Timeouts timeouts() {
+        return IpvsCodec.decodeTimeouts(single(codec.getConfig()));
+    }
+
+    /** The running sync daemons (none, a master, a backup, or both). */
+    public List<SyncDaemon> syncDaemons() {
+        return dump(codec.dumpDaemons(), IpvsCodec::decodeDaemon);
+    }
+
+    /**
+     * The connection table of this namespace. IPVS has no netlink verb for it, so this reads
+     * {@code /proc/thread-self/net/ip_vs_conn} on a thread inside the namespace ({@code /proc/net}
+     * would follow the process's namespace, not the thread's).
+     */
+    public List<Connection> connections() {
+        String text = namespace().call(() -> {
+            try {
+                return Files.readString(CONN_TABLE);
+            } catch (NoSuchFileException e) {
+                throw new KernelException("reading the IPVS connection table: " + CONN_TABLE + " does not exist in "
+                        + namespace() + " (is ip_vs loaded?)", Errno.ENOENT.number(), e);
+            } catch (IOException e) {
+                throw new KernelException("reading the IPVS connection table " + CONN_TABLE + ": " + e.getMessage(),
+                        Errno.EIO.number(), e);
+            }
+        });
+        return ConnectionTable.parse(text);
+    }
+
+    /** Whether the kernel can provide a scheduler: ask before naming it in a service. */
+    public KernelModules.State schedulerState(Scheduler scheduler) {
+        return modules.state(scheduler);
+    }
+
+    // ------------------------------------------------------------------ changing
+
+    public void newService(Service s) {
+        execute(new IpvsOp.AddService(s));
+    }
+
+    public void updateService(Service s) {
+        execute(new IpvsOp.UpdateService(s));
+    }
+
+    public void deleteService(ServiceKey key) {
+        execute(new IpvsOp.DeleteService(key));
+    }
+
+    public void newDestination(ServiceKey service, Destination d) {
+        execute(new IpvsOp.AddDestination(service, d));
+    }
+
+    public void updateDestination(ServiceKey service, Destination d) {
+        execute(new IpvsOp.UpdateDestination(service, d));
+    }
+
+    public void deleteDestination(ServiceKey service, DestinationKey d) {
+        execute(new IpvsOp.DeleteDestination(service, d));
+    }
+
+    /** Sets the timeouts; a zero duration keeps that timeout as it is. */
+    public void setTimeouts(Timeouts t) {
+        socket.execute(codec.setConfig(t));
+    }
+
+    public void startSyncDaemon(SyncDaemon d) {
+        socket.execute(codec.newDaemon(d));
+    }
+
+    /** Stops the daemon in this role; ESRCH when none runs. */
+    public void stopSyncDaemon(SyncState state) {
+        socket.execute(codec.deleteDaemon(state));
+    }
+
+    /**
+     * Sends every operation in order as one pipelined batch (many requests per datagram, acks read in
+     * bulk) and reports each one's outcome. The kernel goes on after a refusal, so later operations are
+     * still attempted; nothing is retried or reordered here.
+     */
+    public ApplyResult apply(List<IpvsOp> ops) {
+        List<NetlinkRequest> requests = new ArrayList<>(ops.size());
+        for (IpvsOp op : ops) {
+            requests.add(codec.request(op));
+        }
+        NetlinkSocket.BatchResult r = socket.executeAll(requests);
+        List<ApplyResult.Outcome> outcomes = new ArrayList<>(ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            NetlinkException failure = r.failures().get(i);
+            outcomes.add(failure == null
+                    ? new ApplyResult.Applied(ops.get(i))
+                    : new ApplyResult.Failed(ops.get(i), explain(ops.get(i), failure)));
+        }
+        return new ApplyResult(outcomes, r.datagrams());
+    }
+
+    private void execute(IpvsOp op) {
+        try {
+            socket.execute(codec.request(op));
+        } catch (NetlinkException e) {
+            throw explain(op, e);
+        }
+    }
+
+    /**
+     * Makes two ambiguous kernel answers say what they mean: ENOENT to a service add or update is a
+     * missing scheduler module (or engine); EINVAL to an IPv4 destination add or edit is often a
+     * namespace whose loopback is down (ip_vs_new_dest's address check then fails).
+     */
+    private KernelException explain(IpvsOp op, NetlinkException e) {
+        Optional<Service> s = switch (op) {
+            case IpvsOp.AddService a -> Optional.of(a.definition());
+            case IpvsOp.UpdateService u -> Optional.of(u.definition());
+            default -> Optional.empty();
+        };
+        if (s.isPresent() && e.is(Errno.ENOENT) && !modules.state(s.get().scheduler()).available()) {
+            return new SchedulerUnavailableException(e.request(), s.get().scheduler(), modules.moduleDir().toString(), e);
+        }
+        boolean destinationChange = op instanceof IpvsOp.AddDestination || op instanceof IpvsOp.UpdateDestination;
+        if (destinationChange && e.is(Errno.EINVAL)) {
+            return new KernelException(e.getMessage() + " (the kernel also answers EINVAL to IPv4 destinations while "
+                    + "the loopback of " + namespace() + " is down)", e.errnoNumber(), e);
+        }
+        return e;
+    }
+
+    private <T> List<T> dump(NetlinkRequest request, Function<NetlinkMessage, T> decoder) {
+        List<NetlinkMessage> parts = socket.dump(request);
+        List<T> out = new ArrayList<>(parts.size());
+        for (NetlinkMessage m : parts) {
+            out.add(decoder.apply(m));
+        }
+        return out;
+    }
+
+    private NetlinkMessage single(NetlinkRequest request) {
+        List<NetlinkMessage> replies = socket.transact(request);
+        if (replies.size() != 1) {
+            throw new NetlinkProtocolException(request.description() + ": expected one reply, got " + replies.size());
+        }
+        return replies.get(0);
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return "IPVS in " + namespace();
+    }
+}
