@@ -124,7 +124,13 @@ final class Selector {
             boolean negated = notIn >= 0;
             int at = negated ? notIn : in;
             String key = text.substring(0, at).strip();
-            String set = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
+            int open = text.indexOf('(');
+            int close = text.lastIndexOf(')');
+            if (open < 0 || close < open || !text.substring(close + 1).isBlank()) {
+                throw new IllegalArgumentException("invalid label selector requirement: " + text
+                        + " (a set is written \"key in (a,b)\")");
+            }
+            String set = text.substring(open + 1, close);
             Set<String> values = new HashSet<>();
             for (String value : set.split(",")) {
                 values.add(value.strip());

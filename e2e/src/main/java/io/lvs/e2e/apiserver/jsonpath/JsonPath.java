@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -153,7 +154,10 @@ public final class JsonPath {
         if (value.isObject() || value.isArray()) {
             value.elements().forEachRemaining(out::add);
         } else if (value.isTextual()) {
-            value.textValue().codePoints().forEach(c -> out.add(TextNode.valueOf(Character.toString(c))));
+            // Go indexes a string by byte: its "children" are numbers, which have none themselves.
+            for (byte b : value.textValue().getBytes(StandardCharsets.UTF_8)) {
+                out.add(LongNode.valueOf(b & 0xff));
+            }
         }
         return out;
     }
