@@ -8,6 +8,7 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.CompatibilityFlags;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -385,7 +386,8 @@ final class ApiRouter extends Dispatcher {
                         EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION));
         JsonNode after;
         try {
-            after = JsonPatch.apply(jsonPatch, before);
+            // Strict RFC 6902, as a real server applies it: removing what is not there is an error.
+            after = JsonPatch.apply(jsonPatch, before, EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT));
         } catch (RuntimeException e) {
             return Status.failure(422, "Invalid", "the patch cannot be applied to " + type.groupResource() + " \""
                     + path.name().orElseThrow() + "\": " + e.getMessage(), Optional.of(type), path.name());
