@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -42,10 +43,16 @@ final class ApiRouter extends Dispatcher {
     private final OpenApiV3 openApi;
     private final Supplier<String> serverAddress;
     private final Clock clock;
+    private final Consumer<String> requestLog;
 
-    /** @param serverAddress "host:port" as clients reach this server, for {@code /api} */
-    ApiRouter(KubernetesCrudDispatcher store, Supplier<String> serverAddress, Clock clock) {
+    /**
+     * @param serverAddress "host:port" as clients reach this server, for {@code /api}
+     * @param requestLog receives one line per request answered ("GET /api/v1/pods -> 200")
+     */
+    ApiRouter(KubernetesCrudDispatcher store, Supplier<String> serverAddress, Clock clock,
+            Consumer<String> requestLog) {
         this.store = store;
+        this.requestLog = requestLog;
         this.catalog = new ResourceCatalog(this::storedCrds);
         this.discovery = new Discovery(catalog);
         this.openApi = new OpenApiV3(catalog);
@@ -56,12 +63,20 @@ final class ApiRouter extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest raw) {
         ApiRequest request = ApiRequest.of(raw);
+        MockResponse response;
         try {
-            return route(request);
+            response = route(request);
         } catch (RuntimeException e) {
-            return Status.failure(500, "InternalError", "embedded API server failed on " + request.method() + " "
-                    + request.path() + ": " + e);
+            response = Status.failure(500, "InternalError", "embedded API server failed on " + request.method()
+                    + " " + request.path() + ": " + e);
         }
+        log(raw.getPath(), request.method(), response.getWebSocketListener() != null ? "watch (WebSocket)"
+                : Integer.toString(response.code()));
+        return response;
+    }
+
+    void log(String uri, HttpMethod method, String outcome) {
+        requestLog.accept(method + " " + uri + " -> " + outcome);
     }
 
     private MockResponse route(ApiRequest request) {
@@ -210,7 +225,7 @@ final class ApiRouter extends Dispatcher {
         if (filter.isEmpty()) {
             return Status.badRequest("invalid watch parameters");
         }
-        MockResponse storeWatch = store.handleGet(path.collectionPath() + "?watch=true");
+        MockResponse storeWatch = storeWatch(path);
         return storeWatch.withWebSocketUpgrade(
                 new FilteredWatchListener(storeWatch.getWebSocketListener(), filter.get()));
     }

@@ -20,11 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * A Kubernetes API server for tests, the e2e suite and the local demo: the Fabric8
@@ -58,23 +60,29 @@ public final class EmbeddedApiServer implements AutoCloseable {
      *     reach the server from network namespaces)
      * @param port 0 for a free port
      * @param kubeconfig where to write the kubeconfig; empty for a temporary file removed on close
+     * @param requestLog receives one line per request answered
      */
-    public record Options(InetAddress address, int port, Optional<Path> kubeconfig) {
+    public record Options(InetAddress address, int port, Optional<Path> kubeconfig, Consumer<String> requestLog) {
 
         public static Options defaults() {
-            return new Options(InetAddress.getLoopbackAddress(), 0, Optional.empty());
+            return new Options(InetAddress.getLoopbackAddress(), 0, Optional.empty(), line -> { });
         }
 
         public Options withAddress(InetAddress newAddress) {
-            return new Options(newAddress, port, kubeconfig);
+            return new Options(newAddress, port, kubeconfig, requestLog);
         }
 
         public Options withPort(int newPort) {
-            return new Options(address, newPort, kubeconfig);
+            return new Options(address, newPort, kubeconfig, requestLog);
         }
 
         public Options withKubeconfig(Path path) {
-            return new Options(address, port, Optional.of(path));
+            return new Options(address, port, Optional.of(path), requestLog);
+        }
+
+        /** Receives one line per request ("PATCH /apis/... -> 200"), from the server's event loop. */
+        public Options withRequestLog(Consumer<String> log) {
+            return new Options(address, port, kubeconfig, log);
         }
     }
 
@@ -115,7 +123,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                             "v2.channel.k8s.io", "channel.k8s.io")));
             // /api reports the server's address, known only once the port is bound.
             AtomicReference<String> authority = new AtomicReference<>("");
-            ApiRouter router = new ApiRouter(store, authority::get, Clock.systemUTC());
+            ApiRouter router = new ApiRouter(store, authority::get, Clock.systemUTC(), options.requestLog());
             HttpServerRequestHandler storeAdapter = new HttpServerRequestHandler(vertx) {
                 @Override
                 protected MockResponse onHttpRequest(RecordedRequest request) {
@@ -209,35 +217,50 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /**
      * Runs a server until killed, for the local demo:
-     * {@code EmbeddedApiServer [--address ADDR] PORT KUBECONFIG} (PORT 0 picks a free port).
-     * Prints {@code kubeconfig: PATH} and {@code server: URL} once it serves.
+     * {@code EmbeddedApiServer [--address ADDR] [--log] PORT KUBECONFIG} (PORT 0 picks a free port;
+     * {@code --log} prints every request to stderr). Prints {@code kubeconfig: PATH} and
+     * {@code server: URL} once it serves.
      */
     public static void main(String[] args) throws InterruptedException {
-        InetAddress address = InetAddress.getLoopbackAddress();
-        int at = 0;
+        // Netty's Unsafe use makes JDK 25 print deprecation warnings; the demo's output should not.
+        System.setProperty("io.netty.noUnsafe", "true");
+        Options options = Options.defaults();
+        List<String> positional = new ArrayList<>();
         try {
-            if (args.length >= 2 && args[0].equals("--address")) {
-                address = InetAddress.getByName(args[1]);
-                at = 2;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--address" -> options = options.withAddress(InetAddress.getByName(args[++i]));
+                    case "--log" -> options = options.withRequestLog(System.err::println);
+                    default -> positional.add(args[i]);
+                }
             }
-            if (args.length - at != 2) {
+            if (positional.size() != 2) {
                 throw new IllegalArgumentException("expected PORT KUBECONFIG");
             }
-            Options options = Options.defaults().withAddress(address).withPort(Integer.parseInt(args[at]))
-                    .withKubeconfig(Path.of(args[at + 1]).toAbsolutePath());
-            EmbeddedApiServer server = start(options);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "embedded-apiserver-shutdown"));
-            System.out.println("kubeconfig: " + server.kubeconfig());
-            System.out.println("server: " + server.url());
-            System.out.flush();
-            stopped.await();
-        } catch (IOException | IllegalArgumentException e) {
-            System.err.println("usage: EmbeddedApiServer [--address ADDR] PORT KUBECONFIG (" + e.getMessage() + ")");
+            options = options.withPort(Integer.parseInt(positional.get(0)))
+                    .withKubeconfig(Path.of(positional.get(1)).toAbsolutePath());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("usage: EmbeddedApiServer [--address ADDR] [--log] PORT KUBECONFIG (" + e.getMessage()
+                    + ")");
             System.exit(2);
+            return;
         }
+        EmbeddedApiServer server;
+        try {
+            server = start(options);
+        } catch (UncheckedIOException e) {
+            System.err.println(e.getCause().getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "embedded-apiserver-shutdown"));
+        System.out.println("kubeconfig: " + server.kubeconfig());
+        System.out.println("server: " + server.url());
+        System.out.flush();
+        stopped.await();
     }
 }

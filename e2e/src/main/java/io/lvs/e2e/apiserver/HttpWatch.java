@@ -66,14 +66,16 @@ final class HttpWatch implements WebSocket {
         Optional<ResourcePath> path = ResourcePath.parse(request.path());
         Optional<ResourceType> type = path.flatMap(router::typeOf);
         if (type.isEmpty()) {
-            reply(http.response(), Status.noSuchResource());
+            reply(router, recorded, http.response(), Status.noSuchResource());
             return;
         }
         Optional<WatchFilter> filter = router.watchFilter(request, type.get(), path.get());
         if (filter.isEmpty()) {
-            reply(http.response(), Status.badRequest("invalid watch parameters (selector or resourceVersion)"));
+            reply(router, recorded, http.response(),
+                    Status.badRequest("invalid watch parameters (selector or resourceVersion)"));
             return;
         }
+        router.log(http.uri(), HttpMethod.GET, "watch (HTTP stream)");
         boolean initialEvents = request.param("sendInitialEvents").orElse("").equals("true");
         int initialCount = initialEvents ? router.storedCount(path.get()) : -1;
         String bookmark = filter.get().initialEventsEnd(router.currentResourceVersion(path.get()));
@@ -101,7 +103,9 @@ final class HttpWatch implements WebSocket {
         }
     }
 
-    private static void reply(HttpServerResponse response, MockResponse status) {
+    private static void reply(ApiRouter router, RecordedRequest request, HttpServerResponse response,
+            MockResponse status) {
+        router.log(request.getPath(), HttpMethod.GET, Integer.toString(status.code()));
         response.setStatusCode(status.code());
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         response.end(status.getBody() == null ? "" : new String(status.getBody().getBytes(), StandardCharsets.UTF_8));

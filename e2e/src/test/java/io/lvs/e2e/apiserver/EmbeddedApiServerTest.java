@@ -345,7 +345,7 @@ class EmbeddedApiServerTest {
         post(FRONTENDS, frontend("old", "192.0.2.10", ""));
         String since = get(FRONTENDS).body().path("metadata").path("resourceVersion").asText();
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
-                + "?watch=true&resourceVersion=" + since + "&timeoutSeconds=5")).build();
+                + "?watch=true&resourceVersion=" + since + "&timeoutSeconds=2")).build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
