@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.CompatibilityFlags;
@@ -27,6 +29,9 @@ import java.util.function.Supplier;
  * The API server's front door: serves discovery, OpenAPI and server-side tables itself, corrects
  * what the mock store gets wrong (merge patch, selectors, list kinds, error reasons, CRD status),
  * and hands the remaining reads and writes to the Fabric8 CRUD store.
+ *
+ * <p>It runs on the HTTP server's one event loop, so its read-then-write sequences (a merge patch
+ * reads the object, then writes the equivalent JSON patch) never interleave with other requests.
  */
 final class ApiRouter extends Dispatcher {
 
@@ -67,7 +72,7 @@ final class ApiRouter extends Dispatcher {
         try {
             response = route(request);
         } catch (RuntimeException e) {
-            response = Status.failure(500, "InternalError", "embedded API server failed on " + request.method()
+            response = Responses.failure(500, "InternalError", "embedded API server failed on " + request.method()
                     + " " + request.path() + ": " + e);
         }
         log(raw.getPath(), request.method(), response.getWebSocketListener() != null ? "watch (WebSocket)"
@@ -88,21 +93,28 @@ final class ApiRouter extends Dispatcher {
         }
         Optional<ResourcePath> parsed = ResourcePath.parse(request.path());
         if (parsed.isEmpty()) {
-            return Status.noSuchResource();
+            return Responses.noSuchResource();
         }
         ResourcePath path = parsed.get();
         Optional<ResourceType> resolved = resolve(path);
         if (resolved.isEmpty()) {
-            return Status.noSuchResource();
+            return Responses.noSuchResource();
         }
         ResourceType type = resolved.get();
+        if (request.method() != HttpMethod.GET && request.param("dryRun").isPresent()) {
+            return Responses.badRequest("dry run is not supported by the embedded API server (a Fabric8 mock store)");
+        }
+        if (request.method() != HttpMethod.GET && type.namespaced() && path.namespace().isEmpty()) {
+            return Responses.failure(405, "MethodNotAllowed", request.method() + " on " + type.groupResource()
+                    + " needs a namespace in the path");
+        }
         return switch (request.method()) {
             case GET -> request.isWatch() ? watchOverWebSocket(request, type, path) : read(request, type, path);
             case POST -> create(request, type, path);
             case PUT -> update(request, type, path);
             case PATCH -> patch(request, type, path);
             case DELETE -> delete(request, type, path);
-            default -> Status.failure(405, "MethodNotAllowed", request.method() + " is not supported");
+            default -> Responses.failure(405, "MethodNotAllowed", request.method() + " is not supported");
         };
     }
 
@@ -111,13 +123,13 @@ final class ApiRouter extends Dispatcher {
     private Optional<MockResponse> metadataEndpoint(String path) {
         String[] parts = path.replaceAll("^/+|/+$", "").split("/");
         MockResponse response = switch (path) {
-            case "/version" -> Status.json(200, Discovery.version());
-            case "/api" -> Status.json(200, Discovery.coreVersions(serverAddress.get()));
-            case "/apis" -> Status.json(200, discovery.groups());
+            case "/version" -> Responses.json(200, Discovery.version());
+            case "/api" -> Responses.json(200, Discovery.coreVersions(serverAddress.get()));
+            case "/apis" -> Responses.json(200, discovery.groups());
             case "/healthz", "/livez", "/readyz" -> new MockResponse().setResponseCode(200)
                     .setHeader("Content-Type", "text/plain").setBody("ok");
-            case "/openapi/v3" -> Status.json(200, openApi.index());
-            case "/openapi/v2" -> Status.failure(404, "NotFound",
+            case "/openapi/v3" -> Responses.json(200, openApi.index());
+            case "/openapi/v2" -> Responses.failure(404, "NotFound",
                     "OpenAPI v2 is not served by the embedded API server; use OpenAPI v3");
             default -> null;
         };
@@ -125,16 +137,16 @@ final class ApiRouter extends Dispatcher {
             return Optional.of(response);
         }
         if (parts.length == 2 && parts[0].equals("api")) {
-            return Optional.of(discovery.resources("", parts[1]).map(r -> Status.json(200, r))
-                    .orElseGet(Status::noSuchResource));
+            return Optional.of(discovery.resources("", parts[1]).map(r -> Responses.json(200, r))
+                    .orElseGet(Responses::noSuchResource));
         }
         if (parts.length == 3 && parts[0].equals("apis")) {
-            return Optional.of(discovery.resources(parts[1], parts[2]).map(r -> Status.json(200, r))
-                    .orElseGet(Status::noSuchResource));
+            return Optional.of(discovery.resources(parts[1], parts[2]).map(r -> Responses.json(200, r))
+                    .orElseGet(Responses::noSuchResource));
         }
         if (parts.length == 5 && path.startsWith("/openapi/v3/apis/")) {
-            return Optional.of(openApi.document(parts[3], parts[4]).map(d -> Status.json(200, d))
-                    .orElseGet(Status::noSuchResource));
+            return Optional.of(openApi.document(parts[3], parts[4]).map(d -> Responses.json(200, d))
+                    .orElseGet(Responses::noSuchResource));
         }
         return Optional.empty();
     }
@@ -170,12 +182,12 @@ final class ApiRouter extends Dispatcher {
             labels = request.param("labelSelector").map(Selector::labels).orElse(Selector.EVERYTHING);
             fields = request.param("fieldSelector").map(Selector::fields).orElse(Selector.EVERYTHING);
         } catch (IllegalArgumentException e) {
-            return Status.badRequest(e.getMessage());
+            return Responses.badRequest(e.getMessage());
         }
         if (!path.isCollection()) {
             MockResponse stored = store.handleGet(path.objectPath());
             if (stored.code() != 200) {
-                return Status.notFound(type, path.name().orElseThrow());
+                return Responses.notFound(type, path.name().orElseThrow());
             }
             JsonNode object = body(stored);
             return respond(request, type, List.of(object),
@@ -204,11 +216,11 @@ final class ApiRouter extends Dispatcher {
                     ServerSideTable.IncludeObject.of(request.param("includeObject").orElse("Metadata"));
             ObjectNode table = ServerSideTable.render(type, objects, resourceVersion, include,
                     tableVersion.get(), true, clock.instant());
-            return Status.json(200, table,
+            return Responses.json(200, table,
                     "application/json;as=Table;v=" + tableVersion.get() + ";g=meta.k8s.io");
         }
         if (listKind.isEmpty()) {
-            return Status.json(200, objects.getFirst());
+            return Responses.json(200, objects.getFirst());
         }
         ObjectNode list = Json.object();
         list.put("apiVersion", type.groupVersion());
@@ -216,14 +228,14 @@ final class ApiRouter extends Dispatcher {
         list.putObject("metadata").put("resourceVersion", resourceVersion);
         ArrayNode items = list.putArray("items");
         objects.forEach(items::add);
-        return Status.json(200, list);
+        return Responses.json(200, list);
     }
 
     /** Fabric8 clients watch over WebSocket; the store serves those, through the filter. */
     private MockResponse watchOverWebSocket(ApiRequest request, ResourceType type, ResourcePath path) {
         Optional<WatchFilter> filter = watchFilter(request, type, path);
         if (filter.isEmpty()) {
-            return Status.badRequest("invalid watch parameters");
+            return Responses.badRequest("invalid watch parameters");
         }
         MockResponse storeWatch = storeWatch(path);
         return storeWatch.withWebSocketUpgrade(
@@ -273,11 +285,6 @@ final class ApiRouter extends Dispatcher {
 
     // ---- writes ------------------------------------------------------------------------------
 
-    private Optional<MockResponse> rejectDryRun(ApiRequest request) {
-        return request.param("dryRun").map(ignored -> Status.badRequest(
-                "dry run is not supported by the embedded API server (a Fabric8 mock store)"));
-    }
-
     /**
      * 415 for bodies that are not JSON (kubectl's typed commands such as {@code create namespace}
      * send protobuf, which needs the built-in types' schemas this server does not have), 400 for
@@ -287,22 +294,18 @@ final class ApiRouter extends Dispatcher {
         String contentType = request.header("Content-Type").orElse("application/json").split(";")[0].strip()
                 .toLowerCase(Locale.ROOT);
         if (!contentType.equals(JSON)) {
-            return Optional.of(Status.unsupportedMediaType("the body of the request was in an unknown format - "
+            return Optional.of(Responses.unsupportedMediaType("the body of the request was in an unknown format - "
                     + "accepted media types include: application/json"));
         }
         if (Json.parse(request.bodyText()).filter(JsonNode::isObject).isEmpty()) {
-            return Optional.of(Status.badRequest("the request body is not a JSON object"));
+            return Optional.of(Responses.badRequest("the request body is not a JSON object"));
         }
         return Optional.empty();
     }
 
     private MockResponse create(ApiRequest request, ResourceType type, ResourcePath path) {
-        Optional<MockResponse> rejected = rejectDryRun(request);
-        if (rejected.isPresent()) {
-            return rejected.get();
-        }
         if (!path.isCollection()) {
-            return Status.failure(405, "MethodNotAllowed", "POST is not allowed on a named object");
+            return Responses.failure(405, "MethodNotAllowed", "POST is not allowed on a named object");
         }
         Optional<MockResponse> unreadable = unreadableBody(request);
         if (unreadable.isPresent()) {
@@ -312,22 +315,14 @@ final class ApiRouter extends Dispatcher {
         if (!type.namespaced() && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
-        MockResponse created = fixErrorReason(
-                store.handleCreate(request.toStore(HttpMethod.POST, path.collectionPath(), JSON, bytes(object))),
-                HttpMethod.POST);
-        if (created.code() == 201 && isCrd(type)) {
-            establish(body(created).path("metadata").path("name").asText());
-        }
-        return created;
+        MockResponse created = store.handleCreate(
+                request.toStore(HttpMethod.POST, path.collectionPath(), JSON, bytes(object)));
+        return afterWrite(created, HttpMethod.POST, type, object);
     }
 
     private MockResponse update(ApiRequest request, ResourceType type, ResourcePath path) {
-        Optional<MockResponse> rejected = rejectDryRun(request);
-        if (rejected.isPresent()) {
-            return rejected.get();
-        }
         if (path.isCollection()) {
-            return Status.failure(405, "MethodNotAllowed", "PUT needs a named object");
+            return Responses.failure(405, "MethodNotAllowed", "PUT needs a named object");
         }
         Optional<MockResponse> unreadable = unreadableBody(request);
         if (unreadable.isPresent()) {
@@ -336,7 +331,7 @@ final class ApiRouter extends Dispatcher {
         Optional<JsonNode> body = Json.parse(request.bodyText());
         MockResponse current = store.handleGet(path.objectPath());
         if (current.code() != 200) {
-            return Status.notFound(type, path.name().orElseThrow());
+            return Responses.notFound(type, path.name().orElseThrow());
         }
         // The store skips this check on /status; a real server never does.
         String expected = body.get().path("metadata").path("resourceVersion").asText("");
@@ -348,47 +343,34 @@ final class ApiRouter extends Dispatcher {
         if (!type.namespaced() && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
-        MockResponse updated = fixErrorReason(
-                store.handleUpdate(request.toStore(HttpMethod.PUT, path.path(), JSON, bytes(object))),
-                HttpMethod.PUT);
-        if (updated.code() == 200 && (updated.getBody() == null || updated.getBody().size() == 0)) {
-            // The update removed the last finalizer of an object being deleted: it is gone now.
-            updated = Status.json(200, object);
-        }
-        if (updated.code() == 200 && isCrd(type) && path.subresource().isEmpty()) {
-            establish(path.name().orElseThrow());
-        }
-        return updated;
+        MockResponse updated = store.handleUpdate(request.toStore(HttpMethod.PUT, path.path(), JSON, bytes(object)));
+        return afterWrite(updated, HttpMethod.PUT, type, object);
     }
 
     private MockResponse patch(ApiRequest request, ResourceType type, ResourcePath path) {
-        Optional<MockResponse> rejected = rejectDryRun(request);
-        if (rejected.isPresent()) {
-            return rejected.get();
-        }
         if (path.isCollection()) {
-            return Status.failure(405, "MethodNotAllowed", "PATCH needs a named object");
+            return Responses.failure(405, "MethodNotAllowed", "PATCH needs a named object");
         }
         String contentType = request.header("Content-Type").orElse("").split(";")[0].strip()
                 .toLowerCase(Locale.ROOT);
         Optional<JsonNode> patch = Json.parse(request.bodyText());
         if (patch.isEmpty()) {
-            return Status.badRequest("the patch is not JSON");
+            return Responses.badRequest("the patch is not JSON");
         }
         MockResponse current = store.handleGet(path.objectPath());
         if (current.code() != 200) {
-            return Status.notFound(type, path.name().orElseThrow());
+            return Responses.notFound(type, path.name().orElseThrow());
         }
         JsonNode before = body(current);
         Optional<MockResponse> unsupported = switch (contentType) {
             case JSON_PATCH, MERGE_PATCH -> Optional.empty();
             case STRATEGIC_MERGE_PATCH -> type.custom()
-                    ? Optional.of(Status.unsupportedMediaType("strategic merge patch is not supported for custom "
+                    ? Optional.of(Responses.unsupportedMediaType("strategic merge patch is not supported for custom "
                             + "resources; use application/merge-patch+json or application/json-patch+json"))
-                    : MergePatch.strategicDirective(patch.get()).map(directive -> Status.unsupportedMediaType(
+                    : MergePatch.strategicDirective(patch.get()).map(directive -> Responses.unsupportedMediaType(
                             "the embedded API server applies a strategic merge patch only when it has no "
                                     + "directives, and this one has " + directive));
-            default -> Optional.of(Status.unsupportedMediaType("the body of the request was in an unknown format - "
+            default -> Optional.of(Responses.unsupportedMediaType("the body of the request was in an unknown format - "
                     + "accepted media types include: " + JSON_PATCH + ", " + MERGE_PATCH
                     + " (server-side apply is not supported by the embedded API server)"));
         };
@@ -404,30 +386,15 @@ final class ApiRouter extends Dispatcher {
             // Strict RFC 6902, as a real server applies it: removing what is not there is an error.
             after = JsonPatch.apply(jsonPatch, before, EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT));
         } catch (RuntimeException e) {
-            return Status.failure(422, "Invalid", "the patch cannot be applied to " + type.groupResource() + " \""
+            return Responses.failure(422, "Invalid", "the patch cannot be applied to " + type.groupResource() + " \""
                     + path.name().orElseThrow() + "\": " + e.getMessage(), Optional.of(type), path.name());
         }
-        MockResponse patched = fixErrorReason(
-                store.handlePatch(request.toStore(HttpMethod.PATCH, path.path(), JSON_PATCH, bytes(jsonPatch))),
-                HttpMethod.PATCH);
-        if (patched.code() == 202) {
-            patched.setResponseCode(200);
-        }
-        if (patched.code() == 200 && (patched.getBody() == null || patched.getBody().size() == 0)) {
-            // The patch removed the last finalizer of an object being deleted: it is gone now.
-            patched = Status.json(200, after);
-        }
-        if (patched.code() == 200 && isCrd(type) && path.subresource().isEmpty()) {
-            establish(path.name().orElseThrow());
-        }
-        return patched;
+        MockResponse patched = store.handlePatch(
+                request.toStore(HttpMethod.PATCH, path.path(), JSON_PATCH, bytes(jsonPatch)));
+        return afterWrite(patched, HttpMethod.PATCH, type, after);
     }
 
     private MockResponse delete(ApiRequest request, ResourceType type, ResourcePath path) {
-        Optional<MockResponse> rejected = rejectDryRun(request);
-        if (rejected.isPresent()) {
-            return rejected.get();
-        }
         if (path.isCollection()) {
             MockResponse listed = read(request, type, path);
             if (listed.code() != 200) {
@@ -444,7 +411,7 @@ final class ApiRouter extends Dispatcher {
                 : Optional.empty();
         MockResponse deleted = store.handleDelete(path.objectPath());
         if (deleted.code() == 404) {
-            return Status.notFound(type, path.name().orElseThrow());
+            return Responses.notFound(type, path.name().orElseThrow());
         }
         crd.ifPresent(this::deleteCustomResources);
         return deleted;
@@ -478,8 +445,7 @@ final class ApiRouter extends Dispatcher {
         }
         crd.set("status", status);
         store.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, CRD_PATH + "/" + name + "/status",
-                io.fabric8.mockwebserver.http.Headers.builder().add("Content-Type", JSON).build(),
-                new io.fabric8.mockwebserver.http.Buffer(bytes(crd))));
+                Headers.builder().add("Content-Type", JSON).build(), new Buffer(bytes(crd))));
     }
 
     /** Deleting a CRD deletes its objects (finalizers are honoured: those objects are only marked). */
@@ -489,21 +455,40 @@ final class ApiRouter extends Dispatcher {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    /** The store reports every failure as reason Invalid; clients look for AlreadyExists and Conflict. */
-    private static MockResponse fixErrorReason(MockResponse response, HttpMethod method) {
-        if (response.code() != 409) {
+    /**
+     * The store's answer to a write, corrected: 409s get the reasons clients look for
+     * (AlreadyExists, Conflict) instead of Invalid; a patch answers 200, not 202; a write that
+     * removed the last finalizer of an object being deleted answers with the object instead of
+     * nothing; a written CRD is then established.
+     *
+     * @param written the object as the client wrote it (or as the patch made it)
+     */
+    private MockResponse afterWrite(MockResponse response, HttpMethod method, ResourceType type, JsonNode written) {
+        int code = response.code();
+        if (code == 409) {
+            JsonNode status = body(response);
+            if (status.isObject()) {
+                ((ObjectNode) status).put("reason", method == HttpMethod.POST ? "AlreadyExists" : "Conflict");
+                return Responses.json(409, status);
+            }
             return response;
         }
-        JsonNode status = body(response);
-        if (status.isObject()) {
-            ((ObjectNode) status).put("reason", method == HttpMethod.POST ? "AlreadyExists" : "Conflict");
-            return Status.json(409, status);
+        if (code / 100 != 2) {
+            return response;
         }
-        return response;
+        MockResponse answer = response.getBody() == null || response.getBody().size() == 0
+                ? Responses.json(code, written) : response;
+        if (code == 202) {
+            answer.setResponseCode(200);
+        }
+        if (isCrd(type)) {
+            establish(body(answer).path("metadata").path("name").asText());
+        }
+        return answer;
     }
 
     private static MockResponse conflict(ResourceType type, String name) {
-        return Status.failure(409, "Conflict", "Operation cannot be fulfilled on " + type.groupResource() + " \""
+        return Responses.failure(409, "Conflict", "Operation cannot be fulfilled on " + type.groupResource() + " \""
                 + name + "\": the object has been modified; please apply your changes to the latest version "
                 + "and try again", Optional.of(type), Optional.of(name));
     }

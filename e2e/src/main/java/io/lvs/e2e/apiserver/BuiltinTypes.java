@@ -1,6 +1,7 @@
 package io.lvs.e2e.apiserver;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -41,7 +42,7 @@ final class BuiltinTypes {
             List<String> shortNames, List<String> categories, String... subresources) {
         String group = groupVersion.contains("/") ? groupVersion.substring(0, groupVersion.indexOf('/')) : "";
         String version = groupVersion.isEmpty() ? "v1" : groupVersion.substring(groupVersion.indexOf('/') + 1);
-        return new ResourceType(group, version, kind, plural, kind.toLowerCase(java.util.Locale.ROOT), namespaced,
+        return new ResourceType(group, version, kind, plural, kind.toLowerCase(Locale.ROOT), namespaced,
                 shortNames, categories, List.of(subresources), List.of(PrinterColumn.age()), Optional.empty(),
                 false);
     }

@@ -4,8 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.vertx.HttpServerRequestHandler;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -88,16 +90,14 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer http;
-    private final ApiRouter router;
     private final URI url;
     private final Path kubeconfig;
     private final Optional<Path> temporaryDirectory;
 
-    private EmbeddedApiServer(Vertx vertx, HttpServer http, ApiRouter router, URI url, Path kubeconfig,
+    private EmbeddedApiServer(Vertx vertx, HttpServer http, URI url, Path kubeconfig,
             Optional<Path> temporaryDirectory) {
         this.vertx = vertx;
         this.http = http;
-        this.router = router;
         this.url = url;
         this.kubeconfig = kubeconfig;
         this.temporaryDirectory = temporaryDirectory;
@@ -130,6 +130,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                     return router.dispatch(request);
                 }
             };
+            createSystemNamespaces(router);
             http.requestHandler(request -> {
                 if (HttpWatch.isHttpWatch(request)) {
                     HttpWatch.serve(vertx, request, router);
@@ -146,10 +147,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                     ? Optional.of(Files.createTempDirectory("lvs-apiserver-")) : Optional.empty();
             Path kubeconfig = options.kubeconfig().orElseGet(() -> temporaryDirectory.orElseThrow().resolve("kubeconfig"));
             Kubeconfig.write(kubeconfig, url);
-            EmbeddedApiServer server = new EmbeddedApiServer(vertx, http, router, url, kubeconfig,
-                    temporaryDirectory);
-            server.createSystemNamespaces();
-            return server;
+            return new EmbeddedApiServer(vertx, http, url, kubeconfig, temporaryDirectory);
         } catch (IOException e) {
             vertx.close();
             throw new UncheckedIOException("cannot write the kubeconfig for the embedded API server", e);
@@ -160,13 +158,13 @@ public final class EmbeddedApiServer implements AutoCloseable {
         }
     }
 
-    private void createSystemNamespaces() {
+    private static void createSystemNamespaces(ApiRouter router) {
         for (String name : SYSTEM_NAMESPACES) {
             String body = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name
                     + "\"},\"spec\":{\"finalizers\":[\"kubernetes\"]},\"status\":{\"phase\":\"Active\"}}";
             router.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, "/api/v1/namespaces",
                     Headers.builder().add("Content-Type", "application/json").build(),
-                    new io.fabric8.mockwebserver.http.Buffer(body.getBytes(StandardCharsets.UTF_8))));
+                    new Buffer(body.getBytes(StandardCharsets.UTF_8))));
         }
     }
 
@@ -209,7 +207,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     private static void deleteQuietly(Path directory) {
         try (var files = Files.walk(directory)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a temp directory left behind is harmless
         }

@@ -1,7 +1,7 @@
 package io.lvs.e2e.apiserver;
 
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocket;
@@ -66,13 +66,13 @@ final class HttpWatch implements WebSocket {
         Optional<ResourcePath> path = ResourcePath.parse(request.path());
         Optional<ResourceType> type = path.flatMap(router::typeOf);
         if (type.isEmpty()) {
-            reply(router, recorded, http.response(), Status.noSuchResource());
+            reply(router, recorded, http.response(), Responses.noSuchResource());
             return;
         }
         Optional<WatchFilter> filter = router.watchFilter(request, type.get(), path.get());
         if (filter.isEmpty()) {
             reply(router, recorded, http.response(),
-                    Status.badRequest("invalid watch parameters (selector or resourceVersion)"));
+                    Responses.badRequest("invalid watch parameters (selector or resourceVersion)"));
             return;
         }
         router.log(http.uri(), HttpMethod.GET, "watch (HTTP stream)");

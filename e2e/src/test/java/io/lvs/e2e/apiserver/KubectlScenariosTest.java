@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.Event;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -85,7 +87,7 @@ class KubectlScenariosTest {
     }
 
     private static Map<String, String> without(Map<String, String> row, String column) {
-        Map<String, String> copy = new java.util.HashMap<>(row);
+        Map<String, String> copy = new HashMap<>(row);
         copy.remove(column);
         return copy;
     }
@@ -224,7 +226,7 @@ class KubectlScenariosTest {
                 """.formatted(uid);
         try (var client = server.newClient()) {
             client.resource(client.getKubernetesSerialization().unmarshal(event,
-                    io.fabric8.kubernetes.api.model.Event.class)).create();
+                    Event.class)).create();
         }
 
         String described = kubectl.run("describe", "frontend", "web").orFail().stdout();

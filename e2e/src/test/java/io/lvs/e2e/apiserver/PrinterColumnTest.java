@@ -9,6 +9,7 @@ import io.lvs.e2e.apiserver.jsonpath.JsonPath;
 import io.lvs.e2e.apiserver.jsonpath.JsonPathException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -84,7 +85,7 @@ class PrinterColumnTest {
     void theTableNamesEveryRowFirstAndCarriesItsMetadata() {
         ResourceType type = new ResourceType("e2e.lvs.io", "v1alpha1", "Frontend", "frontends", "frontend", true,
                 List.of(), List.of(), List.of(), List.of(new PrinterColumn("VIP", "string", "", "", 0,
-                        JsonPath.compile(".spec.vip"))), java.util.Optional.empty(), true);
+                        JsonPath.compile(".spec.vip"))), Optional.empty(), true);
         JsonNode table = ServerSideTable.render(type, List.of(OBJECT), "7", ServerSideTable.IncludeObject.METADATA,
                 "v1", true, NOW);
         assertEquals("meta.k8s.io/v1", table.path("apiVersion").asText());

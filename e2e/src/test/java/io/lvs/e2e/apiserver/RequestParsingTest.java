@@ -2,6 +2,8 @@ package io.lvs.e2e.apiserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,10 +61,10 @@ class RequestParsingTest {
 
     @Test
     void kubernetesVersionsSortGaFirstThenBetaThenAlpha() {
-        java.util.List<String> versions = new java.util.ArrayList<>(java.util.List.of(
+        List<String> versions = new ArrayList<>(List.of(
                 "v1alpha1", "foo1", "v2beta1", "v1", "v11alpha2", "v2", "v1beta2", "v12alpha1", "v10beta3"));
         versions.sort(ResourceCatalog::byKubeVersionPriority);
-        assertEquals(java.util.List.of("v2", "v1", "v10beta3", "v2beta1", "v1beta2", "v12alpha1", "v11alpha2",
+        assertEquals(List.of("v2", "v1", "v10beta3", "v2beta1", "v1beta2", "v12alpha1", "v11alpha2",
                 "v1alpha1", "foo1"), versions);
     }
 }

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.MockResponse;
 import java.util.Optional;
 
-/** Error responses as {@code v1 Status} objects with the reasons clients branch on. */
-final class Status {
+/**
+ * HTTP responses: JSON documents, and failures as {@code v1 Status} objects with the reasons
+ * clients branch on.
+ */
+final class Responses {
 
-    private Status() {}
+    private Responses() {}
 
     static MockResponse failure(int code, String reason, String message) {
         return failure(code, reason, message, Optional.empty(), Optional.empty());
