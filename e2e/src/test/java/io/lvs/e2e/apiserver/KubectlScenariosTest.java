@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,12 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class KubectlScenariosTest {
 
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private EmbeddedApiServer server;
     private Kubectl kubectl;
 
     @BeforeEach
     void startServerAndApplyCrds() {
-        server = EmbeddedApiServer.start();
+        server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withRequestLog(requests::add));
         kubectl = RealKubectl.against(server);
         Kubectl.Result applied = kubectl.run("apply", "--validate=false", "-f",
                 RealKubectl.resource("/apiserver/crds")).orFail();
@@ -39,6 +41,17 @@ class KubectlScenariosTest {
     void stopServer() {
         if (server != null) {
             server.close();
+        }
+    }
+
+    /** Waits (20 s at most) until the server has answered a request whose log line contains {@code fragment}. */
+    private void awaitRequest(String fragment) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (requests.stream().noneMatch(line -> line.contains(fragment))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no request with \"" + fragment + "\" in " + requests);
+            }
+            Thread.sleep(20);
         }
     }
 
@@ -168,7 +181,7 @@ class KubectlScenariosTest {
         CompletableFuture<Kubectl.Result> deletion = CompletableFuture.supplyAsync(
                 () -> kubectl.run("delete", "fe", "web", "--timeout=30s"));
 
-        Thread.sleep(1500);
+        awaitRequest("frontends?allowWatchBookmarks=true&fieldSelector=metadata.name%3Dweb");
         assertFalse(deletion.isDone(), "delete returned while a finalizer was still set");
         assertTrue(kubectl.run("get", "fe", "web", "-o", "jsonpath={.metadata.deletionTimestamp}").orFail()
                 .stdout().matches("\\d{4}-.*"));
@@ -185,12 +198,26 @@ class KubectlScenariosTest {
         CompletableFuture<Kubectl.Result> waiting = CompletableFuture.supplyAsync(
                 () -> kubectl.run("wait", "--for=condition=Ready", "frontend/web", "--timeout=30s"));
 
-        Thread.sleep(1000);
+        awaitRequest("frontends?allowWatchBookmarks=true&fieldSelector=metadata.name%3Dweb");
         assertFalse(waiting.isDone(), "Ready before any status was reported");
         reportStatus();
 
         assertEquals("frontend.e2e.lvs.io/web condition met",
                 waiting.get(30, TimeUnit.SECONDS).orFail().stdout().strip());
+    }
+
+    @Test
+    void watchPrintsEachChangeAsARowOfTheSameTable() throws Exception {
+        applyExamples();
+        CompletableFuture<Kubectl.Result> watching = CompletableFuture.supplyAsync(
+                () -> kubectl.run("get", "backends", "--watch", "--request-timeout=4s"));
+
+        awaitRequest("backends?resourceVersion=");
+        kubectl.run("patch", "be", "web-2", "--type=merge", "-p", "{\"spec\":{\"weight\":7}}").orFail();
+
+        KubectlTable printed = KubectlTable.parse(watching.get(30, TimeUnit.SECONDS).orFail().stdout());
+        assertEquals(List.of("web-1", "web-2", "web-2"), printed.rows().stream().map(r -> r.get("NAME")).toList());
+        assertEquals(List.of("100", "50", "7"), printed.rows().stream().map(r -> r.get("WEIGHT")).toList());
     }
 
     @Test
