@@ -75,6 +75,14 @@ final class HttpWatch implements WebSocket {
                     Responses.badRequest("invalid watch parameters (selector or resourceVersion)"));
             return;
         }
+        long timeoutMillis;
+        try {
+            timeoutMillis = request.param("timeoutSeconds").map(Long::parseLong).map(s -> s * 1000)
+                    .orElse(DEFAULT_TIMEOUT.toMillis());
+        } catch (NumberFormatException e) {
+            reply(router, recorded, http.response(), Responses.badRequest("timeoutSeconds is not a number"));
+            return;
+        }
         router.log(http.uri(), HttpMethod.GET, "watch (HTTP stream)");
         boolean initialEvents = request.param("sendInitialEvents").orElse("").equals("true");
         int initialCount = initialEvents ? router.storedCount(path.get()) : -1;
@@ -90,8 +98,6 @@ final class HttpWatch implements WebSocket {
 
         HttpWatch watch = new HttpWatch(vertx, response, recorded, filter.get(),
                 storeWatch.getWebSocketListener(), initialCount, bookmark);
-        long timeoutMillis = request.param("timeoutSeconds").map(Long::parseLong).map(s -> s * 1000)
-                .orElse(DEFAULT_TIMEOUT.toMillis());
         long timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> watch.close(1000, "watch timeout"));
         response.closeHandler(ignored -> {
             vertx.cancelTimer(timer);

@@ -2,12 +2,14 @@ package io.lvs.e2e.apiserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -299,6 +301,32 @@ class EmbeddedApiServerTest {
         assertEquals(2, cells.get(4).asInt());
         assertTrue(cells.get(5).isNull(), "no scheduler set: " + cells);
         assertTrue(cells.get(6).asText().endsWith("s"), "age: " + cells);
+    }
+
+    @Test
+    void anOperatorsFabric8WritesBehaveAsOnARealServer() {
+        createFrontendCrd();
+        var frontends = client.genericKubernetesResources(FRONTEND).inNamespace("default");
+        GenericKubernetesResource web = client.getKubernetesSerialization()
+                .unmarshal(frontend("web", "192.0.2.10", ""), GenericKubernetesResource.class);
+        frontends.resource(web).create();
+
+        GenericKubernetesResource withStatus = frontends.withName("web").get();
+        withStatus.setAdditionalProperty("status", Map.of("readyBackends", 1,
+                "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+        frontends.resource(withStatus).patchStatus();
+        frontends.withName("web").edit(f -> {
+            f.getMetadata().setLabels(Map.of("tier", "gold"));
+            return f;
+        });
+
+        GenericKubernetesResource stored = frontends.withName("web").get();
+        assertEquals(Map.of("tier", "gold"), stored.getMetadata().getLabels());
+        assertEquals(1, ((Map<?, ?>) stored.getAdditionalProperties().get("status")).get("readyBackends"));
+        assertEquals(1L, stored.getMetadata().getGeneration());
+        KubernetesClientException conflict = assertThrows(KubernetesClientException.class,
+                () -> frontends.resource(withStatus).update());
+        assertEquals(409, conflict.getCode());
     }
 
     // ---- watches -----------------------------------------------------------------------------
