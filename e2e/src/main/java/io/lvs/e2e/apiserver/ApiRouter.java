@@ -1,0 +1,506 @@
+package io.lvs.e2e.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.CompatibilityFlags;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The API server's front door: serves discovery, OpenAPI and server-side tables itself, corrects
+ * what the mock store gets wrong (merge patch, selectors, list kinds, error reasons, CRD status),
+ * and hands the remaining reads and writes to the Fabric8 CRUD store.
+ *
+ * <p>It runs on the HTTP server's one event loop, so its read-then-write sequences (a merge patch
+ * reads the object, then writes the equivalent JSON patch) never interleave with other requests.
+ */
+final class ApiRouter extends Dispatcher {
+
+    static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+    private static final String JSON = "application/json";
+    private static final String JSON_PATCH = "application/json-patch+json";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
+    private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+
+    private final KubernetesCrudDispatcher store;
+    private final ResourceCatalog catalog;
+    private final Discovery discovery;
+    private final OpenApiV3 openApi;
+    private final Supplier<String> serverAddress;
+    private final Clock clock;
+    private final Consumer<String> requestLog;
+
+    /**
+     * @param serverAddress "host:port" as clients reach this server, for {@code /api}
+     * @param requestLog receives one line per request answered ("GET /api/v1/pods -> 200")
+     */
+    ApiRouter(KubernetesCrudDispatcher store, Supplier<String> serverAddress, Clock clock,
+            Consumer<String> requestLog) {
+        this.store = store;
+        this.requestLog = requestLog;
+        this.catalog = new ResourceCatalog(this::storedCrds);
+        this.discovery = new Discovery(catalog);
+        this.openApi = new OpenApiV3(catalog);
+        this.serverAddress = serverAddress;
+        this.clock = clock;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest raw) {
+        ApiRequest request = ApiRequest.of(raw);
+        MockResponse response;
+        try {
+            response = route(request);
+        } catch (RuntimeException e) {
+            response = Responses.failure(500, "InternalError", "embedded API server failed on " + request.method()
+                    + " " + request.path() + ": " + e);
+        }
+        log(raw.getPath(), request.method(), response.getWebSocketListener() != null ? "watch (WebSocket)"
+                : Integer.toString(response.code()));
+        return response;
+    }
+
+    void log(String uri, HttpMethod method, String outcome) {
+        requestLog.accept(method + " " + uri + " -> " + outcome);
+    }
+
+    private MockResponse route(ApiRequest request) {
+        if (request.method() == HttpMethod.GET) {
+            Optional<MockResponse> meta = metadataEndpoint(request.path());
+            if (meta.isPresent()) {
+                return meta.get();
+            }
+        }
+        Optional<ResourcePath> parsed = ResourcePath.parse(request.path());
+        if (parsed.isEmpty()) {
+            return Responses.noSuchResource();
+        }
+        ResourcePath path = parsed.get();
+        Optional<ResourceType> resolved = resolve(path);
+        if (resolved.isEmpty()) {
+            return Responses.noSuchResource();
+        }
+        ResourceType type = resolved.get();
+        if (request.method() != HttpMethod.GET && request.param("dryRun").isPresent()) {
+            return Responses.badRequest("dry run is not supported by the embedded API server (a Fabric8 mock store)");
+        }
+        if (request.method() != HttpMethod.GET && type.namespaced() && path.namespace().isEmpty()) {
+            return Responses.failure(405, "MethodNotAllowed", request.method() + " on " + type.groupResource()
+                    + " needs a namespace in the path");
+        }
+        return switch (request.method()) {
+            case GET -> request.isWatch() ? watchOverWebSocket(request, type, path) : read(request, type, path);
+            case POST -> create(request, type, path);
+            case PUT -> update(request, type, path);
+            case PATCH -> patch(request, type, path);
+            case DELETE -> delete(request, type, path);
+            default -> Responses.failure(405, "MethodNotAllowed", request.method() + " is not supported");
+        };
+    }
+
+    // ---- discovery, version, OpenAPI, health -------------------------------------------------
+
+    private Optional<MockResponse> metadataEndpoint(String path) {
+        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        MockResponse response = switch (path) {
+            case "/version" -> Responses.json(200, Discovery.version());
+            case "/api" -> Responses.json(200, Discovery.coreVersions(serverAddress.get()));
+            case "/apis" -> Responses.json(200, discovery.groups());
+            case "/healthz", "/livez", "/readyz" -> new MockResponse().setResponseCode(200)
+                    .setHeader("Content-Type", "text/plain").setBody("ok");
+            case "/openapi/v3" -> Responses.json(200, openApi.index());
+            case "/openapi/v2" -> Responses.failure(404, "NotFound",
+                    "OpenAPI v2 is not served by the embedded API server; use OpenAPI v3");
+            default -> null;
+        };
+        if (response != null) {
+            return Optional.of(response);
+        }
+        if (parts.length == 2 && parts[0].equals("api")) {
+            return Optional.of(discovery.resources("", parts[1]).map(r -> Responses.json(200, r))
+                    .orElseGet(Responses::noSuchResource));
+        }
+        if (parts.length == 3 && parts[0].equals("apis")) {
+            return Optional.of(discovery.resources(parts[1], parts[2]).map(r -> Responses.json(200, r))
+                    .orElseGet(Responses::noSuchResource));
+        }
+        if (parts.length == 5 && path.startsWith("/openapi/v3/apis/")) {
+            return Optional.of(openApi.document(parts[3], parts[4]).map(d -> Responses.json(200, d))
+                    .orElseGet(Responses::noSuchResource));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The served type a path names. Paths in built-in groups that discovery does not list still
+     * reach the store (the operator may use more built-in types than are listed); paths in other
+     * groups need a CRD, which the mock alone would not insist on.
+     */
+    private Optional<ResourceType> resolve(ResourcePath path) {
+        Optional<ResourceType> served = catalog.find(path.group(), path.version(), path.plural());
+        if (served.isPresent()) {
+            ResourceType type = served.get();
+            boolean scopeFits = type.namespaced() == path.namespace().isPresent()
+                    || (type.namespaced() && path.isCollection() && path.subresource().isEmpty());
+            boolean subresourceServed = path.subresource().map(type.subresources()::contains).orElse(true);
+            return scopeFits && subresourceServed ? served : Optional.empty();
+        }
+        if (!BuiltinTypes.GROUPS.contains(path.group())) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResourceType(path.group(), path.version(), "", path.plural(), "",
+                path.namespace().isPresent(), List.of(), List.of(), List.of("status"),
+                List.of(PrinterColumn.age()), Optional.empty(), false));
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    private MockResponse read(ApiRequest request, ResourceType type, ResourcePath path) {
+        Selector labels;
+        Selector fields;
+        try {
+            labels = request.param("labelSelector").map(Selector::labels).orElse(Selector.EVERYTHING);
+            fields = request.param("fieldSelector").map(Selector::fields).orElse(Selector.EVERYTHING);
+        } catch (IllegalArgumentException e) {
+            return Responses.badRequest(e.getMessage());
+        }
+        if (!path.isCollection()) {
+            MockResponse stored = store.handleGet(path.objectPath());
+            if (stored.code() != 200) {
+                return Responses.notFound(type, path.name().orElseThrow());
+            }
+            JsonNode object = body(stored);
+            return respond(request, type, List.of(object),
+                    object.path("metadata").path("resourceVersion").asText(), Optional.empty());
+        }
+        JsonNode list = body(store.handleGet(path.collectionPath()));
+        List<JsonNode> items = new ArrayList<>();
+        for (JsonNode item : list.path("items")) {
+            if (labels.matches(item) && fields.matches(item)) {
+                items.add(item);
+            }
+        }
+        // A real server lists in key order (namespace, then name); the store in write order.
+        items.sort(Comparator.comparing((JsonNode item) -> item.path("metadata").path("namespace").asText(""))
+                .thenComparing(item -> item.path("metadata").path("name").asText("")));
+        return respond(request, type, items, list.path("metadata").path("resourceVersion").asText(),
+                Optional.of(type.kind().isEmpty() ? "List" : type.kind() + "List"));
+    }
+
+    /** The objects as JSON, or as a Table if the client asked for one. */
+    private MockResponse respond(ApiRequest request, ResourceType type, List<JsonNode> objects,
+            String resourceVersion, Optional<String> listKind) {
+        Optional<String> tableVersion = TableRequest.version(request.header("Accept").orElse(""));
+        if (tableVersion.isPresent()) {
+            ServerSideTable.IncludeObject include =
+                    ServerSideTable.IncludeObject.of(request.param("includeObject").orElse("Metadata"));
+            ObjectNode table = ServerSideTable.render(type, objects, resourceVersion, include,
+                    tableVersion.get(), true, clock.instant());
+            return Responses.json(200, table,
+                    "application/json;as=Table;v=" + tableVersion.get() + ";g=meta.k8s.io");
+        }
+        if (listKind.isEmpty()) {
+            return Responses.json(200, objects.getFirst());
+        }
+        ObjectNode list = Json.object();
+        list.put("apiVersion", type.groupVersion());
+        list.put("kind", listKind.get());
+        list.putObject("metadata").put("resourceVersion", resourceVersion);
+        ArrayNode items = list.putArray("items");
+        objects.forEach(items::add);
+        return Responses.json(200, list);
+    }
+
+    /** Fabric8 clients watch over WebSocket; the store serves those, through the filter. */
+    private MockResponse watchOverWebSocket(ApiRequest request, ResourceType type, ResourcePath path) {
+        Optional<WatchFilter> filter = watchFilter(request, type, path);
+        if (filter.isEmpty()) {
+            return Responses.badRequest("invalid watch parameters");
+        }
+        MockResponse storeWatch = storeWatch(path);
+        return storeWatch.withWebSocketUpgrade(
+                new FilteredWatchListener(storeWatch.getWebSocketListener(), filter.get()));
+    }
+
+    /** The filter for a watch request, or empty if its selectors or resourceVersion do not parse. */
+    Optional<WatchFilter> watchFilter(ApiRequest request, ResourceType type, ResourcePath path) {
+        try {
+            Selector labels = request.param("labelSelector").map(Selector::labels).orElse(Selector.EVERYTHING);
+            String fieldSelector = request.param("fieldSelector").orElse("")
+                    + path.name().map(n -> ",metadata.name=" + n).orElse("");
+            Selector fields = Selector.fields(fieldSelector);
+            String rv = request.param("resourceVersion").orElse("0");
+            long since = rv.equals("0") || request.param("sendInitialEvents").orElse("").equals("true")
+                    ? -1 : Long.parseLong(rv);
+            Optional<String> tableVersion = TableRequest.version(request.header("Accept").orElse(""));
+            WatchFilter.Rendering rendering = tableVersion
+                    .<WatchFilter.Rendering>map(v -> new WatchFilter.AsTables(
+                            ServerSideTable.IncludeObject.of(request.param("includeObject").orElse("Metadata")), v))
+                    .orElse(new WatchFilter.AsObjects());
+            return Optional.of(new WatchFilter(type, since, labels, fields, rendering, clock));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The store's watch on the collection a watch request is about (selectors are applied by the filter). */
+    MockResponse storeWatch(ResourcePath path) {
+        return store.handleGet(path.collectionPath() + "?watch=true");
+    }
+
+    /** The store's current resourceVersion, as a list reports it. */
+    String currentResourceVersion(ResourcePath path) {
+        return body(store.handleGet(path.collectionPath())).path("metadata").path("resourceVersion").asText();
+    }
+
+    /** How many objects the store will replay when a watch on this collection opens. */
+    int storedCount(ResourcePath path) {
+        return body(store.handleGet(path.collectionPath())).path("items").size();
+    }
+
+    /** Resolves a path for the HTTP watch handler, with the same rules as every other request. */
+    Optional<ResourceType> typeOf(ResourcePath path) {
+        return resolve(path);
+    }
+
+    // ---- writes ------------------------------------------------------------------------------
+
+    /**
+     * 415 for bodies that are not JSON (kubectl's typed commands such as {@code create namespace}
+     * send protobuf, which needs the built-in types' schemas this server does not have), 400 for
+     * JSON that is not an object.
+     */
+    private static Optional<MockResponse> unreadableBody(ApiRequest request) {
+        String contentType = request.header("Content-Type").orElse("application/json").split(";")[0].strip()
+                .toLowerCase(Locale.ROOT);
+        if (!contentType.equals(JSON)) {
+            return Optional.of(Responses.unsupportedMediaType("the body of the request was in an unknown format - "
+                    + "accepted media types include: application/json"));
+        }
+        if (Json.parse(request.bodyText()).filter(JsonNode::isObject).isEmpty()) {
+            return Optional.of(Responses.badRequest("the request body is not a JSON object"));
+        }
+        return Optional.empty();
+    }
+
+    private MockResponse create(ApiRequest request, ResourceType type, ResourcePath path) {
+        if (!path.isCollection()) {
+            return Responses.failure(405, "MethodNotAllowed", "POST is not allowed on a named object");
+        }
+        Optional<MockResponse> unreadable = unreadableBody(request);
+        if (unreadable.isPresent()) {
+            return unreadable.get();
+        }
+        ObjectNode object = (ObjectNode) Json.parse(request.bodyText()).orElseThrow();
+        if (!type.namespaced() && object.path("metadata").isObject()) {
+            ((ObjectNode) object.get("metadata")).remove("namespace");
+        }
+        MockResponse created = store.handleCreate(
+                request.toStore(HttpMethod.POST, path.collectionPath(), JSON, bytes(object)));
+        return afterWrite(created, HttpMethod.POST, type, object);
+    }
+
+    private MockResponse update(ApiRequest request, ResourceType type, ResourcePath path) {
+        if (path.isCollection()) {
+            return Responses.failure(405, "MethodNotAllowed", "PUT needs a named object");
+        }
+        Optional<MockResponse> unreadable = unreadableBody(request);
+        if (unreadable.isPresent()) {
+            return unreadable.get();
+        }
+        Optional<JsonNode> body = Json.parse(request.bodyText());
+        MockResponse current = store.handleGet(path.objectPath());
+        if (current.code() != 200) {
+            return Responses.notFound(type, path.name().orElseThrow());
+        }
+        // The store skips this check on /status; a real server never does.
+        String expected = body.get().path("metadata").path("resourceVersion").asText("");
+        String actual = body(current).path("metadata").path("resourceVersion").asText();
+        if (!expected.isEmpty() && !expected.equals(actual)) {
+            return conflict(type, path.name().orElseThrow());
+        }
+        ObjectNode object = (ObjectNode) body.get();
+        if (!type.namespaced() && object.path("metadata").isObject()) {
+            ((ObjectNode) object.get("metadata")).remove("namespace");
+        }
+        MockResponse updated = store.handleUpdate(request.toStore(HttpMethod.PUT, path.path(), JSON, bytes(object)));
+        return afterWrite(updated, HttpMethod.PUT, type, object);
+    }
+
+    private MockResponse patch(ApiRequest request, ResourceType type, ResourcePath path) {
+        if (path.isCollection()) {
+            return Responses.failure(405, "MethodNotAllowed", "PATCH needs a named object");
+        }
+        String contentType = request.header("Content-Type").orElse("").split(";")[0].strip()
+                .toLowerCase(Locale.ROOT);
+        Optional<JsonNode> patch = Json.parse(request.bodyText());
+        if (patch.isEmpty()) {
+            return Responses.badRequest("the patch is not JSON");
+        }
+        MockResponse current = store.handleGet(path.objectPath());
+        if (current.code() != 200) {
+            return Responses.notFound(type, path.name().orElseThrow());
+        }
+        JsonNode before = body(current);
+        Optional<MockResponse> unsupported = switch (contentType) {
+            case JSON_PATCH, MERGE_PATCH -> Optional.empty();
+            case STRATEGIC_MERGE_PATCH -> type.custom()
+                    ? Optional.of(Responses.unsupportedMediaType("strategic merge patch is not supported for custom "
+                            + "resources; use application/merge-patch+json or application/json-patch+json"))
+                    : MergePatch.strategicDirective(patch.get()).map(directive -> Responses.unsupportedMediaType(
+                            "the embedded API server applies a strategic merge patch only when it has no "
+                                    + "directives, and this one has " + directive));
+            default -> Optional.of(Responses.unsupportedMediaType("the body of the request was in an unknown format - "
+                    + "accepted media types include: " + JSON_PATCH + ", " + MERGE_PATCH
+                    + " (server-side apply is not supported by the embedded API server)"));
+        };
+        if (unsupported.isPresent()) {
+            return unsupported.get();
+        }
+        // Merge patches become the equivalent JSON patch: the store's own merge is not RFC 7386.
+        JsonNode jsonPatch = contentType.equals(JSON_PATCH) ? patch.get()
+                : JsonDiff.asJson(before, MergePatch.apply(before, patch.get()),
+                        EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION));
+        JsonNode after;
+        try {
+            // Strict RFC 6902, as a real server applies it: removing what is not there is an error.
+            after = JsonPatch.apply(jsonPatch, before, EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT));
+        } catch (RuntimeException e) {
+            return Responses.failure(422, "Invalid", "the patch cannot be applied to " + type.groupResource() + " \""
+                    + path.name().orElseThrow() + "\": " + e.getMessage(), Optional.of(type), path.name());
+        }
+        MockResponse patched = store.handlePatch(
+                request.toStore(HttpMethod.PATCH, path.path(), JSON_PATCH, bytes(jsonPatch)));
+        return afterWrite(patched, HttpMethod.PATCH, type, after);
+    }
+
+    private MockResponse delete(ApiRequest request, ResourceType type, ResourcePath path) {
+        if (path.isCollection()) {
+            MockResponse listed = read(request, type, path);
+            if (listed.code() != 200) {
+                return listed;
+            }
+            for (JsonNode item : body(listed).path("items")) {
+                String namespace = item.path("metadata").path("namespace").asText("");
+                String prefix = type.apiPrefix() + (namespace.isEmpty() ? "" : "/namespaces/" + namespace);
+                store.handleDelete(prefix + "/" + type.plural() + "/" + item.path("metadata").path("name").asText());
+            }
+            return listed;
+        }
+        Optional<JsonNode> crd = isCrd(type) ? Optional.of(body(store.handleGet(path.objectPath())))
+                : Optional.empty();
+        MockResponse deleted = store.handleDelete(path.objectPath());
+        if (deleted.code() == 404) {
+            return Responses.notFound(type, path.name().orElseThrow());
+        }
+        crd.ifPresent(this::deleteCustomResources);
+        return deleted;
+    }
+
+    // ---- CustomResourceDefinitions -----------------------------------------------------------
+
+    private static boolean isCrd(ResourceType type) {
+        return type.group().equals("apiextensions.k8s.io") && type.plural().equals("customresourcedefinitions");
+    }
+
+    private List<JsonNode> storedCrds() {
+        List<JsonNode> crds = new ArrayList<>();
+        body(store.handleGet(CRD_PATH)).path("items").forEach(crds::add);
+        return crds;
+    }
+
+    /**
+     * Marks a CRD Established and NamesAccepted, as the real server does within moments of
+     * creating it; {@code kubectl wait --for=condition=Established} relies on it.
+     */
+    private void establish(String name) {
+        MockResponse current = store.handleGet(CRD_PATH + "/" + name);
+        if (current.code() != 200) {
+            return;
+        }
+        ObjectNode crd = (ObjectNode) body(current);
+        ObjectNode status = CrdStatus.established(crd, clock.instant());
+        if (CrdStatus.sameApartFromTimes(status, crd.path("status"))) {
+            return;
+        }
+        crd.set("status", status);
+        store.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, CRD_PATH + "/" + name + "/status",
+                Headers.builder().add("Content-Type", JSON).build(), new Buffer(bytes(crd))));
+    }
+
+    /** Deleting a CRD deletes its objects (finalizers are honoured: those objects are only marked). */
+    private void deleteCustomResources(JsonNode crd) {
+        ResourceCatalog.typesOf(crd).forEach(type -> store.handleDelete(type.apiPrefix() + "/" + type.plural()));
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    /**
+     * The store's answer to a write, corrected: 409s get the reasons clients look for
+     * (AlreadyExists, Conflict) instead of Invalid; a patch answers 200, not 202; a write that
+     * removed the last finalizer of an object being deleted answers with the object instead of
+     * nothing; a written CRD is then established.
+     *
+     * @param written the object as the client wrote it (or as the patch made it)
+     */
+    private MockResponse afterWrite(MockResponse response, HttpMethod method, ResourceType type, JsonNode written) {
+        int code = response.code();
+        if (code == 409) {
+            JsonNode status = body(response);
+            if (status.isObject()) {
+                ((ObjectNode) status).put("reason", method == HttpMethod.POST ? "AlreadyExists" : "Conflict");
+                return Responses.json(409, status);
+            }
+            return response;
+        }
+        if (code / 100 != 2) {
+            return response;
+        }
+        MockResponse answer = response.getBody() == null || response.getBody().size() == 0
+                ? Responses.json(code, written) : response;
+        if (code == 202) {
+            answer.setResponseCode(200);
+        }
+        if (isCrd(type)) {
+            establish(body(answer).path("metadata").path("name").asText());
+        }
+        return answer;
+    }
+
+    private static MockResponse conflict(ResourceType type, String name) {
+        return Responses.failure(409, "Conflict", "Operation cannot be fulfilled on " + type.groupResource() + " \""
+                + name + "\": the object has been modified; please apply your changes to the latest version "
+                + "and try again", Optional.of(type), Optional.of(name));
+    }
+
+    static JsonNode body(MockResponse response) {
+        if (response.getBody() == null) {
+            return Json.object();
+        }
+        return Json.parse(new String(response.getBody().getBytes(), StandardCharsets.UTF_8)).orElse(Json.object());
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        return Json.write(node).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,433 @@
+package io.lvs.e2e.apiserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedded API server over plain HTTP and through a Fabric8 client, without kubectl: what it
+ * adds to the mock store and what it corrects.
+ */
+class EmbeddedApiServerTest {
+
+    private static final String FRONTENDS = "/apis/e2e.lvs.io/v1alpha1/namespaces/default/frontends";
+    private static final ResourceDefinitionContext FRONTEND = new ResourceDefinitionContext.Builder()
+            .withGroup("e2e.lvs.io").withVersion("v1alpha1").withKind("Frontend").withPlural("frontends")
+            .withNamespaced(true).build();
+
+    private EmbeddedApiServer server;
+    private KubernetesClient client;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void startServer() {
+        server = EmbeddedApiServer.start();
+        client = server.newClient();
+    }
+
+    @AfterEach
+    void stopServer() {
+        client.close();
+        server.close();
+    }
+
+    // ---- a tiny HTTP client --------------------------------------------------------------------
+
+    private record Reply(int code, String contentType, JsonNode body) {}
+
+    private Reply send(String method, String path, String contentType, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (!contentType.isEmpty()) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    Json.parse(response.body()).orElse(Json.object()));
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private Reply get(String path) {
+        return send("GET", path, "", "", Map.of());
+    }
+
+    private Reply post(String path, String body) {
+        return send("POST", path, "application/json", body, Map.of());
+    }
+
+    private Reply patch(String path, String contentType, String body) {
+        return send("PATCH", path, contentType, body, Map.of());
+    }
+
+    private void createFrontendCrd() {
+        client.resource(client.getKubernetesSerialization().unmarshal(
+                getClass().getResourceAsStream("/apiserver/crds/frontends.e2e.lvs.io.yaml"),
+                CustomResourceDefinition.class)).create();
+    }
+
+    private static String frontend(String name, String vip, String labels) {
+        return """
+                {"apiVersion": "e2e.lvs.io/v1alpha1", "kind": "Frontend",
+                 "metadata": {"name": "%s", "namespace": "default", "labels": {%s}},
+                 "spec": {"vip": "%s", "port": 80, "backends": ["a", "b"]}}
+                """.formatted(name, labels, vip);
+    }
+
+    // ---- discovery ---------------------------------------------------------------------------
+
+    @Test
+    void aCrdIsDiscoverableWithItsNamesAndCategoriesFromCreationToDeletion() {
+        assertFalse(get("/apis").body().toString().contains("e2e.lvs.io"));
+        assertEquals(404, get("/apis/e2e.lvs.io/v1alpha1").code());
+
+        createFrontendCrd();
+
+        JsonNode groups = get("/apis").body().path("groups");
+        JsonNode group = null;
+        for (JsonNode candidate : groups) {
+            if (candidate.path("name").asText().equals("e2e.lvs.io")) {
+                group = candidate;
+            }
+        }
+        assertTrue(group != null, "e2e.lvs.io in " + groups);
+        assertEquals("e2e.lvs.io/v1alpha1", group.path("preferredVersion").path("groupVersion").asText());
+        JsonNode resources = get("/apis/e2e.lvs.io/v1alpha1").body().path("resources");
+        assertEquals("frontends", resources.get(0).path("name").asText());
+        assertEquals("Frontend", resources.get(0).path("kind").asText());
+        assertEquals("frontend", resources.get(0).path("singularName").asText());
+        assertTrue(resources.get(0).path("namespaced").asBoolean());
+        assertEquals("[\"fe\",\"fes\"]", resources.get(0).path("shortNames").toString());
+        assertEquals("[\"lvs\"]", resources.get(0).path("categories").toString());
+        assertTrue(resources.get(0).path("verbs").toString().contains("watch"));
+        assertEquals("frontends/status", resources.get(1).path("name").asText());
+
+        client.apiextensions().v1().customResourceDefinitions().withName("frontends.e2e.lvs.io").delete();
+        assertEquals(404, get("/apis/e2e.lvs.io/v1alpha1").code());
+    }
+
+    @Test
+    void builtInTypesTheProjectUsesAreListed() {
+        assertEquals("v1", get("/api").body().path("versions").get(0).asText());
+        assertEquals("1", get("/version").body().path("major").asText());
+        String core = get("/api/v1").body().toString();
+        for (String plural : List.of("namespaces", "nodes", "pods", "services", "configmaps", "secrets",
+                "serviceaccounts", "events")) {
+            assertTrue(core.contains("\"name\":\"" + plural + "\""), plural + " in " + core);
+        }
+        assertTrue(get("/apis/apps/v1").body().toString().contains("\"daemonsets\""));
+        assertTrue(get("/apis/coordination.k8s.io/v1").body().toString().contains("\"leases\""));
+        assertTrue(get("/apis/events.k8s.io/v1").body().toString().contains("\"events\""));
+        assertTrue(get("/apis/rbac.authorization.k8s.io/v1").body().toString().contains("\"clusterrolebindings\""));
+        assertTrue(get("/apis/apiextensions.k8s.io/v1").body().toString().contains("\"crds\""));
+        assertEquals("default", get("/api/v1/namespaces/default").body().path("metadata").path("name").asText());
+    }
+
+    @Test
+    void aCreatedCrdBecomesEstablished() {
+        createFrontendCrd();
+        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+                .withName("frontends.e2e.lvs.io").get();
+        assertTrue(crd.getStatus().getConditions().stream()
+                .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")));
+        assertEquals("FrontendList", crd.getStatus().getAcceptedNames().getListKind());
+        assertEquals(List.of("v1alpha1"), crd.getStatus().getStoredVersions());
+    }
+
+    // ---- reads and writes --------------------------------------------------------------------
+
+    @Test
+    void customResourcesNeedTheirCrd() {
+        Reply rejected = post(FRONTENDS, frontend("web", "192.0.2.10", ""));
+        assertEquals(404, rejected.code());
+        assertEquals("NotFound", rejected.body().path("reason").asText());
+
+        createFrontendCrd();
+        assertEquals(201, post(FRONTENDS, frontend("web", "192.0.2.10", "")).code());
+    }
+
+    @Test
+    void listsAreTypedAndSortedByName() {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("web-b", "192.0.2.11", ""));
+        post(FRONTENDS, frontend("web-a", "192.0.2.10", ""));
+        patch(FRONTENDS + "/web-a", "application/merge-patch+json", "{\"spec\":{\"port\":81}}");
+
+        JsonNode list = get(FRONTENDS).body();
+        assertEquals("FrontendList", list.path("kind").asText());
+        assertEquals("e2e.lvs.io/v1alpha1", list.path("apiVersion").asText());
+        assertEquals(List.of("web-a", "web-b"), names(list));
+    }
+
+    private static List<String> names(JsonNode list) {
+        List<String> names = new ArrayList<>();
+        list.path("items").forEach(item -> names.add(item.path("metadata").path("name").asText()));
+        return names;
+    }
+
+    @Test
+    void missingObjectsAndConflictsCarryTheReasonsClientsBranchOn() {
+        createFrontendCrd();
+        Reply missing = get(FRONTENDS + "/nope");
+        assertEquals(404, missing.code());
+        assertEquals("frontends.e2e.lvs.io \"nope\" not found", missing.body().path("message").asText());
+
+        post(FRONTENDS, frontend("web", "192.0.2.10", ""));
+        Reply again = post(FRONTENDS, frontend("web", "192.0.2.10", ""));
+        assertEquals(409, again.code());
+        assertEquals("AlreadyExists", again.body().path("reason").asText());
+
+        JsonNode stale = get(FRONTENDS + "/web").body();
+        patch(FRONTENDS + "/web", "application/merge-patch+json", "{\"spec\":{\"port\":81}}");
+        for (String path : List.of(FRONTENDS + "/web", FRONTENDS + "/web/status")) {
+            Reply conflict = send("PUT", path, "application/json", stale.toString(), Map.of());
+            assertEquals(409, conflict.code(), path);
+            assertEquals("Conflict", conflict.body().path("reason").asText(), path);
+        }
+    }
+
+    @Test
+    void mergePatchReplacesListsAndDeletesWithNull() {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("web", "192.0.2.10", "\"tier\": \"gold\""));
+
+        Reply patched = patch(FRONTENDS + "/web", "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"tier\":null}},\"spec\":{\"backends\":[\"c\"],\"port\":8080}}");
+
+        assertEquals(200, patched.code());
+        JsonNode stored = get(FRONTENDS + "/web").body();
+        assertEquals("[\"c\"]", stored.path("spec").path("backends").toString());
+        assertEquals(8080, stored.path("spec").path("port").asInt());
+        assertFalse(stored.path("metadata").path("labels").has("tier"));
+        assertEquals(2, stored.path("metadata").path("generation").asInt());
+    }
+
+    @Test
+    void statusGoesThroughTheStatusSubresourceOnly() {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("web", "192.0.2.10", ""));
+
+        patch(FRONTENDS + "/web", "application/merge-patch+json", "{\"status\":{\"readyBackends\":9}}");
+        assertTrue(get(FRONTENDS + "/web").body().path("status").path("readyBackends").isMissingNode());
+
+        patch(FRONTENDS + "/web/status?fieldManager=test", "application/merge-patch+json",
+                "{\"status\":{\"readyBackends\":2}}");
+        JsonNode stored = get(FRONTENDS + "/web").body();
+        assertEquals(2, stored.path("status").path("readyBackends").asInt());
+        assertEquals(1, stored.path("metadata").path("generation").asInt());
+    }
+
+    @Test
+    void patchTypesAreAcceptedOrRefusedAsARealServerWould() {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("web", "192.0.2.10", ""));
+        assertEquals(415, patch(FRONTENDS + "/web", "application/strategic-merge-patch+json", "{}").code());
+        assertEquals(415, patch(FRONTENDS + "/web", "application/apply-patch+yaml", "{}").code());
+        assertEquals(422, patch(FRONTENDS + "/web", "application/json-patch+json",
+                "[{\"op\":\"remove\",\"path\":\"/spec/missing\"}]").code());
+        assertEquals(200, patch(FRONTENDS + "/web", "application/json-patch+json",
+                "[{\"op\":\"replace\",\"path\":\"/spec/port\",\"value\":81}]").code());
+
+        post("/api/v1/namespaces/default/configmaps",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"1\"}}");
+        assertEquals(200, patch("/api/v1/namespaces/default/configmaps/c", "application/strategic-merge-patch+json",
+                "{\"data\":{\"a\":null,\"b\":\"2\"}}").code());
+        assertEquals("{\"b\":\"2\"}", get("/api/v1/namespaces/default/configmaps/c").body().path("data").toString());
+        assertEquals(415, patch("/api/v1/namespaces/default/configmaps/c", "application/strategic-merge-patch+json",
+                "{\"$setElementOrder/finalizers\":[]}").code());
+        assertEquals(415, send("POST", "/api/v1/namespaces", "application/vnd.kubernetes.protobuf", "k8s\u0000",
+                Map.of()).code());
+        assertEquals(400, send("POST", FRONTENDS + "?dryRun=All", "application/json",
+                frontend("dry", "192.0.2.12", ""), Map.of()).code());
+    }
+
+    @Test
+    void tablesArePrintedFromThePrinterColumns() {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("web", "192.0.2.10", ""));
+        patch(FRONTENDS + "/web/status", "application/merge-patch+json",
+                "{\"status\":{\"readyBackends\":2,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}");
+
+        Reply table = send("GET", FRONTENDS, "", "", Map.of("Accept",
+                "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"
+                        + "application/json"));
+
+        assertEquals("application/json;as=Table;v=v1;g=meta.k8s.io", table.contentType());
+        List<String> columns = new ArrayList<>();
+        table.body().path("columnDefinitions").forEach(c -> columns.add(c.path("name").asText()));
+        assertEquals(List.of("Name", "VIP", "Port", "Ready", "Backends", "Scheduler", "Age"), columns);
+        JsonNode cells = table.body().path("rows").get(0).path("cells");
+        assertEquals("web", cells.get(0).asText());
+        assertEquals("192.0.2.10", cells.get(1).asText());
+        assertEquals(80, cells.get(2).asInt());
+        assertEquals("True", cells.get(3).asText());
+        assertEquals(2, cells.get(4).asInt());
+        assertTrue(cells.get(5).isNull(), "no scheduler set: " + cells);
+        assertTrue(cells.get(6).asText().endsWith("s"), "age: " + cells);
+    }
+
+    @Test
+    void anOperatorsFabric8WritesBehaveAsOnARealServer() {
+        createFrontendCrd();
+        var frontends = client.genericKubernetesResources(FRONTEND).inNamespace("default");
+        GenericKubernetesResource web = client.getKubernetesSerialization()
+                .unmarshal(frontend("web", "192.0.2.10", ""), GenericKubernetesResource.class);
+        frontends.resource(web).create();
+
+        GenericKubernetesResource withStatus = frontends.withName("web").get();
+        withStatus.setAdditionalProperty("status", Map.of("readyBackends", 1,
+                "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+        frontends.resource(withStatus).patchStatus();
+        frontends.withName("web").edit(f -> {
+            f.getMetadata().setLabels(Map.of("tier", "gold"));
+            return f;
+        });
+
+        GenericKubernetesResource stored = frontends.withName("web").get();
+        assertEquals(Map.of("tier", "gold"), stored.getMetadata().getLabels());
+        assertEquals(1, ((Map<?, ?>) stored.getAdditionalProperties().get("status")).get("readyBackends"));
+        assertEquals(1L, stored.getMetadata().getGeneration());
+        KubernetesClientException conflict = assertThrows(KubernetesClientException.class,
+                () -> frontends.resource(withStatus).update());
+        assertEquals(409, conflict.getCode());
+    }
+
+    // ---- watches -----------------------------------------------------------------------------
+
+    @Test
+    void informersSeeObjectsEnterAndLeaveTheirLabelSelection() throws Exception {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("gold", "192.0.2.10", "\"tier\": \"gold\""));
+        post(FRONTENDS, frontend("plain", "192.0.2.11", ""));
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(FRONTEND)
+                .inNamespace("default").withLabelSelector("tier in (gold, silver)")
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(GenericKubernetesResource obj) {
+                        events.add("add " + obj.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                        events.add("update " + newObj.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onDelete(GenericKubernetesResource obj, boolean unknownFinalState) {
+                        events.add("delete " + obj.getMetadata().getName());
+                    }
+                });
+        try {
+            assertEquals("add gold", events.poll(10, TimeUnit.SECONDS));
+            patch(FRONTENDS + "/plain", "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"tier\":\"silver\"}}}");
+            assertEquals("add plain", events.poll(10, TimeUnit.SECONDS));
+            patch(FRONTENDS + "/gold", "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"tier\":\"bronze\"}}}");
+            assertEquals("delete gold", events.poll(10, TimeUnit.SECONDS));
+            assertEquals(null, events.poll(300, TimeUnit.MILLISECONDS), "no replays of unchanged objects");
+        } finally {
+            informer.close();
+        }
+    }
+
+    @Test
+    void anHttpWatchStreamsOnlyWhatChangedAfterItsResourceVersion() throws Exception {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("old", "192.0.2.10", ""));
+        String since = get(FRONTENDS).body().path("metadata").path("resourceVersion").asText();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
+                + "?watch=true&resourceVersion=" + since + "&timeoutSeconds=2")).build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            post(FRONTENDS, frontend("new", "192.0.2.11", ""));
+            JsonNode event = Json.parse(lines.readLine()).orElseThrow();
+            assertEquals("ADDED", event.path("type").asText());
+            assertEquals("new", event.path("object").path("metadata").path("name").asText());
+            send("DELETE", FRONTENDS + "/new", "", "", Map.of());
+            event = Json.parse(lines.readLine()).orElseThrow();
+            assertEquals("DELETED", event.path("type").asText());
+            assertEquals(null, lines.readLine(), "the stream ends when timeoutSeconds is up");
+        }
+    }
+
+    @Test
+    void aWatchListEndsItsInitialEventsWithABookmark() throws Exception {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("one", "192.0.2.10", ""));
+        post(FRONTENDS, frontend("two", "192.0.2.11", ""));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
+                + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan"
+                + "&timeoutSeconds=2")).build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                JsonNode event = Json.parse(lines.readLine()).orElseThrow();
+                seen.add(event.path("type").asText() + " " + event.path("object").path("metadata").path("name").asText(""));
+                if (event.path("type").asText().equals("BOOKMARK")) {
+                    assertEquals("true", event.path("object").path("metadata").path("annotations")
+                            .path("k8s.io/initial-events-end").asText());
+                }
+            }
+            assertEquals(List.of("ADDED one", "ADDED two", "BOOKMARK "), seen);
+        }
+    }
+
+    // ---- OpenAPI -----------------------------------------------------------------------------
+
+    @Test
+    void openApiV3PublishesTheCrdSchemaForExplain() {
+        createFrontendCrd();
+        JsonNode index = get("/openapi/v3").body();
+        String url = index.path("paths").path("apis/e2e.lvs.io/v1alpha1").path("serverRelativeURL").asText();
+        assertTrue(url.startsWith("/openapi/v3/apis/e2e.lvs.io/v1alpha1?hash="), url);
+
+        JsonNode document = get(url).body();
+        JsonNode schema = document.path("components").path("schemas").path("io.lvs.e2e.v1alpha1.Frontend");
+        assertEquals("Frontend", schema.path("x-kubernetes-group-version-kind").get(0).path("kind").asText());
+        assertEquals("The virtual IP address clients connect to, IPv4 or IPv6.",
+                schema.path("properties").path("spec").path("properties").path("vip").path("description").asText());
+        assertEquals("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+                schema.path("properties").path("metadata").path("allOf").get(0).path("$ref").asText());
+        assertTrue(document.path("paths").has("/apis/e2e.lvs.io/v1alpha1/namespaces/{namespace}/frontends"));
+        assertEquals(404, get("/openapi/v2").code());
+    }
+}
