@@ -85,6 +85,12 @@ final class ApiRouter extends Dispatcher {
     }
 
     private MockResponse route(ApiRequest request) {
+        if (request.method() == HttpMethod.POST) {
+            Optional<MockResponse> review = AccessReviews.answer(request.path(), request.bodyText());
+            if (review.isPresent()) {
+                return review.get();
+            }
+        }
         if (request.method() == HttpMethod.GET) {
             Optional<MockResponse> meta = metadataEndpoint(request.path());
             if (meta.isPresent()) {

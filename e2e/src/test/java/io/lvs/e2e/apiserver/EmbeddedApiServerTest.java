@@ -144,6 +144,21 @@ class EmbeddedApiServerTest {
     }
 
     @Test
+    void selfReviewsSayEverythingIsAllowedBecauseThereIsNoRbac() {
+        // JOSDK asks this before leader election; a real API server answers with the caller's rules
+        io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview rules = client.authorization().v1()
+                .selfSubjectRulesReview().create(new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                        .withNewSpec().withNamespace("lvs-system").endSpec().build());
+        assertEquals(List.of("*"), rules.getStatus().getResourceRules().getFirst().getVerbs());
+        assertEquals(List.of("*"), rules.getStatus().getResourceRules().getFirst().getResources());
+        Reply access = post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                "{\"spec\":{\"resourceAttributes\":{\"verb\":\"create\",\"resource\":\"leases\"}}}");
+        assertEquals(201, access.code());
+        assertTrue(access.body().path("status").path("allowed").asBoolean());
+        assertEquals("create", access.body().path("spec").path("resourceAttributes").path("verb").asText());
+    }
+
+    @Test
     void builtInTypesTheProjectUsesAreListed() {
         assertEquals("v1", get("/api").body().path("versions").get(0).asText());
         assertEquals("1", get("/version").body().path("major").asText());

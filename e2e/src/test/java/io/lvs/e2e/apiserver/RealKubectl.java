@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Assumptions;
  * The real kubectl for a test, or the test skipped with the reason when the binaries are neither
  * cached nor fetchable (a broken download fails the test instead).
  */
-final class RealKubectl {
+public final class RealKubectl {
 
     private RealKubectl() {}
 
-    static Kubectl against(EmbeddedApiServer server) {
+    public static Kubectl against(EmbeddedApiServer server) {
         KubeTools.Found tools = switch (KubeTools.lookup()) {
             case KubeTools.Found found -> found;
             case KubeTools.Unavailable unavailable -> Assumptions.abort("real kubectl needed: " + unavailable.reason());

@@ -1,0 +1,223 @@
+package io.lvs.e2e.operator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lvs.e2e.apiserver.EmbeddedApiServer;
+import io.lvs.e2e.apiserver.Kubectl;
+import io.lvs.e2e.apiserver.KubectlTable;
+import io.lvs.e2e.apiserver.RealKubectl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user's first session, with the real parts this machine has: the real kubectl applies the committed CRDs and
+ * examples to the embedded API server, the packaged operator (its own JVM, production profile, leader election on)
+ * reconciles them, and kubectl shows the result. The node agents' control loop is a later issue; where agents would
+ * report, the test writes their NodeReports through kubectl, as they will through the API.
+ */
+class OperatorWithKubectlTest {
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void kubectlAppliesTheCrdsAndExamplesAndShowsTheOperatorsView() throws Exception {
+        try (EmbeddedApiServer server = EmbeddedApiServer.start()) {
+            Kubectl kubectl = RealKubectl.against(server);
+            kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
+            kubectl.run("apply", "--validate=false", "-f", resource("nodes.yaml")).orFail();
+            try (OperatorProcess operator = OperatorProcess.start(server.kubeconfig(),
+                    Map.of("LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_OPERATOR_LEASE_NAME", "lvs-operator-leader"))) {
+                waitFor("the operator to take the leader Lease", operator,
+                        () -> kubectl.run("get", "lease", "-n", "lvs-system", "lvs-operator-leader").succeeded());
+
+                String applied = kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds/examples").toString())
+                        .orFail().stdout();
+                assertTrue(applied.contains("virtualservice.lvs.io/web created"), applied);
+                waitFor("every example VirtualService to have a status", operator, () -> statusCount(kubectl) == 5);
+
+                // kubectl get lvs: both kinds, the printer columns in order, with the operator's values
+                List<KubectlTable> tables = KubectlTable.parseAll(kubectl.run("get", "lvs").orFail().stdout());
+                KubectlTable vs = tables.stream().filter(t -> t.headers().contains("VIP")).findFirst().orElseThrow();
+                KubectlTable rs = tables.stream().filter(t -> t.headers().contains("ADDRESS")).findFirst().orElseThrow();
+                assertEquals(List.of("NAME", "VIP", "PORTS", "SCHEDULER", "MODE", "ACTIVE", "READY", "AGE"), vs.headers());
+                assertEquals(List.of("NAME", "ADDRESS", "PORT", "WEIGHT", "HEALTHY", "AGE"), rs.headers());
+                Map<String, String> web = vs.row("virtualservice.lvs.io/web").or(() -> vs.row("web")).orElseThrow();
+                assertEquals("192.0.2.10", web.get("VIP"));
+                assertEquals("80/TCP,443/TCP", web.get("PORTS"));
+                assertEquals("wlc", web.get("SCHEDULER"));
+                assertEquals("DirectRouting", web.get("MODE"));
+                assertEquals("", web.get("ACTIVE"), "no director holds the VIP yet: kubectl prints a null cell blank");
+                assertEquals("0/2", web.get("READY"));
+                Map<String, String> api = vs.row("virtualservice.lvs.io/api").or(() -> vs.row("api")).orElseThrow();
+                assertEquals("NAT", api.get("MODE"));
+                assertEquals("rr", api.get("SCHEDULER"));
+                Map<String, String> web1 = rs.row("realserver.lvs.io/web-1").or(() -> rs.row("web-1")).orElseThrow();
+                assertEquals("192.0.2.21", web1.get("ADDRESS"));
+                assertEquals("2", web1.get("WEIGHT"));
+                assertEquals("", web1.get("PORT"));
+                assertEquals("Unknown", web1.get("HEALTHY"));
+
+                // -o wide adds the priority-1 columns
+                KubectlTable wide = KubectlTable.parse(kubectl.run("get", "virtualservices", "-o", "wide").orFail().stdout());
+                assertEquals("True", wide.row("web").orElseThrow().get("ACCEPTED"));
+                assertEquals("False", wide.row("web").orElseThrow().get("PROGRAMMED"));
+
+                // the agents report: node-a active with both servers healthy, node-b standby
+                kubectl.run("apply", "--validate=false", "-f", resource("web-reports.yaml")).orFail();
+                reportStatus(kubectl, "web.node-a", "Active", true);
+                reportStatus(kubectl, "web.node-b", "Standby", false);
+                waitFor("web to become Ready", operator, () -> "True".equals(jsonpath(kubectl, "virtualservice/web",
+                        "{.status.conditions[?(@.type==\"Ready\")].status}")));
+                Map<String, String> ready = KubectlTable.parse(kubectl.run("get", "virtualservices").orFail().stdout())
+                        .row("web").orElseThrow();
+                assertEquals("node-a", ready.get("ACTIVE"));
+                assertEquals("2/2", ready.get("READY"));
+                waitFor("web-1 to be Healthy", operator, () -> "True".equals(KubectlTable.parse(
+                        kubectl.run("get", "realservers").orFail().stdout()).row("web-1").orElseThrow().get("HEALTHY")));
+
+                // describe tells the story: conditions and events
+                String described = kubectl.run("describe", "virtualservice", "web").orFail().stdout();
+                assertTrue(described.contains("Accepted") && described.contains("node-a holds VIP 192.0.2.10"), described);
+
+                // the agents' DaemonSet follows the VirtualServices
+                assertEquals("lvs-node-agent", jsonpath(kubectl, "daemonset/lvs-node-agent -n lvs-system", "{.metadata.name}"));
+
+                // a second VirtualService on web's VIP and port is refused, by name
+                Path dup = Files.createTempFile("dup", ".yaml");
+                Files.writeString(dup, """
+                        apiVersion: lvs.io/v1alpha1
+                        kind: VirtualService
+                        metadata: {name: web-copy}
+                        spec:
+                          vip: 192.0.2.10
+                          ports: [{port: 443}]
+                          realServerSelector: {matchLabels: {app: web}}
+                          directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                        """);
+                kubectl.run("apply", "--validate=false", "-f", dup.toString()).orFail();
+                waitFor("web-copy to be refused", operator, () -> "Conflict".equals(jsonpath(kubectl, "virtualservice/web-copy",
+                        "{.status.conditions[?(@.type==\"Accepted\")].reason}")));
+                assertTrue(jsonpath(kubectl, "virtualservice/web-copy", "{.status.conditions[?(@.type==\"Accepted\")].message}")
+                        .contains("already served by VirtualService default/web"));
+
+                // deleting: web's finalizer holds while its nodes still report kernel state, then lets go
+                kubectl.run("delete", "-f", dup.toString()).orFail();
+                kubectl.run("delete", "-f", REPO.resolve("crds/examples").toString(), "--wait=false").orFail();
+                waitFor("the operator to wait for web's nodes", operator, () -> kubectl.run("get", "events",
+                        "--field-selector", "involvedObject.name=web", "-o", "jsonpath={.items[*].reason}")
+                        .stdout().contains("WaitingForCleanup"));
+                assertTrue(!jsonpath(kubectl, "virtualservice/web", "{.metadata.deletionTimestamp}").isEmpty(),
+                        "web is still there, marked for deletion");
+                cleanedUp(kubectl, "web.node-a");
+                cleanedUp(kubectl, "web.node-b");
+                kubectl.run("wait", "--for=delete", "virtualservice/web", "--timeout=60s").orFail();
+                waitFor("the DaemonSet to be removed", operator,
+                        () -> !kubectl.run("get", "daemonset", "-n", "lvs-system", "lvs-node-agent").succeeded());
+                assertEquals("", kubectl.run("get", "virtualservices", "-o", "name").orFail().stdout().strip());
+
+                int exit = operator.stop(Duration.ofSeconds(20));
+                String log = String.join("\n", operator.output());
+                assertTrue((exit == 143 || exit == 0) && log.contains("lvs-operator stopped in"),
+                        "the operator stops in order on SIGTERM (exit " + exit + "):\n" + log);
+            }
+        }
+    }
+
+    @Test
+    void kubectlExplainDescribesEveryField() throws IOException {
+        try (EmbeddedApiServer server = EmbeddedApiServer.start()) {
+            Kubectl kubectl = RealKubectl.against(server);
+            kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
+            JsonNode crd = YAML.readTree(REPO.resolve("crds/virtualservices.lvs.io.yaml").toFile());
+            JsonNode spec = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+            String explained = normalize(kubectl.run("explain", "virtualservice.spec").orFail().stdout());
+            assertTrue(explained.contains(normalize(spec.path("description").asText())), explained);
+            int fields = 0;
+            for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("properties").fields(); it.hasNext(); fields++) {
+                Map.Entry<String, JsonNode> f = it.next();
+                String d = f.getValue().path("description").asText();
+                assertTrue(!d.isBlank(), "spec." + f.getKey() + " has no description");
+                assertTrue(explained.contains(f.getKey()) && explained.contains(normalize(d)),
+                        "kubectl explain virtualservice.spec does not show spec." + f.getKey() + ": " + d);
+            }
+            assertEquals(9, fields);
+            String failover = normalize(kubectl.run("explain", "virtualservice.spec.failover.gratuitousArp").orFail().stdout());
+            assertTrue(failover.contains("refreshInterval") && failover.contains("Re-announce periodically"), failover);
+            String rs = normalize(kubectl.run("explain", "realserver.spec.port").orFail().stdout());
+            assertTrue(rs.contains("the kernel cannot remap ports"), rs);
+        }
+    }
+
+    private static String normalize(String s) {
+        return s.replaceAll("\\s+", " ").strip();
+    }
+
+    private static String resource(String name) {
+        return Path.of("src/test/resources/project", name).toAbsolutePath().toString();
+    }
+
+    private static int statusCount(Kubectl kubectl) {
+        String out = kubectl.run("get", "virtualservices", "-o", "jsonpath={range .items[*]}{.status.observedGeneration}{\"\\n\"}{end}")
+                .stdout();
+        return (int) out.lines().filter(l -> !l.isBlank()).count();
+    }
+
+    private static String jsonpath(Kubectl kubectl, String object, String expression) {
+        List<String> args = new java.util.ArrayList<>(List.of("get"));
+        args.addAll(List.of(object.split(" ")));
+        args.addAll(List.of("-o", "jsonpath=" + expression));
+        Kubectl.Result r = kubectl.run(args.toArray(String[]::new));
+        return r.succeeded() ? r.stdout().strip() : "";
+    }
+
+    /** Writes a report's status the way an agent does: through the status subresource. */
+    private static void reportStatus(Kubectl kubectl, String name, String role, boolean active) {
+        String patch = """
+                {"status": {"role": "%s", "programmed": true, "virtualServiceGeneration": 1, "vipHeld": %s,
+                  "kernelStatePresent": true, "vipNetwork": "192.0.2.0/24", "reportTime": "%s",
+                  "realServers": [
+                    {"name": "web-1", "healthy": true, "lastProbe": {"result": "Success", "latency": "0.9ms", "message": "HTTP 200"}},
+                    {"name": "web-2", "healthy": true, "lastProbe": {"result": "Success", "latency": "1.1ms", "message": "HTTP 200"}}]}}
+                """.formatted(role, active, Instant.now().toString());
+        kubectl.run("patch", "nodereport", name, "--subresource=status", "--type=merge", "-p", patch).orFail();
+    }
+
+    /** What an agent reports once it removed a deleted VirtualService's VIP and IPVS entries. */
+    private static void cleanedUp(Kubectl kubectl, String report) {
+        kubectl.run("patch", "nodereport", report, "--subresource=status", "--type=merge", "-p",
+                "{\"status\": {\"kernelStatePresent\": false, \"role\": \"Standby\", \"vipHeld\": false}}").orFail();
+    }
+
+    private static void waitFor(String what, OperatorProcess operator, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            if (!operator.isAlive()) {
+                fail("the operator exited while waiting for " + what + ":\n" + String.join("\n", operator.output()));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        fail("timed out waiting for " + what + "; operator output:\n" + String.join("\n", operator.output()));
+    }
+}
