@@ -27,6 +27,7 @@ final class BuiltinTypes {
             type("apps/v1", "Deployment", "deployments", true, List.of("deploy"), List.of("all"), "status", "scale"),
             type("coordination.k8s.io/v1", "Lease", "leases", true, List.of(), List.of()),
             type("events.k8s.io/v1", "Event", "events", true, List.of("ev"), List.of()),
+            type("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true, List.of("pdb"), List.of(), "status"),
             type("rbac.authorization.k8s.io/v1", "Role", "roles", true, List.of(), List.of()),
             type("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", true, List.of(), List.of()),
             type("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false, List.of(), List.of()),

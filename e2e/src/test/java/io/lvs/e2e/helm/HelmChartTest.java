@@ -1,0 +1,181 @@
+package io.lvs.e2e.helm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lvs.e2e.apiserver.KubeTools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart with the real helm binary: it lints strictly, its values are checked by values.schema.json, and
+ * what it renders fits the operator: the same CRDs as crds/, RBAC that names the accounts the operator and its
+ * agents run as, and the settings the operator reads.
+ */
+class HelmChartTest {
+    private static final Path CHART = Path.of("../helm/lvs-operator").toAbsolutePath().normalize();
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static Path helm;
+
+    record Run(int exit, String out) {
+    }
+
+    @BeforeAll
+    static void findHelm() {
+        helm = switch (KubeTools.lookup()) {
+            case KubeTools.Found f -> f.helm();
+            case KubeTools.Unavailable u -> Assumptions.abort("real helm needed: " + u.reason());
+            case KubeTools.Broken b -> throw new AssertionError("real helm needed: " + b.reason());
+        };
+    }
+
+    private static Run helm(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(helm.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("helm " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(p.exitValue(), out);
+    }
+
+    private static List<JsonNode> render(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("template", "lvs", CHART.toString(), "--namespace", "lvs-system"));
+        args.addAll(List.of(extra));
+        Run r = helm(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.out());
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(r.out())) {
+            while (it.hasNext()) {
+                JsonNode d = it.next();
+                if (d != null && d.has("kind")) {
+                    docs.add(d);
+                }
+            }
+        }
+        return docs;
+    }
+
+    private static JsonNode find(List<JsonNode> docs, String kind, String name) {
+        return docs.stream().filter(d -> kind.equals(d.path("kind").asText()) && name.equals(d.at("/metadata/name").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " rendered"));
+    }
+
+    private static Optional<String> env(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (name.equals(e.path("name").asText())) {
+                return Optional.of(e.path("value").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void theChartLintsStrictly() throws Exception {
+        Run r = helm("lint", "--strict", CHART.toString());
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("1 chart(s) linted, 0 chart(s) failed"), r.out());
+    }
+
+    @Test
+    void valuesAreCheckedByTheSchema() throws Exception {
+        Run wrongType = helm("template", "lvs", CHART.toString(), "--set", "operator.replicas=two");
+        assertNotEquals(0, wrongType.exit());
+        assertTrue(wrongType.out().contains("/operator/replicas") && wrongType.out().contains("want integer"), wrongType.out());
+        Run unknownKey = helm("template", "lvs", CHART.toString(), "--set", "operator.replica=2");
+        assertNotEquals(0, unknownKey.exit(), "a misspelt value is refused, not ignored");
+        Run badPolicy = helm("template", "lvs", CHART.toString(), "--set", "agent.image.pullPolicy=Sometimes");
+        assertNotEquals(0, badPolicy.exit());
+    }
+
+    @Test
+    void theChartInstallsTheCommittedCrds() throws Exception {
+        List<JsonNode> withCrds = render("--include-crds");
+        for (String name : List.of("virtualservices.lvs.io", "realservers.lvs.io", "nodereports.lvs.io")) {
+            JsonNode rendered = find(withCrds, "CustomResourceDefinition", name);
+            JsonNode committed = YAML.readTree(REPO.resolve("crds").resolve(name + ".yaml").toFile());
+            assertEquals(committed, rendered, name + " in the chart differs from crds/");
+        }
+    }
+
+    @Test
+    void theOperatorAndItsAgentsGetTheirSettingsAndLeastPrivilege() throws Exception {
+        List<JsonNode> docs = render("--set", "agent.priorityClassName=system-node-critical", "--set", "operator.replicas=2");
+        JsonNode deployment = find(docs, "Deployment", "lvs-lvs-operator");
+        JsonNode container = deployment.at("/spec/template/spec/containers/0");
+        assertEquals("ghcr.io/lvs-operator/lvs-operator:0.1.0", container.path("image").asText());
+        assertEquals(Optional.of("ghcr.io/lvs-operator/lvs-node-agent:0.1.0"), env(container, "LVS_AGENT_IMAGE"));
+        assertEquals(Optional.of("lvs-lvs-operator"), env(container, "LVS_OPERATOR_DEPLOYMENT_NAME"));
+        assertEquals(Optional.of("system-node-critical"), env(container, "LVS_AGENT_PRIORITY_CLASS_NAME"));
+        assertEquals("metadata.namespace", container.path("env").get(0).at("/valueFrom/fieldRef/fieldPath").asText());
+        assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean());
+        assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
+        assertEquals(2, deployment.at("/spec/replicas").asInt());
+        find(docs, "PodDisruptionBudget", "lvs-lvs-operator");
+
+        // the operator's account is bound to its roles
+        String operatorAccount = deployment.at("/spec/template/spec/serviceAccountName").asText();
+        find(docs, "ServiceAccount", operatorAccount);
+        JsonNode clusterBinding = find(docs, "ClusterRoleBinding", "lvs-lvs-operator");
+        assertEquals(operatorAccount, clusterBinding.at("/subjects/0/name").asText());
+        assertEquals("lvs-system", clusterBinding.at("/subjects/0/namespace").asText());
+        JsonNode clusterRole = find(docs, "ClusterRole", "lvs-lvs-operator");
+        assertTrue(rules(clusterRole).contains("lvs.io virtualservices/status update"), rules(clusterRole).toString());
+        assertTrue(rules(clusterRole).contains(" nodes watch"), rules(clusterRole).toString());
+        assertTrue(rules(clusterRole).stream().noneMatch(r -> r.contains("*")), "no wildcards: " + rules(clusterRole));
+        JsonNode role = find(docs, "Role", "lvs-lvs-operator");
+        assertTrue(rules(role).contains("apps daemonsets create"), rules(role).toString());
+        assertTrue(rules(role).contains("coordination.k8s.io leases update"), rules(role).toString());
+
+        // the agents' account (created by the operator) gets read access and its own reports only
+        String agentAccount = env(container, "LVS_AGENT_SERVICE_ACCOUNT").orElseThrow();
+        JsonNode agentBinding = find(docs, "ClusterRoleBinding", "lvs-lvs-operator-agent");
+        assertEquals(agentAccount, agentBinding.at("/subjects/0/name").asText());
+        List<String> agentRules = rules(find(docs, "ClusterRole", "lvs-lvs-operator-agent"));
+        assertTrue(agentRules.contains("lvs.io nodereports/status update"), agentRules.toString());
+        assertTrue(agentRules.contains("lvs.io virtualservices watch"), agentRules.toString());
+        assertTrue(agentRules.stream().noneMatch(r -> r.startsWith("lvs.io virtualservices ") && (r.endsWith(" update")
+                || r.endsWith(" patch") || r.endsWith(" delete"))), "agents never change VirtualServices: " + agentRules);
+    }
+
+    /** Each rule as "group resource verb" lines. */
+    private static List<String> rules(JsonNode role) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            for (JsonNode g : rule.path("apiGroups")) {
+                for (JsonNode r : rule.path("resources")) {
+                    for (JsonNode v : rule.path("verbs")) {
+                        out.add(g.asText() + " " + r.asText() + " " + v.asText());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void notesTellTheUserWhatToApplyNext() throws Exception {
+        // helm template leaves NOTES.txt out; a client-side dry-run install prints it
+        Run dry = helm("install", "lvs", CHART.toString(), "--namespace", "lvs-system", "--dry-run=client");
+        assertEquals(0, dry.exit(), dry.out());
+        assertTrue(dry.out().contains("kubectl label node <node-a> <node-b> lvs.io/director=true")
+                && dry.out().contains("kubectl apply -f crds/examples/direct-routing.yaml")
+                && dry.out().contains("kubectl get lvs"), dry.out());
+    }
+}
