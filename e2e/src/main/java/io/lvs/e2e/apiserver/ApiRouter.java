@@ -317,7 +317,7 @@ final class ApiRouter extends Dispatcher {
         if (unreadable.isPresent()) {
             return unreadable.get();
         }
-        ObjectNode object = (ObjectNode) Json.parse(request.bodyText()).orElseThrow();
+        ObjectNode object = defaulted(type, (ObjectNode) Json.parse(request.bodyText()).orElseThrow());
         if (!type.namespaced() && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
@@ -345,7 +345,7 @@ final class ApiRouter extends Dispatcher {
         if (!expected.isEmpty() && !expected.equals(actual)) {
             return conflict(type, path.name().orElseThrow());
         }
-        ObjectNode object = (ObjectNode) body.get();
+        ObjectNode object = defaulted(type, (ObjectNode) body.get());
         if (!type.namespaced() && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
@@ -395,9 +395,19 @@ final class ApiRouter extends Dispatcher {
             return Responses.failure(422, "Invalid", "the patch cannot be applied to " + type.groupResource() + " \""
                     + path.name().orElseThrow() + "\": " + e.getMessage(), Optional.of(type), path.name());
         }
+        JsonNode target = after instanceof ObjectNode o ? defaulted(type, o) : after;
+        if (!target.equals(after)) {
+            jsonPatch = JsonDiff.asJson(before, target, EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION));
+            after = target;
+        }
         MockResponse patched = store.handlePatch(
                 request.toStore(HttpMethod.PATCH, path.path(), JSON_PATCH, bytes(jsonPatch)));
         return afterWrite(patched, HttpMethod.PATCH, type, after);
+    }
+
+    /** Custom resources get their CRD's defaults, as a real API server gives them. */
+    private static ObjectNode defaulted(ResourceType type, ObjectNode object) {
+        return type.schema().map(schema -> (ObjectNode) SchemaDefaults.apply(schema, object)).orElse(object);
     }
 
     private MockResponse delete(ApiRequest request, ResourceType type, ResourcePath path) {

@@ -29,6 +29,9 @@ final class ConditionEvents {
             if (Conditions.UNKNOWN.equals(now.getStatus()) && was.isEmpty()) {
                 continue; // the first "don't know yet" is not news
             }
+            if ("NotAccepted".equals(now.getReason())) {
+                continue; // the Accepted event already said why
+            }
             boolean good = type.equals(Conditions.DEGRADED) ? !Conditions.TRUE.equals(now.getStatus())
                     : Conditions.TRUE.equals(now.getStatus());
             recorder.record(about, good ? EventRecorder.NORMAL : EventRecorder.WARNING, now.getReason(),

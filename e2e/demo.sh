@@ -1,0 +1,139 @@
+#!/bin/bash
+# lvs-operator local demo (README command one). On a fresh machine of this kind (Debian bookworm, x86_64, root,
+# Temurin 25) it installs what it needs, builds the project, and shows, with real parts:
+#   1. the control plane: an embedded Kubernetes API server, the real kubectl, the packaged operator (leader
+#      election on): CRDs and examples applied, status and printer columns, validation, a conflict, the agents'
+#      DaemonSet; agent reports are not faked: nothing makes VirtualServices Programmed yet (see the end);
+#   2. the data plane: this project's netlink library programming IPVS in a real Linux kernel with IPVS (a
+#      User-mode Linux guest when the host kernel has none) with traffic from a client namespace through the VIP
+#      in DR and NAT modes, and a VIP takeover announced with gratuitous ARP / unsolicited NA.
+# Everything it starts is stopped on exit and on Ctrl-C. DEMO_SKIP_BUILD=1 reuses the last build.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+REPO=$PWD
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+[ "$(id -u)" = 0 ] || { echo "e2e/demo.sh: run as root (sudo): the data-plane part boots a guest kernel" >&2; exit 1; }
+export JAVA_HOME=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+[ -x "$JAVA" ] || { echo "e2e/demo.sh: Java 25 is needed at $JAVA_HOME (set JAVA_HOME_25)" >&2; exit 1; }
+
+say "Setting up: packages, the real kubectl and helm, and a build"
+e2e/guest/install-deps.sh
+eval "$(e2e/tools/kube-tools.sh | grep -E '^(KUBECTL|HELM)=')"
+if [ "${DEMO_SKIP_BUILD:-0}" != 1 ]; then
+  ./mvnw -B -q package -DskipTests
+fi
+
+WORK=$(mktemp -d /var/tmp/lvs-demo.XXXXXX)
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'echo; echo "interrupted: cleaning up"; exit 130' INT TERM
+k() { "$KUBECTL" --kubeconfig "$WORK/kubeconfig" --cache-dir "$WORK/kubectl-cache" "$@"; }
+until_true() {  # <seconds> <what> <command...>
+  local deadline=$((SECONDS + $1)) what=$2; shift 2
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $what" >&2; return 1; }
+    sleep 0.3
+  done
+}
+
+# ---------------------------------------------------------------------------------------------- control plane
+say "1. Control plane: an embedded API server (Fabric8 CRUD store + discovery, tables, OpenAPI), the real kubectl"
+"$JAVA" -jar e2e/target/lvs-e2e-0.1.0-SNAPSHOT.jar 0 "$WORK/kubeconfig" > "$WORK/apiserver.log" 2>&1 &
+PIDS+=($!)
+until_true 30 "the API server" test -s "$WORK/kubeconfig"
+until_true 30 "the API server" k get --raw /version
+note "$(grep server: "$WORK/apiserver.log")   (no schema validation, no RBAC: see e2e/README.md)"
+k apply --validate=false -f crds/
+k apply --validate=false -f e2e/src/test/resources/project/nodes.yaml
+k get nodes --show-labels 2>/dev/null | sed 's/^/    /'
+
+say "The operator, as packaged (its own JVM, production profile: it takes a leader Lease before reconciling)"
+LVS_OPERATOR_NAMESPACE=lvs-system KUBECONFIG="$WORK/kubeconfig" QUARKUS_HTTP_PORT=0 \
+  "$JAVA" -jar operator/target/quarkus-app/quarkus-run.jar > "$WORK/operator.log" 2>&1 &
+PIDS+=($!)
+until_true 60 "the operator's leader Lease" k get lease -n lvs-system lvs-operator-leader
+note "leader: $(k get lease -n lvs-system lvs-operator-leader -o jsonpath='{.spec.holderIdentity}')"
+
+say "kubectl apply -f crds/examples/  (DirectRouting, NAT, Tunnel, Local, IPv6)"
+k apply --validate=false -f crds/examples/
+until_true 60 "the operator's status" bash -c "[ \"\$('$KUBECTL' --kubeconfig '$WORK/kubeconfig' --cache-dir '$WORK/kubectl-cache' get virtualservices -o jsonpath='{range .items[*]}{.status.observedGeneration}{\"\\n\"}{end}' | grep -c .)\" = 5 ]"
+say "kubectl get lvs"
+k get lvs
+say "kubectl get lvs -o wide   (adds ACCEPTED and PROGRAMMED)"
+k get virtualservices -o wide
+say "kubectl describe virtualservice web   (conditions and events)"
+k describe virtualservice web | sed -n '/^Status:/,$p' | sed 's/^/    /'
+
+say "The node agents' DaemonSet, placed by node affinity: director selectors + nodes hosting DR/Tunnel real servers"
+k get daemonset -n lvs-system
+k get daemonset -n lvs-system lvs-node-agent \
+  -o jsonpath='{range .spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[*]}    term: {.matchExpressions[*].key}{.matchFields[*].values}{"\n"}{end}'
+
+say "Invalid input gets a condition a person can act on"
+cat > "$WORK/bad.yaml" <<'YAML'
+apiVersion: lvs.io/v1alpha1
+kind: VirtualService
+metadata: {name: typo}
+spec:
+  vip: 192.0.2.300
+  ports: [{port: 80}, {port: 80}]
+  scheduler: {name: rr, flags: [Port]}
+  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+YAML
+note "(a real API server refuses this at apply time with the CRD's CEL rules; this one stores it, so the operator reports it)"
+k apply --validate=false -f "$WORK/bad.yaml"
+until_true 30 "typo's status" bash -c "'$KUBECTL' --kubeconfig '$WORK/kubeconfig' --cache-dir '$WORK/kubectl-cache' get virtualservice typo -o jsonpath='{.status.conditions[0].reason}' | grep -q ."
+k get virtualservice typo -o jsonpath='{range .status.conditions[?(@.type=="Accepted")]}    Accepted={.status} {.reason}: {.message}{"\n"}{end}' | sed 's/; /\n      /g'
+
+say "A second VirtualService on web's VIP and port: the older one keeps it"
+cat > "$WORK/dup.yaml" <<'YAML'
+apiVersion: lvs.io/v1alpha1
+kind: VirtualService
+metadata: {name: web-copy}
+spec:
+  vip: 192.0.2.10
+  ports: [{port: 443}]
+  realServerSelector: {matchLabels: {app: web}}
+  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+YAML
+k apply --validate=false -f "$WORK/dup.yaml"
+until_true 30 "web-copy's status" bash -c "'$KUBECTL' --kubeconfig '$WORK/kubeconfig' --cache-dir '$WORK/kubectl-cache' get virtualservice web-copy -o jsonpath='{.status.conditions[0].reason}' | grep -q ."
+k get virtualservice web-copy -o jsonpath='{range .status.conditions[?(@.type=="Accepted")]}    Accepted={.status} {.reason}: {.message}{"\n"}{end}'
+k get events --field-selector involvedObject.name=web-copy \
+  -o jsonpath='{range .items[*]}    event {.type} {.reason}: {.message}{"\n"}{end}'
+
+say "Deleting: finalizers released, the agents' DaemonSet removed when nothing needs agents"
+k delete -f "$WORK/dup.yaml" -f "$WORK/bad.yaml" -f crds/examples/ --timeout=60s
+until_true 30 "the DaemonSet to go" bash -c "! '$KUBECTL' --kubeconfig '$WORK/kubeconfig' --cache-dir '$WORK/kubectl-cache' get daemonset -n lvs-system lvs-node-agent"
+note "DaemonSet gone; operator log: $(grep -c . "$WORK/operator.log") lines, no errors: $(grep -c ' ERROR ' "$WORK/operator.log" || true) errors"
+
+# ---------------------------------------------------------------------------------------------- data plane
+if [ -r /proc/net/ip_vs ]; then
+  say "2. Data plane: this kernel has IPVS, but the demo's scenarios are written for the guest; running them there"
+else
+  say "2. Data plane: this machine's kernel has no IPVS (CONFIG_IP_VS unset), so a User-mode Linux guest with IPVS runs it"
+fi
+note "the netlink library (io.lvs.agent.kernel) programs IPVS: client -> VIP -> real-server namespaces, DR and NAT"
+e2e/guest/run-scenario.sh ipvs-traffic 2>&1 | grep -E '^(CHECK|RESULT:|TIMING)|^(Prot|TCP|  ->)|IP Virtual Server' | sed 's/^/    /'
+note "a director takes over a VIP: rtnetlink adds it, gratuitous ARP / unsolicited NA tell a client with stale entries"
+e2e/guest/run-scenario.sh takeover-edges 2>&1 | grep -E '^(CHECK|RESULT:)' | sed 's/^/    /'
+
+say "What you saw, and what is not built yet"
+cat <<'TXT'
+    Real: kubectl 1.35, the packaged operator (validation, VIP claims, status, events, the agents' DaemonSet,
+    leader election), IPVS and rtnetlink programmed over netlink from Java in a real kernel with real traffic.
+    Embedded: the API server (a Fabric8 store: no schema validation, no RBAC, no pods run from the DaemonSet).
+    Not built yet: the node agents' control loop that connects the two halves (informers -> kernel -> NodeReports),
+    and director election over the network. Until then VirtualServices stay Programmed=False (AwaitingAgents).
+TXT
