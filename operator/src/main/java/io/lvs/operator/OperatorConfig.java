@@ -48,6 +48,10 @@ public interface OperatorConfig {
         /** Optional priority class for the agents (e.g. system-node-critical). */
         Optional<String> priorityClassName();
 
+        /** How often the leader re-checks the agents' DaemonSet against the caches, as a safety net. */
+        @WithDefault("30s")
+        Duration placementResync();
+
         /** Host directory where agents keep what they own in the kernel (survives agent restarts). */
         @WithDefault("/var/lib/lvs-node-agent")
         String stateDir();

@@ -107,7 +107,18 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                                         && sameVip(o, v)))))
                         .withOnUpdateFilter(Caches::specOrLabelsChanged)
                         .build(), context);
-        return List.of(realServers, reports, nodes, peers);
+        PlacementResync resync = new PlacementResync(config.agent().placementResync(), this::resyncPlacement);
+        return List.of(realServers, reports, nodes, peers, resync);
+    }
+
+    /** Syncs the agents' DaemonSet with the current caches (see {@link PlacementResync}). */
+    private void resyncPlacement() {
+        if (!realServers.isRunning() || !reports.isRunning() || !nodes.isRunning()) {
+            return; // never decide from caches that are not (or no longer) filled
+        }
+        List<VirtualService> all = virtualServices.list().toList();
+        List<Node> nodeList = nodes.list(n -> true).toList();
+        agents.sync(AgentPlacement.compute(all, realServers.list(r -> true).toList(), nodeList, cleaningUp(all, nodeList)));
     }
 
     private static boolean sameVip(VirtualService a, VirtualService b) {

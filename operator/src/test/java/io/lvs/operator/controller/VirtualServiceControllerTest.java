@@ -192,6 +192,15 @@ class VirtualServiceControllerTest {
         assertEquals("lvs.io/director", t.get(0).getMatchExpressions().getFirst().getKey());
         assertTrue(t.get(1).getMatchFields().getFirst().getValues().contains("worker-2"), "the DR real server's node");
 
+        // the node set follows node labels: label worker-1 a director, unlabel node-b
+        assertEquals(java.util.Set.of("node-a", "node-b", "worker-2"), selected(ds));
+        label("worker-1", "lvs.io/director", "true");
+        label("node-b", "lvs.io/director", null);
+        DaemonSet relabelled = client.apps().daemonSets().inNamespace("lvs-system").withName("lvs-node-agent").get();
+        assertEquals(java.util.Set.of("node-a", "worker-1", "worker-2"), selected(relabelled));
+        label("worker-1", "lvs.io/director", null);
+        label("node-b", "lvs.io/director", "true");
+
         // a real server moved to worker-1's address moves its agent term
         client.resources(io.lvs.api.v1alpha1.RealServer.class).inNamespace("default").withName("ds-1")
                 .edit(r -> {
@@ -201,6 +210,25 @@ class VirtualServiceControllerTest {
         await().atMost(WAIT).until(() -> terms(client.apps().daemonSets().inNamespace("lvs-system").withName("lvs-node-agent").get())
                 .stream().anyMatch(term -> !term.getMatchFields().isEmpty() && term.getMatchFields().getFirst().getValues().contains("worker-1")
                         && !term.getMatchFields().getFirst().getValues().contains("worker-2")));
+    }
+
+    /** Sets ({@code value} non-null) or removes a node label, as an administrator would. */
+    private void label(String node, String key, String value) {
+        client.nodes().withName(node).edit(n -> {
+            Map<String, String> labels = new java.util.HashMap<>(n.getMetadata().getLabels() == null ? Map.of()
+                    : n.getMetadata().getLabels());
+            if (value == null) {
+                labels.remove(key);
+            } else {
+                labels.put(key, value);
+            }
+            n.getMetadata().setLabels(labels);
+            return n;
+        });
+    }
+
+    private java.util.SortedSet<String> selected(DaemonSet ds) {
+        return NodeAffinityEvaluator.nodesSelected(ds, client.nodes().list().getItems());
     }
 
     private static List<NodeSelectorTerm> terms(DaemonSet ds) {
