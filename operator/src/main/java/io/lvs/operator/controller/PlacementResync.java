@@ -11,22 +11,35 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Re-checks the agents' placement on a timer, as a safety net: every VirtualService reconcile and cleanup already
- * syncs it, but when the last VirtualService goes while another reconcile still reads an older cache, nothing would
- * reconcile again to remove a DaemonSet written from that older view. Registered as an event source so it runs
- * exactly while the controller runs, that is, only on the replica that holds the leader Lease; it emits no events.
+ * Keeps the agents' DaemonSet in line with the caches, on one worker thread. The placement is global (every
+ * VirtualService, RealServer and node), so reconciles only {@link #request()} a sync and requests arriving close
+ * together are served by one computation. A timer also re-checks it, as a safety net: when the last VirtualService
+ * goes while another reconcile still reads an older cache, no reconcile would follow to correct the DaemonSet.
+ * Registered as an event source so it runs exactly while the controller runs, that is, only on the replica that
+ * holds the leader Lease; it emits no events.
  */
 final class PlacementResync extends AbstractEventSource<DaemonSet, VirtualService> {
     private static final Logger LOG = Logger.getLogger(PlacementResync.class);
 
+    /** How long a request waits for others to join it. */
+    private static final Duration COALESCE = Duration.ofMillis(200);
+
     private final Duration interval;
     private final Runnable resync;
+    private final java.util.concurrent.atomic.AtomicBoolean requested = new java.util.concurrent.atomic.AtomicBoolean();
     private ScheduledExecutorService timer;
 
     PlacementResync(Duration interval, Runnable resync) {
         super(DaemonSet.class, "agent-placement-resync");
         this.interval = interval;
         this.resync = resync;
+    }
+
+    /** Asks for a sync soon; requests made before it runs are served by the same run. */
+    synchronized void request() {
+        if (timer != null && requested.compareAndSet(false, true)) {
+            timer.schedule(this::runOnce, COALESCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
@@ -38,6 +51,7 @@ final class PlacementResync extends AbstractEventSource<DaemonSet, VirtualServic
     }
 
     private void runOnce() {
+        requested.set(false); // a request arriving during this run schedules another
         try {
             resync.run();
         } catch (RuntimeException e) {

@@ -69,6 +69,7 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     private volatile InformerEventSource<RealServer, VirtualService> realServers;
     private volatile InformerEventSource<NodeReport, VirtualService> reports;
     private volatile InformerEventSource<Node, VirtualService> nodes;
+    private volatile PlacementResync placement;
 
     public VirtualServiceReconciler(EventRecorder events, AgentDeployer agents, LvsMetrics metrics, OperatorConfig config) {
         this.events = events;
@@ -107,12 +108,12 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                                         && sameVip(o, v)))))
                         .withOnUpdateFilter(Caches::specOrLabelsChanged)
                         .build(), context);
-        PlacementResync resync = new PlacementResync(config.agent().placementResync(), this::resyncPlacement);
-        return List.of(realServers, reports, nodes, peers, resync);
+        placement = new PlacementResync(config.agent().placementResync(), this::syncPlacement);
+        return List.of(realServers, reports, nodes, peers, placement);
     }
 
-    /** Syncs the agents' DaemonSet with the current caches (see {@link PlacementResync}). */
-    private void resyncPlacement() {
+    /** Syncs the agents' DaemonSet with the current caches; runs on {@link PlacementResync}'s thread. */
+    private void syncPlacement() {
         if (!realServers.isRunning() || !reports.isRunning() || !nodes.isRunning()) {
             return; // never decide from caches that are not (or no longer) filled
         }
@@ -133,10 +134,8 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context) {
         String ns = vs.getMetadata().getNamespace();
         List<VirtualService> all = virtualServices.list().toList();
-        List<RealServer> allRealServers = realServers.list(r -> true).toList();
         List<Node> nodeList = nodes.list(n -> true).toList();
-        List<RealServer> members = Membership.members(vs, allRealServers.stream()
-                .filter(r -> ns.equals(r.getMetadata().getNamespace())).toList());
+        List<RealServer> members = Membership.members(vs, realServers.list(ns, r -> true).toList());
         List<NodeReport> myReports = reports.list(ns, r -> r.getSpec() != null
                 && vs.getMetadata().getName().equals(r.getSpec().getVirtualService())).toList();
         Optional<Problem> claim = VirtualServiceValidator.validate(vs.getSpec()).isEmpty()
@@ -157,7 +156,7 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
             events.normal(vs, "Updated", "generation " + after.getAcceptedGeneration() + " accepted");
         }
 
-        agents.sync(AgentPlacement.compute(all, allRealServers, nodeList, cleaningUp(all, nodeList)));
+        placement.request();
         metrics.update(Ref.of(vs), after);
         pruneMappings();
 
@@ -176,14 +175,10 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
      */
     @Override
     public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
-        List<VirtualService> all = virtualServices.list().toList();
-        List<RealServer> allRealServers = realServers.list(r -> true).toList();
-        List<Node> nodeList = nodes.list(n -> true).toList();
-        List<String> pending = nodesStillHolding(vs, nodeList);
+        List<String> pending = nodesStillHolding(vs, nodes.list(n -> true).toList());
         if (!pending.isEmpty() && !cleanupTimedOut(vs)) {
             events.normal(vs, "WaitingForCleanup", "waiting for the agents on " + String.join(", ", pending)
                     + " to remove VIP " + vs.getSpec().getVip() + " and its IPVS entries");
-            agents.sync(AgentPlacement.compute(all, allRealServers, nodeList, cleaningUp(all, nodeList)));
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(5000);
         }
         if (!pending.isEmpty()) {
@@ -192,8 +187,7 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                     + "s; check those nodes (ipvsadm -Ln, ip addr) and remove leftovers by hand");
         }
         LOG.infof("VirtualService %s deleted", Ref.of(vs));
-        List<VirtualService> remaining = all.stream().filter(v -> !Ref.of(v).equals(Ref.of(vs))).toList();
-        agents.sync(AgentPlacement.compute(remaining, allRealServers, nodeList, cleaningUp(remaining, nodeList)));
+        placement.request(); // by then this VirtualService is gone, or marked and no longer cleaning up
         metrics.remove(Ref.of(vs));
         return DeleteControl.defaultDelete();
     }

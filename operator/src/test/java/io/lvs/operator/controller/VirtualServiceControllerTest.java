@@ -242,6 +242,7 @@ class VirtualServiceControllerTest {
         apply(client, vsYaml("gone", "192.0.2.60", 80));
         awaitVs(client, "gone", has(Conditions.ACCEPTED, "True", "Accepted"));
         NodeReport r = report(client, "gone", "node-a", "Active", 1, "gone-1", true); // node-a holds kernel state
+        awaitVs(client, "gone", v -> "node-a".equals(v.getStatus().getActiveDirector())); // the operator has seen it
         client.resources(VirtualService.class).inNamespace("default").withName("gone").delete();
         await().during(java.time.Duration.ofSeconds(2)).atMost(WAIT).until(() -> vs(client, "gone") != null);
         assertTrue(events("gone").stream().anyMatch(e -> e.getReason().equals("WaitingForCleanup")));
@@ -257,6 +258,7 @@ class VirtualServiceControllerTest {
         apply(client, vsYaml("stuck", "192.0.2.70", 80));
         awaitVs(client, "stuck", has(Conditions.ACCEPTED, "True", "Accepted"));
         report(client, "stuck", "node-b", "Active", 1, "stuck-1", true);
+        awaitVs(client, "stuck", v -> "node-b".equals(v.getStatus().getActiveDirector())); // the operator has seen it
         client.resources(VirtualService.class).inNamespace("default").withName("stuck").delete();
         await().atMost(WAIT).until(() -> vs(client, "stuck") == null); // lvs.cleanup-timeout is 6s in tests
         assertTrue(events("stuck").stream().anyMatch(e -> e.getReason().equals("CleanupTimedOut")
