@@ -24,9 +24,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Reads a {@link NodeView} of one network namespace through the kernel library, and only reads: no
- * module is loaded, nothing is set. Each section is read on its own, so a failure in one (say, no
- * permission for IPVS) leaves the others intact.
+ * Reads a {@link NodeView} of one network namespace through the kernel library, and only reads: nothing
+ * is set, and no module is loaded (asking for the IPVS netlink family makes the kernel load ip_vs when it
+ * is installed but not loaded, so then IPVS is reported as not loaded instead). Each section is read on
+ * its own, so a failure in one (say, no permission for IPVS) leaves the others intact.
  */
 public final class NodeInspector {
     /** Where {@code net.*} parameters are unless the agent is told otherwise. */
@@ -34,6 +35,8 @@ public final class NodeInspector {
 
     /** The interface DSR and tunnel real servers hold their VIPs on. */
     private static final String LOOPBACK = "lo";
+    /** The IPVS core module. */
+    private static final String IP_VS = "ip_vs";
 
     private final NetworkNamespace namespace;
     private final Path sysctlDirectory;
@@ -84,10 +87,25 @@ public final class NodeInspector {
         } catch (KernelException e) {
             throw new KernelException("cannot enter " + namespace + ": " + e.getMessage(), e.errnoNumber(), e);
         }
-        return new NodeView(node, namespace.toString(), ipvs(), schedulers(), loopback(), sysctlDirectory, sysctls());
+        Reading<KernelModules> kernelModules = kernelModules();
+        return new NodeView(node, namespace.toString(), ipvs(kernelModules), schedulers(kernelModules), loopback(),
+                sysctlDirectory, sysctls());
     }
 
-    private Reading<IpvsView> ipvs() {
+    private Reading<KernelModules> kernelModules() {
+        try {
+            return Reading.read(modules.get());
+        } catch (UncheckedIOException e) {
+            return Reading.failed(e.getMessage() + ": " + e.getCause().getMessage());
+        }
+    }
+
+    private Reading<IpvsView> ipvs(Reading<KernelModules> kernelModules) {
+        if (kernelModules instanceof Reading.Read<KernelModules> m && m.value().state(IP_VS) == KernelModules.State.LOADABLE) {
+            return Reading.unavailable("IPVS is not loaded: module " + IP_VS + " is installed (" + m.value().moduleDir()
+                    + ") and the kernel loads it on first use (ipvsadm, the agent's control loop); inspect only reads, "
+                    + "so it leaves it unloaded");
+        }
         try (Ipvs ipvs = Ipvs.open(namespace)) {
             List<ServiceListing> services = new ArrayList<>();
             for (ServiceEntry s : ipvs.services()) {
@@ -102,19 +120,21 @@ public final class NodeInspector {
         }
     }
 
-    private Reading<SchedulerAvailability> schedulers() {
-        try {
-            KernelModules m = modules.get();
-            Map<Scheduler, KernelModules.State> states = new EnumMap<>(Scheduler.class);
-            for (Scheduler s : Scheduler.values()) {
-                if (s.moduleName().isPresent()) { // "none" is no algorithm and needs no module
-                    states.put(s, m.state(s));
+    private static Reading<SchedulerAvailability> schedulers(Reading<KernelModules> kernelModules) {
+        return switch (kernelModules) {
+            case Reading.Read<KernelModules> r -> {
+                KernelModules m = r.value();
+                Map<Scheduler, KernelModules.State> states = new EnumMap<>(Scheduler.class);
+                for (Scheduler s : Scheduler.values()) {
+                    if (s.moduleName().isPresent()) { // "none" is no algorithm and needs no module
+                        states.put(s, m.state(s));
+                    }
                 }
+                yield Reading.read(new SchedulerAvailability(m.moduleDir(), Files.isDirectory(m.moduleDir()), states));
             }
-            return Reading.read(new SchedulerAvailability(m.moduleDir(), Files.isDirectory(m.moduleDir()), states));
-        } catch (UncheckedIOException e) {
-            return Reading.failed(e.getMessage() + ": " + e.getCause().getMessage());
-        }
+            case Reading.Unavailable<KernelModules> u -> Reading.unavailable(u.reason());
+            case Reading.Failed<KernelModules> f -> Reading.failed(f.error());
+        };
     }
 
     private Reading<Loopback> loopback() {
