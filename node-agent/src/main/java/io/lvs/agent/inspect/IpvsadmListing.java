@@ -177,10 +177,14 @@ public final class IpvsadmListing {
             if (!s.schedulerFlags().contains(f)) {
                 continue;
             }
-            if (!hashing) {
-                names.add("flag-" + (f.ordinal() + 1));
-            } else if (f != SchedulerFlag.FLAG_3) {
+            if (hashing && f != SchedulerFlag.FLAG_3) {
                 names.add(s.scheduler().kernelName() + "-" + f.label());
+            } else if (!hashing) {
+                names.add(switch (f) {
+                    case FALLBACK -> "flag-1";
+                    case PORT -> "flag-2";
+                    case FLAG_3 -> "flag-3";
+                });
             }
         }
         return String.join(",", names);
