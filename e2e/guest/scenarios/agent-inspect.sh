@@ -4,7 +4,7 @@
 # ipvsadm, its IPVS sections equal ipvsadm's listings line for line in every layout, also after traffic.
 . "$LVS_GUEST_DIR/lib.sh"
 NS=agent-inspect
-agent() {  # the agent's command line, as the image runs it (java with the project's classes)
+agent() {  # the agent's command line: its main class on the project's classpath (the image runs it with java -jar)
   # shellcheck disable=SC2086
   "$LVS_JAVA_HOME/bin/java" $LVS_JAVA_OPTS --enable-native-access=ALL-UNNAMED -cp "$LVS_CLASSPATH" \
       io.lvs.agent.cli.NodeAgentCli "$@"
