@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +23,29 @@ import java.util.Optional;
  * previous value, so an uninstall can put it back with {@link #restore}.
  */
 public final class Sysctls {
-    private final NetworkNamespace namespace;
+    private static final Path PROC_SYS_NET = Path.of("/proc/sys/net");
 
-    private Sysctls(NetworkNamespace namespace) {
+    private final NetworkNamespace namespace;
+    private final Path netDirectory;
+
+    private Sysctls(NetworkNamespace namespace, Path netDirectory) {
         this.namespace = namespace;
+        this.netDirectory = netDirectory;
     }
 
     /** The parameters of {@code namespace}. */
     public static Sysctls in(NetworkNamespace namespace) {
-        return new Sysctls(namespace);
+        return new Sysctls(namespace, PROC_SYS_NET);
+    }
+
+    /**
+     * The parameters of {@code namespace}, with {@code net.*} reached under {@code netDirectory} instead of
+     * {@code /proc/sys/net}: a container's own {@code /proc/sys} is read-only, so the agent gets the host's
+     * {@code /proc/sys/net} mounted elsewhere ({@code LVS_AGENT_SYSCTL_NET}). procfs shows the namespace of
+     * the thread that opens a file whatever path reaches it, so namespaces work the same way.
+     */
+    public static Sysctls in(NetworkNamespace namespace, Path netDirectory) {
+        return new Sysctls(namespace, netDirectory);
     }
 
     public NetworkNamespace namespace() {
@@ -101,7 +116,7 @@ public final class Sysctls {
             return new SysctlChange(key, before, value);
         }
         try {
-            Files.write(key.file(), (value + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
+            Files.write(file(key), (value + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw failure(key, "write " + key.name() + " = " + value, e);
         }
@@ -116,7 +131,7 @@ public final class Sysctls {
     private int readHere(Sysctl key) {
         String text;
         try {
-            text = Files.readString(key.file(), StandardCharsets.US_ASCII).trim();
+            text = Files.readString(file(key), StandardCharsets.US_ASCII).trim();
         } catch (IOException e) {
             throw failure(key, "read " + key.name(), e);
         }
@@ -126,6 +141,19 @@ public final class Sysctls {
             throw new SysctlException(key, "read " + key.name() + " in " + namespace + ": '" + text
                     + "' is not a single integer", Errno.EINVAL.number(), e, List.of());
         }
+    }
+
+    /** Where {@code key} is: under the net directory for {@code net.*}, else under /proc/sys. */
+    Path file(Sysctl key) {
+        List<String> segments = key.segments();
+        if (!segments.get(0).equals("net")) {
+            return key.file();
+        }
+        Path p = netDirectory;
+        for (String s : segments.subList(1, segments.size())) {
+            p = p.resolve(s);
+        }
+        return p;
     }
 
     private SysctlException failure(Sysctl key, String what, IOException e) {
@@ -173,6 +201,6 @@ public final class Sysctls {
 
     @Override
     public String toString() {
-        return "sysctls of " + namespace;
+        return "sysctls of " + namespace + (netDirectory.equals(PROC_SYS_NET) ? "" : " (net.* under " + netDirectory + ")");
     }
 }

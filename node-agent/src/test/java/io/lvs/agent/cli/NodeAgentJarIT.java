@@ -1,0 +1,135 @@
+package io.lvs.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lvs.agent.kernel.ipvs.KernelModules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged jar as the image runs it: {@code java -jar lvs-node-agent.jar ARGS} with no other flag, and
+ * node-agent/Dockerfile's own ENTRYPOINT and CMD (no Docker engine here to build the image itself).
+ */
+class NodeAgentJarIT {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    /** What one {@code java -jar} run printed and how it ended. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Path jar() {
+        String p = System.getProperty("lvs.agent.jar", "");
+        if (p.isEmpty() || !Files.isRegularFile(Path.of(p))) {
+            fail("system property lvs.agent.jar (set by node-agent/pom.xml) names no packaged jar: '" + p + "'");
+        }
+        return Path.of(p);
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static Run javaJar(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    static Run run(List<String> cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("lvs-agent-jar", ".out");
+        Path err = Files.createTempFile("lvs-agent-jar", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                fail(String.join(" ", cmd) + " did not finish within " + TIMEOUT_SECONDS + " s");
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    void theManifestNamesTheCliAndGrantsNativeAccess() throws IOException {
+        try (JarFile jar = new JarFile(jar().toFile())) {
+            Attributes main = jar.getManifest().getMainAttributes();
+            assertEquals(NodeAgentCli.class.getName(), main.getValue(Attributes.Name.MAIN_CLASS));
+            assertEquals("ALL-UNNAMED", main.getValue("Enable-Native-Access"));
+        }
+    }
+
+    @Test
+    void javaJarWithoutArgumentsPrintsTheUsage() throws Exception {
+        Run r = javaJar();
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("Usage: lvs-node-agent COMMAND [OPTIONS]"), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void javaJarInspectOnAKernelWithoutIpvsSaysSoWithoutANativeAccessWarning() throws Exception {
+        assumeTrue(KernelModules.system().state("ip_vs") == KernelModules.State.ABSENT,
+                "skipped: this kernel has IPVS (the guest scenario agent-inspect covers a kernel with IPVS)");
+
+        Run r = javaJar("inspect");
+
+        assertEquals(0, r.exit(), r.err());
+        // netlink goes through restricted FFM methods: without the manifest entry the JVM warns on stderr
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("\n# IPVS\nIPVS is not available in current network namespace"), r.out());
+        assertTrue(r.out().contains("\n# Addresses on lo\nlo: up\n"), r.out());
+    }
+
+    @Test
+    void theDockerfileCopiesThePackagedJarAndItsEntrypointAndCmdRunIt() throws Exception {
+        Path moduleDir = Path.of(System.getProperty("lvs.agent.dir", "."));
+        List<String> dockerfile = Files.readAllLines(moduleDir.resolve("Dockerfile"));
+        List<String[]> copies = dockerfile.stream().filter(l -> l.startsWith("COPY ")).map(l -> l.split("\\s+")).toList();
+        assertEquals(1, copies.size(), "one COPY: " + copies);
+        String source = copies.get(0)[1];
+        String target = copies.get(0)[2];
+        assertEquals(jar(), moduleDir.resolve(source), "the COPY source is what package produced");
+        assertTrue(Files.readAllLines(moduleDir.resolve(".dockerignore")).contains("!" + source),
+                ".dockerignore keeps " + source + " in the build context");
+        assertTrue(dockerfile.contains("FROM eclipse-temurin:25-jre"), "a Java 25 JRE base");
+
+        List<String> entrypoint = jsonArray(dockerfile, "ENTRYPOINT ");
+        List<String> cmd = jsonArray(dockerfile, "CMD ");
+        assertEquals(List.of("inspect"), cmd);
+        assertEquals("java", entrypoint.get(0));
+        assertEquals(List.of("-jar", target), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
+
+        // the image's command line, with this JDK's java and the jar where the image has it
+        List<String> image = new ArrayList<>(entrypoint);
+        image.set(0, java());
+        image.set(image.size() - 1, jar().toString());
+        image.addAll(cmd);
+        Run r = run(image);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("", r.err(), "the JVM takes every flag without a warning");
+        assertTrue(r.out().startsWith("# lvs-node-agent inspect\n"), r.out());
+    }
+
+    /** The JSON-array form of a Dockerfile instruction, e.g. {@code CMD ["inspect"]}. */
+    private static List<String> jsonArray(List<String> dockerfile, String instruction) {
+        String line = dockerfile.stream().filter(l -> l.startsWith(instruction)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no " + instruction.strip() + " in the Dockerfile"));
+        String body = line.substring(instruction.length()).strip();
+        assertTrue(body.startsWith("[\"") && body.endsWith("\"]"), instruction + "in exec form: " + line);
+        return List.of(body.substring(2, body.length() - 2).split("\",\\s*\""));
+    }
+}
