@@ -4,7 +4,7 @@ import io.lvs.agent.inspect.IpvsadmListing.Layout;
 import io.lvs.agent.kernel.ipvs.KernelModules;
 import io.lvs.agent.kernel.ipvs.Scheduler;
 import io.lvs.agent.kernel.rtnl.AddressFlag;
-import io.lvs.agent.kernel.rtnl.InetText;
+import io.lvs.agent.kernel.InetText;
 import io.lvs.agent.kernel.rtnl.InterfaceAddress;
 import java.util.ArrayList;
 import java.util.List;

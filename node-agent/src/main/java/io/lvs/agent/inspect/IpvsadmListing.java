@@ -1,5 +1,6 @@
 package io.lvs.agent.inspect;
 
+import io.lvs.agent.kernel.InetText;
 import io.lvs.agent.kernel.ipvs.AddressFamily;
 import io.lvs.agent.kernel.ipvs.Addresses;
 import io.lvs.agent.kernel.ipvs.Destination;
@@ -98,7 +99,7 @@ public final class IpvsadmListing {
                 .append(" sync daemon (mcast=").append(d.interfaceName()).append(", syncid=").append(d.syncId());
         // ipvsadm leaves out what is zero or unset
         d.maxPacketBytes().ifPresent(v -> s.append(v == 0 ? "" : ", maxlen=" + v));
-        d.multicastGroup().ifPresent(g -> s.append(", group=").append(Addresses.format(g)));
+        d.multicastGroup().ifPresent(g -> s.append(", group=").append(InetText.of(g)));
         d.multicastPort().ifPresent(v -> s.append(v == 0 ? "" : ", port=" + v));
         d.multicastTtl().ifPresent(v -> s.append(v == 0 ? "" : ", ttl=" + v));
         return s.append(')').toString();

@@ -4,7 +4,7 @@ import io.lvs.agent.kernel.icmp.EchoOutcome;
 import io.lvs.agent.kernel.icmp.IcmpProber;
 import io.lvs.agent.kernel.packet.Announcement;
 import io.lvs.agent.kernel.packet.Announcer;
-import io.lvs.agent.kernel.rtnl.InetText;
+import io.lvs.agent.kernel.InetText;
 import io.lvs.agent.kernel.rtnl.Link;
 import io.lvs.agent.kernel.rtnl.Rtnl;
 import io.lvs.agent.kernel.sys.NetworkNamespace;

@@ -6,7 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.lvs.agent.kernel.KernelException;
-import io.lvs.agent.kernel.rtnl.InetText;
+import io.lvs.agent.kernel.InetText;
 import io.lvs.agent.kernel.sys.Errno;
 import io.lvs.agent.kernel.sys.Libc;
 import io.lvs.agent.kernel.sys.NetworkNamespace;

@@ -1,5 +1,6 @@
 package io.lvs.agent.kernel.ipvs;
 
+import io.lvs.agent.kernel.InetText;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -8,60 +9,17 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
- * Address text and bytes as IPVS and ipvsadm use them: RFC 5952 text for IPv6 (so {@code 2001:db8::1},
- * as {@code ipvsadm -Ln} prints it), literal parsing without name lookups, and the 16-byte
- * {@code union nf_inet_addr} layout of every IPVS address attribute.
+ * Address text and bytes as IPVS and ipvsadm use them: {@code address:port} with IPv6 in brackets (the
+ * address in {@link InetText}'s RFC 5952 form, as {@code ipvsadm -Ln} prints it), literal parsing without
+ * name lookups, and the 16-byte {@code union nf_inet_addr} layout of every IPVS address attribute.
  */
 public final class Addresses {
     private Addresses() {
     }
 
-    /** "192.0.2.10" or "2001:db8::1" (lower case, longest run of zero groups compressed). */
-    public static String format(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            return address.getHostAddress();
-        }
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        // RFC 5952 4.2: compress the longest run of two or more zero groups, the first one on a tie.
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder s = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(groups[i]));
-        }
-        return s.toString();
-    }
-
     /** "192.0.2.10:80" or "[2001:db8::1]:80". */
     public static String format(InetAddress address, int port) {
-        return address instanceof Inet4Address ? format(address) + ":" + port : "[" + format(address) + "]:" + port;
+        return address instanceof Inet4Address ? InetText.of(address) + ":" + port : "[" + InetText.of(address) + "]:" + port;
     }
 
     /** Parses an IPv4 or IPv6 literal (never a host name); IllegalArgumentException otherwise. */

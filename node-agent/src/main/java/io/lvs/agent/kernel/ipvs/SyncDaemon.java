@@ -1,5 +1,6 @@
 package io.lvs.agent.kernel.ipvs;
 
+import io.lvs.agent.kernel.InetText;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public record SyncDaemon(SyncState state, String interfaceName, int syncId, Opti
         multicastTtl.ifPresent(v -> range("multicast TTL", v, 0, 255));
         multicastGroup.ifPresent(g -> {
             if (!g.isMulticastAddress()) {
-                throw new IllegalArgumentException("sync group " + Addresses.format(g) + " is not a multicast address");
+                throw new IllegalArgumentException("sync group " + InetText.of(g) + " is not a multicast address");
             }
         });
     }

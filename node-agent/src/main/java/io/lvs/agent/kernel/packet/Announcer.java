@@ -5,7 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.lvs.agent.kernel.rtnl.HardwareAddress;
-import io.lvs.agent.kernel.rtnl.InetText;
+import io.lvs.agent.kernel.InetText;
 import io.lvs.agent.kernel.rtnl.Link;
 import io.lvs.agent.kernel.sys.Libc;
 import io.lvs.agent.kernel.sys.NetworkNamespace;

@@ -1,5 +1,6 @@
 package io.lvs.agent.kernel.rtnl;
 
+import io.lvs.agent.kernel.InetText;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.lvs.agent.kernel.ipvs;
 
+import io.lvs.agent.kernel.InetText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,11 +14,11 @@ class AddressesTest {
 
     @Test
     void ipv6TextFollowsRfc5952LikeIpvsadm() {
-        assertEquals("2001:db8::1", Addresses.format(Addresses.parse("2001:0DB8:0:0:0:0:0:1")));
-        assertEquals("2001:db8:0:1::", Addresses.format(Addresses.parse("2001:db8:0:1:0:0:0:0")));
-        assertEquals("2001:db8::1:0:0:1", Addresses.format(Addresses.parse("2001:db8:0:0:1:0:0:1")), "first of equal runs");
-        assertEquals("2001:db8:0:1:1:1:1:1", Addresses.format(Addresses.parse("2001:db8:0:1:1:1:1:1")), "one zero group stays");
-        assertEquals("::", Addresses.format(Addresses.parse("::")));
+        assertEquals("2001:db8::1", InetText.of(Addresses.parse("2001:0DB8:0:0:0:0:0:1")));
+        assertEquals("2001:db8:0:1::", InetText.of(Addresses.parse("2001:db8:0:1:0:0:0:0")));
+        assertEquals("2001:db8::1:0:0:1", InetText.of(Addresses.parse("2001:db8:0:0:1:0:0:1")), "first of equal runs");
+        assertEquals("2001:db8:0:1:1:1:1:1", InetText.of(Addresses.parse("2001:db8:0:1:1:1:1:1")), "one zero group stays");
+        assertEquals("::", InetText.of(Addresses.parse("::")));
         assertEquals("[2001:db8::1]:80", Addresses.format(Addresses.parse("2001:db8::1"), 80));
         assertEquals("192.0.2.1:0", Addresses.format(Addresses.parse("192.0.2.1"), 0));
     }

@@ -1,5 +1,6 @@
 package io.lvs.agent.kernel.rtnl;
 
+import io.lvs.agent.kernel.InetText;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,9 @@
-package io.lvs.agent.kernel.rtnl;
+package io.lvs.agent.kernel;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Addresses as ip(8) prints them: dotted IPv4, and IPv6 in the RFC 5952 short form ("2001:db8::10"). */
+/** Addresses as ip(8) and ipvsadm print them: dotted IPv4, and IPv6 in the RFC 5952 short form ("2001:db8::10"). */
 public final class InetText {
     private InetText() {
     }
