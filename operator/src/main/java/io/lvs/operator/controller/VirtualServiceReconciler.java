@@ -78,9 +78,13 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         this.config = config;
     }
 
+    /** Index of VirtualServices by VIP (the address in canonical text, so 2001:DB8::1 and 2001:db8::1 meet). */
+    private static final String BY_VIP = "vip";
+
     @Override
     public List<EventSource<?, VirtualService>> prepareEventSources(EventSourceContext<VirtualService> context) {
         IndexerResourceCache<VirtualService> vsCache = context.getPrimaryCache();
+        vsCache.addIndexer(BY_VIP, vs -> vipKey(vs).stream().toList());
         virtualServices = vsCache;
         realServers = new InformerEventSource<>(InformerEventSourceConfiguration.from(RealServer.class, VirtualService.class)
                 .withName("realservers")
@@ -104,8 +108,8 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                 InformerEventSourceConfiguration.from(VirtualService.class, VirtualService.class)
                         .withName("vip-peers")
                         .withSecondaryToPrimaryMapper((VirtualService v) -> peerTargets.union(v,
-                                Caches.ids(vsCache.list().filter(o -> !ResourceID.fromResource(o).equals(ResourceID.fromResource(v))
-                                        && sameVip(o, v)))))
+                                Caches.ids(vipKey(v).stream().flatMap(k -> vsCache.byIndex(BY_VIP, k).stream())
+                                        .filter(o -> !ResourceID.fromResource(o).equals(ResourceID.fromResource(v))))))
                         .withOnUpdateFilter(Caches::specOrLabelsChanged)
                         .build(), context);
         placement = new PlacementResync(config.agent().placementResync(), this::syncPlacement);
@@ -122,12 +126,9 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         agents.sync(AgentPlacement.compute(all, realServers.list(r -> true).toList(), nodeList, cleaningUp(all, nodeList)));
     }
 
-    private static boolean sameVip(VirtualService a, VirtualService b) {
-        if (a.getSpec() == null || b.getSpec() == null) {
-            return false;
-        }
-        var va = IpLiteral.parse(a.getSpec().getVip());
-        return va.isPresent() && va.equals(IpLiteral.parse(b.getSpec().getVip()));
+    private static Optional<String> vipKey(VirtualService vs) {
+        return vs.getSpec() == null ? Optional.empty()
+                : IpLiteral.parse(vs.getSpec().getVip()).map(java.net.InetAddress::getHostAddress);
     }
 
     @Override
