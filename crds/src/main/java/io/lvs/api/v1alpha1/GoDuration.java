@@ -36,19 +36,4 @@ public final class GoDuration {
         }
         return Duration.ofNanos(nanos);
     }
-
-    /** Formats a duration the way Kubernetes users write it: the largest exact unit ({@code 200ms}, {@code 3s}, {@code 2m}). */
-    public static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms != 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms != 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
-    }
 }

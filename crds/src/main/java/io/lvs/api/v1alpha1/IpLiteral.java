@@ -51,11 +51,6 @@ public final class IpLiteral {
         }
     }
 
-    /** True when {@code text} is an acceptable literal. */
-    public static boolean isIp(String text) {
-        return parse(text).isPresent();
-    }
-
     /** 4 or 6. */
     public static int family(InetAddress a) {
         return a instanceof Inet6Address ? 6 : 4;

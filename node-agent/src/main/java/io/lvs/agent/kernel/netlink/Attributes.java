@@ -163,10 +163,6 @@ public final class Attributes {
         return has(type) ? Optional.of(u32(type, name)) : Optional.empty();
     }
 
-    public Optional<Long> optU64(int type, String name) {
-        return has(type) ? Optional.of(u64(type, name)) : Optional.empty();
-    }
-
     public byte[] bytes(int type, String name) {
         ByteBuffer v = require(type, name).value.duplicate();
         byte[] out = new byte[v.remaining()];

@@ -14,7 +14,6 @@ import java.util.Arrays;
 public final class MessageWriter {
     private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
     private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle BE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle BE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
@@ -70,13 +69,6 @@ public final class MessageWriter {
         return this;
     }
 
-    /** Zero bytes, e.g. for padding inside a fixed header. */
-    public MessageWriter zeros(int n) {
-        ensure(n);
-        pos += n;
-        return this;
-    }
-
     // ---- attributes
 
     private int header(int type, int payloadLen) {
@@ -87,11 +79,6 @@ public final class MessageWriter {
         U16.set(buf, pos + 2, (short) type);
         pos += Netlink.NLA_HDRLEN;
         return start;
-    }
-
-    public MessageWriter attrFlag(int type) {
-        header(type, 0);
-        return this;
     }
 
     public MessageWriter attrU8(int type, int v) {
@@ -130,13 +117,6 @@ public final class MessageWriter {
         header(type, 4);
         BE32.set(buf, pos, v);
         pos += 4;
-        return this;
-    }
-
-    public MessageWriter attrU64(int type, long v) {
-        header(type, 8);
-        U64.set(buf, pos, v);
-        pos += 8;
         return this;
     }
 

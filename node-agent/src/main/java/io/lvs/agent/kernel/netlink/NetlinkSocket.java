@@ -56,10 +56,6 @@ public final class NetlinkSocket implements AutoCloseable {
         public static Options defaults() {
             return new Options(Duration.ofSeconds(5), 8 << 20, 4 << 20, 4096);
         }
-
-        public Options withTimeout(Duration t) {
-            return new Options(t, receiveBufferBytes, sendBufferBytes, maxBatchMessages);
-        }
     }
 
     /** Receive buffer for dumps and replies: the kernel never builds netlink datagrams above 32 KiB. */
@@ -192,11 +188,6 @@ public final class NetlinkSocket implements AutoCloseable {
         return protocol;
     }
 
-    /** The most requests {@link #executeAll} puts in one datagram (bounded by the receive buffer). */
-    public int batchCapacity() {
-        return batchMessages;
-    }
-
     /** Requests sent since the socket opened (each dump counts once). */
     public synchronized long requestsSent() {
         return requestsSent;
@@ -293,15 +284,6 @@ public final class NetlinkSocket implements AutoCloseable {
      * The outcome of {@link #executeAll}: one entry per request, in order; null means acknowledged.
      */
     public record BatchResult(List<NetlinkException> failures, int datagrams) {
-        public boolean allSucceeded() {
-            for (NetlinkException f : failures) {
-                if (f != null) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
         public List<NetlinkException> errors() {
             return failures.stream().filter(Objects::nonNull).toList();
         }

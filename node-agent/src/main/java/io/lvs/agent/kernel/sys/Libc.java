@@ -83,9 +83,6 @@ public final class Libc {
             LINKER.defaultLookup().find("open").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
-    private static final MethodHandle IF_NAMETOINDEX = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("if_nametoindex").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), CAPTURE_ERRNO);
 
     private static final ThreadLocal<MemorySegment> CAPTURE =
             ThreadLocal.withInitial(() -> Arena.global().allocate(CAPTURE_LAYOUT));
@@ -328,19 +325,4 @@ public final class Libc {
         }
     }
 
-    /** if_nametoindex(3) in the calling thread's network namespace. */
-    public static int ifNameToIndex(String name) {
-        MemorySegment cap = CAPTURE.get();
-        try (Arena a = Arena.ofConfined()) {
-            int r = (int) IF_NAMETOINDEX.invokeExact(cap, a.allocateFrom(name));
-            if (r == 0) {
-                throw new SyscallException("if_nametoindex", name, errno(cap));
-            }
-            return r;
-        } catch (SyscallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
 }

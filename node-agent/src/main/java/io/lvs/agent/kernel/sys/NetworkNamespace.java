@@ -39,11 +39,6 @@ public final class NetworkNamespace {
         return new NetworkNamespace(Objects.requireNonNull(path));
     }
 
-    /** True for {@link #current()}. */
-    public boolean isCurrent() {
-        return path == null;
-    }
-
     /**
      * Runs {@code work} inside this namespace and returns its result. Exceptions from the work are
      * rethrown as they are (checked ones wrapped in {@link IllegalStateException}).
