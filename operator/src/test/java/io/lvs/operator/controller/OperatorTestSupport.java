@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.api.v1alpha1.NodeReport;
+import io.lvs.api.v1alpha1.NodeReports;
 import io.lvs.api.v1alpha1.RealServer;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.operator.model.Conditions;
@@ -76,12 +77,10 @@ final class OperatorTestSupport {
     /** A NodeReport as the agent on {@code node} would write it, with one real server's health. */
     static NodeReport report(KubernetesClient client, String vs, String node, String role, long generation,
                              String realServer, boolean healthy) {
-        NodeReport r = client.getKubernetesSerialization().unmarshal("""
-                apiVersion: lvs.io/v1alpha1
-                kind: NodeReport
-                metadata: {name: %s.%s, namespace: default, labels: {lvs.io/virtual-service: %s, lvs.io/node: %s}}
-                spec: {virtualService: %s, nodeName: %s}
-                """.formatted(vs, node, vs, node, vs, node), NodeReport.class);
+        NodeReport r = new NodeReport();
+        r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(NodeReports.name(vs, node))
+                .withNamespace("default").withLabels(NodeReports.labels(vs, node)).build());
+        r.setSpec(new io.lvs.api.v1alpha1.NodeReportSpec(vs, node));
         NodeReport created = client.resource(r).create();
         created.setStatus(client.getKubernetesSerialization().unmarshal("""
                 role: %s
