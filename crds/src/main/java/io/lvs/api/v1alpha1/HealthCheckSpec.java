@@ -57,6 +57,12 @@ public class HealthCheckSpec {
     @Max(100)
     private Integer fall = 3;
 
+    @JsonPropertyDescription("Whether a real server that appears (new, or newly probed by a director) starts as down "
+            + "and gets traffic only after rise successful checks (default false: it starts as up and leaves after "
+            + "fall failures). The first check of each server runs at a random point of its first interval.")
+    @Default("false")
+    private Boolean startDown = false;
+
     @JsonPropertyDescription("Port to probe (TCP, HTTP, HTTPS). Default: the real server's port, or each virtual port.")
     @Min(1)
     @Max(65535)
@@ -103,6 +109,14 @@ public class HealthCheckSpec {
 
     public void setFall(Integer fall) {
         this.fall = fall;
+    }
+
+    public Boolean getStartDown() {
+        return startDown;
+    }
+
+    public void setStartDown(Boolean startDown) {
+        this.startDown = startDown;
     }
 
     public Integer getPort() {

@@ -19,6 +19,10 @@ public class VirtualServiceStatus {
             + "serving what they have instead of tearing the VIP down.")
     private Long acceptedGeneration;
 
+    @JsonPropertyDescription("The spec of acceptedGeneration, as it was accepted. Node agents program this, so a "
+            + "refused edit never changes what is served, also across agent restarts and on nodes that join later.")
+    private VirtualServiceSpec acceptedSpec;
+
     @JsonPropertyDescription("Accepted (the spec is valid and its VIP/ports are not taken), Programmed (every director's "
             + "kernel holds the IPVS table), Ready (an active director holds the VIP and at least one real server is "
             + "healthy), Degraded (something works but not all: failed real servers, a faulty director, a NAT "
@@ -60,6 +64,14 @@ public class VirtualServiceStatus {
 
     public void setAcceptedGeneration(Long acceptedGeneration) {
         this.acceptedGeneration = acceptedGeneration;
+    }
+
+    public VirtualServiceSpec getAcceptedSpec() {
+        return acceptedSpec;
+    }
+
+    public void setAcceptedSpec(VirtualServiceSpec acceptedSpec) {
+        this.acceptedSpec = acceptedSpec;
     }
 
     public List<Condition> getConditions() {

@@ -14,6 +14,7 @@ import io.lvs.api.v1alpha1.ServicePort;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
+import io.lvs.api.v1alpha1.validation.ApiObjects;
 import io.lvs.api.v1alpha1.validation.RealServerValidator;
 import io.lvs.api.v1alpha1.validation.Violation;
 import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
@@ -70,6 +71,7 @@ public final class VirtualServiceAssessment {
         VirtualServiceStatus st = new VirtualServiceStatus();
         st.setObservedGeneration(gen);
         st.setAcceptedGeneration(prev.getAcceptedGeneration());
+        st.setAcceptedSpec(prev.getAcceptedSpec());
         st.setLastFailoverTime(prev.getLastFailoverTime());
         List<Condition> cs = prev.getConditions() == null ? List.of() : prev.getConditions();
 
@@ -110,6 +112,8 @@ public final class VirtualServiceAssessment {
             }
         } else {
             st.setAcceptedGeneration(gen);
+            // A copy: agents program this until a later generation is accepted, whatever the spec says meanwhile.
+            st.setAcceptedSpec(ApiObjects.MAPPER.convertValue(spec, VirtualServiceSpec.class));
             String msg = "VIP " + spec.getVip() + " " + st.getPorts() + (method == ForwardingMethod.Local
                     ? " served locally by the active director"
                     : " with " + accepted.size() + " real server" + (accepted.size() == 1 ? "" : "s"));

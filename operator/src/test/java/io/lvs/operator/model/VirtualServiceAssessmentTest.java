@@ -146,11 +146,25 @@ class VirtualServiceAssessmentTest {
                         report(vsAtGeneration(1), "node-b", DirectorRole.Standby)));
         expect(s, Conditions.ACCEPTED, "False", "Conflict");
         assertEquals(1L, s.getAcceptedGeneration(), "agents keep serving generation 1");
+        assertEquals("192.0.2.10", s.getAcceptedSpec().getVip(), "the accepted spec stays for agents to program");
         assertEquals(2L, s.getObservedGeneration());
         expect(s, Conditions.PROGRAMMED, "True", "Programmed");
         assertEquals("generation 1 is programmed on 2 directors (generation 2 was not accepted)",
                 cond(s, Conditions.PROGRAMMED).getMessage());
         expect(s, Conditions.READY, "True", "Ready");
+    }
+
+    @Test
+    void theAcceptedSpecIsACopyThatLaterEditsDoNotChange() {
+        VirtualServiceStatus first = assess(Optional.empty(), List.of(r1), List.of());
+        assertEquals(web.getSpec().getPorts().size(), first.getAcceptedSpec().getPorts().size());
+        web.setStatus(first);
+        web.getMetadata().setGeneration(2L);
+        web.getSpec().setVip("not an address");
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1), List.of());
+        expect(s, Conditions.ACCEPTED, "False", "InvalidSpec");
+        assertEquals(1L, s.getAcceptedGeneration());
+        assertEquals("192.0.2.10", s.getAcceptedSpec().getVip(), "an invalid edit leaves the accepted spec alone");
     }
 
     private VirtualService vsAtGeneration(long g) {
