@@ -2,8 +2,8 @@
 # lvs-operator local demo (README command one). On a fresh machine of this kind (Debian bookworm, x86_64, root,
 # Temurin 25) it installs what it needs, builds the project, and shows, with real parts:
 #   1. the control plane: an embedded Kubernetes API server, the real kubectl, the packaged operator (leader
-#      election on): CRDs and examples applied, status and printer columns, validation, a conflict, the agents'
-#      DaemonSet; agent reports are not faked: nothing makes VirtualServices Programmed yet (see the end);
+#      election on): CRDs and examples applied, status and printer columns, validation, a conflict; agent reports
+#      are not faked: nothing makes VirtualServices Programmed yet (see the end);
 #   2. the data plane: this project's netlink library programming IPVS in a real Linux kernel with IPVS (a
 #      User-mode Linux guest when the host kernel has none) with traffic from a client namespace through the VIP
 #      in DR and NAT modes, and a VIP takeover announced with gratuitous ARP / unsolicited NA.
@@ -75,10 +75,8 @@ k get virtualservices -o wide
 say "kubectl describe virtualservice web   (conditions and events)"
 k describe virtualservice web | sed -n '/^Status:/,$p' | sed 's/^/    /'
 
-say "The node agents' DaemonSet, placed by node affinity: director selectors + nodes hosting DR/Tunnel real servers"
-k get daemonset -n lvs-system
-k get daemonset -n lvs-system lvs-node-agent \
-  -o jsonpath='{range .spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[*]}    term: {.matchExpressions[*].key}{.matchFields[*].values}{"\n"}{end}'
+say "Why nothing is Programmed yet: no node agent runs (on a cluster the chart's DaemonSet starts them)"
+k get virtualservice web -o jsonpath='{range .status.conditions[?(@.type=="Programmed")]}    Programmed={.status} {.reason}: {.message}{"\n"}{end}'
 
 say "Invalid input gets a condition a person can act on"
 cat > "$WORK/bad.yaml" <<'YAML'
@@ -113,10 +111,9 @@ k get virtualservice web-copy -o jsonpath='{range .status.conditions[?(@.type=="
 k get events --field-selector involvedObject.name=web-copy \
   -o jsonpath='{range .items[*]}    event {.type} {.reason}: {.message}{"\n"}{end}'
 
-say "Deleting: finalizers released, the agents' DaemonSet removed when nothing needs agents"
+say "Deleting: finalizers released (no node reports kernel state)"
 k delete -f "$WORK/dup.yaml" -f "$WORK/bad.yaml" -f crds/examples/ --timeout=60s
-until_true 30 "the DaemonSet to go" bash -c "! '$KUBECTL' --kubeconfig '$WORK/kubeconfig' --cache-dir '$WORK/kubectl-cache' get daemonset -n lvs-system lvs-node-agent"
-note "DaemonSet gone; operator log: $(grep -c . "$WORK/operator.log") lines, no errors: $(grep -c ' ERROR ' "$WORK/operator.log" || true) errors"
+note "operator log: $(grep -c . "$WORK/operator.log") lines, no errors: $(grep -c ' ERROR ' "$WORK/operator.log" || true) errors"
 
 # ---------------------------------------------------------------------------------------------- data plane
 if [ -r /proc/net/ip_vs ]; then
@@ -131,7 +128,7 @@ e2e/guest/run-scenario.sh takeover-edges 2>&1 | grep -E '^(CHECK|RESULT:)' | sed
 
 say "What you saw, and what is not built yet"
 cat <<'TXT'
-    Real: kubectl 1.35, the packaged operator (validation, VIP claims, status, events, the agents' DaemonSet,
+    Real: kubectl 1.35, the packaged operator (validation, VIP claims, status, events, agent liveness,
     leader election), IPVS and rtnetlink programmed over netlink from Java in a real kernel with real traffic.
     Embedded: the API server (a Fabric8 store: no schema validation, no RBAC, no pods run from the DaemonSet).
     Not built yet: the node agents' control loop that connects the two halves (informers -> kernel -> NodeReports),

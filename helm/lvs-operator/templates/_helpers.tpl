@@ -28,3 +28,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "lvs-operator.agentImage" -}}
 {{ .Values.agent.image.repository }}:{{ .Values.agent.image.tag | default .Chart.AppVersion }}
 {{- end -}}
+
+{{- define "lvs-operator.agentLabels" -}}
+app.kubernetes.io/name: lvs-node-agent
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: lvs-operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}

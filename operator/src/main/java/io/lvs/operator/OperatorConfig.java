@@ -19,50 +19,19 @@ public interface OperatorConfig {
     @WithDefault("120s")
     Duration cleanupTimeout();
 
+    /** Where the node agents run: the Helm chart's DaemonSet, which the operator only reads. */
     interface Agent {
-        /** Image of the node agent. */
-        @WithDefault("ghcr.io/lvs-operator/lvs-node-agent:0.1.0")
-        String image();
-
-        @WithDefault("IfNotPresent")
-        String imagePullPolicy();
-
-        /** Namespace of the agents' DaemonSet and ServiceAccount; default: the operator's namespace. */
+        /** Namespace of the agents' DaemonSet, pods and Leases; default: the operator's namespace. */
         Optional<String> namespace();
 
+        /** Name of the agents' DaemonSet (the chart's agent.daemonSetName). */
         @WithDefault("lvs-node-agent")
         String name();
-
-        @WithDefault("lvs-node-agent")
-        String serviceAccount();
-
-        @WithDefault("50m")
-        String cpuRequest();
-
-        @WithDefault("96Mi")
-        String memoryRequest();
-
-        @WithDefault("256Mi")
-        String memoryLimit();
-
-        /** Optional priority class for the agents (e.g. system-node-critical). */
-        Optional<String> priorityClassName();
-
-        /** How often the leader re-checks the agents' DaemonSet against the caches, as a safety net. */
-        @WithDefault("30s")
-        Duration placementResync();
-
-        /** Host directory where agents keep what they own in the kernel (survives agent restarts). */
-        @WithDefault("/var/lib/lvs-node-agent")
-        String stateDir();
     }
 
     interface Operator {
         /** The operator's namespace (from the downward API in the chart); default: the client's namespace. */
         Optional<String> namespace();
-
-        /** Name of the operator's Deployment: the agents' DaemonSet is owned by it, so uninstalling removes the agents. */
-        Optional<String> deploymentName();
 
         @WithDefault("lvs-operator-leader")
         String leaseName();

@@ -35,7 +35,7 @@ public final class NodeReports {
         return Map.of(NodeReport.VIRTUAL_SERVICE_LABEL, labelValue(virtualService), NodeReport.NODE_LABEL, labelValue(node));
     }
 
-    private static String hash(String s, int hexChars) {
+    static String hash(String s, int hexChars) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d).substring(0, hexChars);

@@ -116,20 +116,41 @@ class HelmChartTest {
 
     @Test
     void theOperatorAndItsAgentsGetTheirSettingsAndLeastPrivilege() throws Exception {
-        List<JsonNode> docs = render("--set", "agent.priorityClassName=system-node-critical", "--set", "operator.replicas=2");
+        List<JsonNode> docs = render("--set", "agent.priorityClassName=system-node-critical", "--set", "operator.replicas=2",
+                "--set-string", "agent.nodeSelector.lvs\\.io/agent=true", "--set", "imagePullSecrets[0].name=regcred");
         JsonNode deployment = find(docs, "Deployment", "lvs-lvs-operator");
         JsonNode container = deployment.at("/spec/template/spec/containers/0");
         assertEquals("ghcr.io/lvs-operator/lvs-operator:0.1.0", container.path("image").asText());
-        assertEquals(Optional.of("ghcr.io/lvs-operator/lvs-node-agent:0.1.0"), env(container, "LVS_AGENT_IMAGE"));
-        assertEquals(Optional.of("lvs-lvs-operator"), env(container, "LVS_OPERATOR_DEPLOYMENT_NAME"));
-        assertEquals(Optional.of("system-node-critical"), env(container, "LVS_AGENT_PRIORITY_CLASS_NAME"));
+        assertEquals(Optional.of("lvs-node-agent"), env(container, "LVS_AGENT_NAME"));
         assertEquals("metadata.namespace", container.path("env").get(0).at("/valueFrom/fieldRef/fieldPath").asText());
         assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean());
         assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
         assertEquals(2, deployment.at("/spec/replicas").asInt());
         find(docs, "PodDisruptionBudget", "lvs-lvs-operator");
 
-        // the operator's account is bound to its roles
+        // the agents: the chart's DaemonSet, placed by node labels only (never by VirtualServices)
+        JsonNode ds = find(docs, "DaemonSet", "lvs-node-agent");
+        JsonNode pod = ds.at("/spec/template/spec");
+        JsonNode agent = pod.at("/containers/0");
+        assertEquals("ghcr.io/lvs-operator/lvs-node-agent:0.1.0", agent.path("image").asText());
+        assertEquals("run", agent.at("/args/0").asText());
+        assertTrue(pod.path("hostNetwork").asBoolean());
+        assertEquals("true", pod.at("/nodeSelector/lvs.io~1agent").asText());
+        assertTrue(pod.path("affinity").isMissingNode(), "no node affinity computed from objects");
+        assertEquals("regcred", pod.at("/imagePullSecrets/0/name").asText(), "imagePullSecrets reach the agents");
+        assertEquals("system-node-critical", pod.path("priorityClassName").asText());
+        assertEquals("[\"NET_ADMIN\",\"NET_RAW\"]", agent.at("/securityContext/capabilities/add").toString());
+        assertEquals("[\"ALL\"]", agent.at("/securityContext/capabilities/drop").toString());
+        assertTrue(agent.at("/securityContext/readOnlyRootFilesystem").asBoolean());
+        assertEquals("/readyz", agent.at("/readinessProbe/httpGet/path").asText());
+        assertEquals("/healthz", agent.at("/livenessProbe/httpGet/path").asText());
+        assertTrue(agent.path("volumeMounts").toString().contains("\"mountPath\":\"/lib/modules\",\"readOnly\":true"),
+                agent.path("volumeMounts").toString());
+        assertEquals("spec.nodeName", agent.path("env").get(0).at("/valueFrom/fieldRef/fieldPath").asText());
+        String agentAccount = pod.path("serviceAccountName").asText();
+        find(docs, "ServiceAccount", agentAccount);
+
+        // the operator's account is bound to its roles, and may not create DaemonSets or ServiceAccounts any more
         String operatorAccount = deployment.at("/spec/template/spec/serviceAccountName").asText();
         find(docs, "ServiceAccount", operatorAccount);
         JsonNode clusterBinding = find(docs, "ClusterRoleBinding", "lvs-lvs-operator");
@@ -139,12 +160,15 @@ class HelmChartTest {
         assertTrue(rules(clusterRole).contains("lvs.io virtualservices/status update"), rules(clusterRole).toString());
         assertTrue(rules(clusterRole).contains(" nodes watch"), rules(clusterRole).toString());
         assertTrue(rules(clusterRole).stream().noneMatch(r -> r.contains("*")), "no wildcards: " + rules(clusterRole));
-        JsonNode role = find(docs, "Role", "lvs-lvs-operator");
-        assertTrue(rules(role).contains("apps daemonsets create"), rules(role).toString());
-        assertTrue(rules(role).contains("coordination.k8s.io leases update"), rules(role).toString());
+        List<String> role = rules(find(docs, "Role", "lvs-lvs-operator"));
+        assertTrue(role.contains("coordination.k8s.io leases update") && role.contains("coordination.k8s.io leases watch"),
+                role.toString());
+        assertTrue(role.contains(" pods watch") && role.contains("apps daemonsets watch"), role.toString());
+        assertTrue(role.stream().noneMatch(r -> r.startsWith("apps daemonsets ") && !r.endsWith(" get") && !r.endsWith(" list")
+                && !r.endsWith(" watch")), "the operator only reads the agents' DaemonSet: " + role);
+        assertTrue(role.stream().noneMatch(r -> r.startsWith(" serviceaccounts")), role.toString());
 
-        // the agents' account (created by the operator) gets read access and its own reports only
-        String agentAccount = env(container, "LVS_AGENT_SERVICE_ACCOUNT").orElseThrow();
+        // the agents' account gets read access, its own reports and its own Lease
         JsonNode agentBinding = find(docs, "ClusterRoleBinding", "lvs-lvs-operator-agent");
         assertEquals(agentAccount, agentBinding.at("/subjects/0/name").asText());
         List<String> agentRules = rules(find(docs, "ClusterRole", "lvs-lvs-operator-agent"));
@@ -152,6 +176,7 @@ class HelmChartTest {
         assertTrue(agentRules.contains("lvs.io virtualservices watch"), agentRules.toString());
         assertTrue(agentRules.stream().noneMatch(r -> r.startsWith("lvs.io virtualservices ") && (r.endsWith(" update")
                 || r.endsWith(" patch") || r.endsWith(" delete"))), "agents never change VirtualServices: " + agentRules);
+        assertTrue(rules(find(docs, "Role", "lvs-lvs-operator-agent")).contains("coordination.k8s.io leases update"));
     }
 
     /** Each rule as "group resource verb" lines. */

@@ -76,7 +76,8 @@ class OperatorWithKubectlTest {
                 assertEquals("True", wide.row("web").orElseThrow().get("ACCEPTED"));
                 assertEquals("False", wide.row("web").orElseThrow().get("PROGRAMMED"));
 
-                // the agents report: node-a active with both servers healthy, node-b standby
+                // the agents report: node-a active with both servers healthy, node-b standby; each renews its Lease
+                kubectl.run("apply", "--validate=false", "-f", agentLeases("node-a", "node-b").toString()).orFail();
                 kubectl.run("apply", "--validate=false", "-f", resource("web-reports.yaml")).orFail();
                 reportStatus(kubectl, "web.node-a", "Active", true);
                 reportStatus(kubectl, "web.node-b", "Standby", false);
@@ -92,9 +93,6 @@ class OperatorWithKubectlTest {
                 // describe tells the story: conditions and events
                 String described = kubectl.run("describe", "virtualservice", "web").orFail().stdout();
                 assertTrue(described.contains("Accepted") && described.contains("node-a holds VIP 192.0.2.10"), described);
-
-                // the agents' DaemonSet follows the VirtualServices
-                assertEquals("lvs-node-agent", jsonpath(kubectl, "daemonset/lvs-node-agent -n lvs-system", "{.metadata.name}"));
 
                 // a second VirtualService on web's VIP and port is refused, by name
                 Path dup = Files.createTempFile("dup", ".yaml");
@@ -125,8 +123,6 @@ class OperatorWithKubectlTest {
                 cleanedUp(kubectl, "web.node-a");
                 cleanedUp(kubectl, "web.node-b");
                 kubectl.run("wait", "--for=delete", "virtualservice/web", "--timeout=60s").orFail();
-                waitFor("the DaemonSet to be removed", operator,
-                        () -> !kubectl.run("get", "daemonset", "-n", "lvs-system", "lvs-node-agent").succeeded());
                 assertEquals("", kubectl.run("get", "virtualservices", "-o", "name").orFail().stdout().strip());
 
                 int exit = operator.stop(Duration.ofSeconds(20));
@@ -182,6 +178,24 @@ class OperatorWithKubectlTest {
         args.addAll(List.of("-o", "jsonpath=" + expression));
         Kubectl.Result r = kubectl.run(args.toArray(String[]::new));
         return r.succeeded() ? r.stdout().strip() : "";
+    }
+
+    /** The Leases the agents on {@code nodes} renew (their liveness), renewed now, as a manifest. */
+    private static Path agentLeases(String... nodes) throws IOException {
+        StringBuilder yaml = new StringBuilder();
+        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
+        for (String node : nodes) {
+            yaml.append("""
+                    apiVersion: coordination.k8s.io/v1
+                    kind: Lease
+                    metadata: {name: lvs-agent-%s, namespace: lvs-system, labels: {app.kubernetes.io/name: lvs-node-agent}}
+                    spec: {holderIdentity: %s, leaseDurationSeconds: 40, renewTime: "%s"}
+                    ---
+                    """.formatted(node, node, now));
+        }
+        Path f = Files.createTempFile("leases", ".yaml");
+        Files.writeString(f, yaml);
+        return f;
     }
 
     /** Writes a report's status the way an agent does: through the status subresource. */

@@ -19,7 +19,9 @@ import io.lvs.api.v1alpha1.RealServerStatus;
 import io.lvs.api.v1alpha1.ReportedRealServer;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.validation.ApiObjects;
+import io.lvs.operator.agent.AgentWatch;
 import io.lvs.operator.kube.EventRecorder;
+import io.lvs.operator.model.AgentLiveness;
 import io.lvs.operator.model.Conditions;
 import io.lvs.operator.model.Membership;
 import io.lvs.operator.model.RealServerAssessment;
@@ -41,7 +43,10 @@ public class RealServerReconciler implements Reconciler<RealServer> {
     private static final List<String> EVENT_CONDITIONS = List.of(Conditions.ACCEPTED, Conditions.HEALTHY);
     private static final long PRUNE_EVERY = 1000;
 
+    private static final String BY_NODE = "node";
+
     private final EventRecorder events;
+    private final AgentWatch agents;
     private final LastMapping memberTargets = new LastMapping();
     private final LastMapping reportTargets = new LastMapping();
     private final AtomicLong reconciles = new AtomicLong();
@@ -50,8 +55,9 @@ public class RealServerReconciler implements Reconciler<RealServer> {
     private volatile InformerEventSource<NodeReport, RealServer> reports;
     private volatile InformerEventSource<Node, RealServer> nodes;
 
-    public RealServerReconciler(EventRecorder events) {
+    public RealServerReconciler(EventRecorder events, AgentWatch agents) {
         this.events = events;
+        this.agents = agents;
     }
 
     @Override
@@ -72,13 +78,26 @@ public class RealServerReconciler implements Reconciler<RealServer> {
                                 : r.getStatus().getRealServers().stream().map(ReportedRealServer::getName).filter(Objects::nonNull)
                                 .map(n -> new ResourceID(n, r.getMetadata().getNamespace())).collect(Collectors.toSet())))
                 .build(), context);
+        reports.addIndexers(java.util.Map.of(BY_NODE, r -> r.getSpec() == null || r.getSpec().getNodeName() == null
+                ? List.of() : List.of(r.getSpec().getNodeName())));
         nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, RealServer.class)
                 .withName("nodes")
                 .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper((Node n) -> Caches.ids(rsCache.list().filter(rs -> hostedOn(rs, n))))
                 .withOnUpdateFilter((now, before) -> !Objects.equals(Caches.addresses(now), Caches.addresses(before)))
                 .build(), context);
-        return List.of(virtualServices, reports, nodes);
+        AgentStateEvents<RealServer> agentState = new AgentStateEvents<>("agent-state", agents, changed -> changed.equals(
+                AgentWatch.ALL_NODES) ? Caches.ids(rsCache.list()) : changed.stream()
+                .flatMap(n -> reports.byIndex(BY_NODE, n).stream()).flatMap(RealServerReconciler::named)
+                .collect(Collectors.toSet()));
+        return List.of(virtualServices, reports, nodes, agentState);
+    }
+
+    /** The RealServers a report speaks of. */
+    private static java.util.stream.Stream<ResourceID> named(NodeReport r) {
+        return r.getStatus() == null || r.getStatus().getRealServers() == null ? java.util.stream.Stream.empty()
+                : r.getStatus().getRealServers().stream().map(ReportedRealServer::getName).filter(Objects::nonNull)
+                .map(n -> new ResourceID(n, r.getMetadata().getNamespace()));
     }
 
     /** Whether {@code n} is (or was, per its status) the host of {@code rs}. */
@@ -102,11 +121,14 @@ public class RealServerReconciler implements Reconciler<RealServer> {
         boolean refExists = rs.getSpec() == null || rs.getSpec().getVirtualServiceRef() == null
                 || inNamespace.stream().anyMatch(v -> v.getMetadata().getName().equals(rs.getSpec().getVirtualServiceRef().getName()));
         Set<String> names = mine.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
-        List<NodeReport> theirReports = reports.list(ns, r -> r.getSpec() != null && names.contains(r.getSpec().getVirtualService()))
-                .toList();
+        List<Node> nodeList = nodes.list(n -> true).toList();
+        Instant now = Instant.now();
+        AgentLiveness liveness = agents.liveness(nodeList, now);
+        List<NodeReport> theirReports = reports.list(ns, r -> r.getSpec() != null && names.contains(r.getSpec().getVirtualService())
+                && liveness.alive(r.getSpec().getNodeName())).toList();
         RealServerStatus before = rs.getStatus() == null ? new RealServerStatus() : rs.getStatus();
         RealServerStatus after = RealServerAssessment.assess(new RealServerAssessment.Inputs(rs, mine, refExists,
-                theirReports, nodes.list(n -> true).toList(), Instant.now()));
+                theirReports, nodeList, now));
         ConditionEvents.emit(events, rs, before.getConditions(), after.getConditions(), EVENT_CONDITIONS);
         if (reconciles.incrementAndGet() % PRUNE_EVERY == 0) {
             memberTargets.retain(Caches.ids(virtualServices.list(v -> true)));

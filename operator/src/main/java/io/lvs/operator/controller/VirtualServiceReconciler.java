@@ -22,10 +22,11 @@ import io.lvs.api.v1alpha1.VirtualServiceStatus;
 import io.lvs.api.v1alpha1.validation.ApiObjects;
 import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
 import io.lvs.operator.OperatorConfig;
-import io.lvs.operator.agent.AgentDeployer;
+import io.lvs.operator.agent.AgentWatch;
 import io.lvs.operator.kube.EventRecorder;
 import io.lvs.operator.kube.LvsMetrics;
-import io.lvs.operator.model.AgentPlacement;
+import io.lvs.operator.model.AgentLiveness;
+import io.lvs.operator.model.Selectors;
 import io.lvs.operator.model.Conditions;
 import io.lvs.operator.model.Membership;
 import io.lvs.operator.model.Problem;
@@ -46,8 +47,8 @@ import org.jboss.logging.Logger;
 /**
  * Makes every VirtualService's status tell the truth: whether it is accepted (valid, its VIP ports free, real servers
  * present), programmed on its directors, ready and degraded, aggregated from the agents' NodeReports; keeps the
- * agents' DaemonSet on the nodes that need one; and holds a finalizer until the agents removed a deleted
- * VirtualService's kernel state.
+ * VirtualService's kernel state. Agents' reports are believed only while their node exists and their agent's Lease is
+ * current ({@link AgentWatch}).
  */
 @ControllerConfiguration(name = "virtualservice", finalizerName = VirtualServiceReconciler.FINALIZER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
@@ -58,7 +59,7 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     private static final long PRUNE_EVERY = 1000;
 
     private final EventRecorder events;
-    private final AgentDeployer agents;
+    private final AgentWatch agents;
     private final LvsMetrics metrics;
     private final OperatorConfig config;
     private final LastMapping realServerTargets = new LastMapping();
@@ -69,9 +70,8 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     private volatile InformerEventSource<RealServer, VirtualService> realServers;
     private volatile InformerEventSource<NodeReport, VirtualService> reports;
     private volatile InformerEventSource<Node, VirtualService> nodes;
-    private volatile PlacementResync placement;
 
-    public VirtualServiceReconciler(EventRecorder events, AgentDeployer agents, LvsMetrics metrics, OperatorConfig config) {
+    public VirtualServiceReconciler(EventRecorder events, AgentWatch agents, LvsMetrics metrics, OperatorConfig config) {
         this.events = events;
         this.agents = agents;
         this.metrics = metrics;
@@ -80,6 +80,8 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
 
     /** Index of VirtualServices by VIP (the address in canonical text, so 2001:DB8::1 and 2001:db8::1 meet). */
     private static final String BY_VIP = "vip";
+    /** Index of NodeReports by reporting node. */
+    private static final String BY_NODE = "node";
 
     @Override
     public List<EventSource<?, VirtualService>> prepareEventSources(EventSourceContext<VirtualService> context) {
@@ -97,6 +99,8 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                 .withSecondaryToPrimaryMapper((NodeReport r) -> r.getSpec() == null || r.getSpec().getVirtualService() == null
                         ? Set.of() : Set.of(new ResourceID(r.getSpec().getVirtualService(), r.getMetadata().getNamespace())))
                 .build(), context);
+        reports.addIndexers(java.util.Map.of(BY_NODE, r -> r.getSpec() == null || r.getSpec().getNodeName() == null
+                ? List.of() : List.of(r.getSpec().getNodeName())));
         nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, VirtualService.class)
                 .withName("nodes")
                 .withWatchAllNamespaces()
@@ -112,18 +116,26 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                                         .filter(o -> !ResourceID.fromResource(o).equals(ResourceID.fromResource(v))))))
                         .withOnUpdateFilter(Caches::specOrLabelsChanged)
                         .build(), context);
-        placement = new PlacementResync(config.agent().placementResync(), this::syncPlacement);
-        return List.of(realServers, reports, nodes, peers, placement);
+        AgentStateEvents<VirtualService> agentState = new AgentStateEvents<>("agent-state", agents, this::concerning);
+        return List.of(realServers, reports, nodes, peers, agentState);
     }
 
-    /** Syncs the agents' DaemonSet with the current caches; runs on {@link PlacementResync}'s thread. */
-    private void syncPlacement() {
-        if (!realServers.isRunning() || !reports.isRunning() || !nodes.isRunning()) {
-            return; // never decide from caches that are not (or no longer) filled
+    /** The VirtualServices an agent-state change on {@code nodeNames} concerns: reported on, or directed, there. */
+    private Set<ResourceID> concerning(Set<String> nodeNames) {
+        if (nodeNames.equals(AgentWatch.ALL_NODES)) {
+            return Caches.ids(virtualServices.list());
         }
-        List<VirtualService> all = virtualServices.list().toList();
-        List<Node> nodeList = nodes.list(n -> true).toList();
-        agents.sync(AgentPlacement.compute(all, realServers.list(r -> true).toList(), nodeList, cleaningUp(all, nodeList)));
+        Set<ResourceID> out = new java.util.HashSet<>();
+        for (String n : nodeNames) {
+            reports.byIndex(BY_NODE, n).forEach(r -> out.add(new ResourceID(r.getSpec().getVirtualService(),
+                    r.getMetadata().getNamespace())));
+            nodes.get(new ResourceID(n)).ifPresent(node -> virtualServices.list()
+                    .filter(vs -> vs.getSpec() != null && vs.getSpec().getDirectors() != null
+                            && vs.getSpec().getDirectors().getNodeSelector() != null
+                            && Selectors.matches(vs.getSpec().getDirectors().getNodeSelector(), node.getMetadata().getLabels()))
+                    .forEach(vs -> out.add(ResourceID.fromResource(vs))));
+        }
+        return out;
     }
 
     private static Optional<String> vipKey(VirtualService vs) {
@@ -142,9 +154,11 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         Optional<Problem> claim = VirtualServiceValidator.validate(vs.getSpec()).isEmpty()
                 ? VipClaims.resolveFor(vs, all) : Optional.empty();
 
+        Instant now = Instant.now();
+        AgentLiveness liveness = agents.liveness(nodeList, now);
         VirtualServiceStatus before = vs.getStatus() == null ? new VirtualServiceStatus() : vs.getStatus();
         VirtualServiceStatus after = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(
-                vs, claim, members, myReports, nodeList, Instant.now()));
+                vs, claim, members, myReports, nodeList, liveness, now));
 
         ConditionEvents.emit(events, vs, before.getConditions(), after.getConditions(), EVENT_CONDITIONS);
         if (before.getActiveDirector() != null && after.getActiveDirector() != null
@@ -157,22 +171,19 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
             events.normal(vs, "Updated", "generation " + after.getAcceptedGeneration() + " accepted");
         }
 
-        placement.request();
         metrics.update(Ref.of(vs), after);
         pruneMappings();
 
-        if (ApiObjects.MAPPER.valueToTree(before).equals(ApiObjects.MAPPER.valueToTree(after))) {
-            return UpdateControl.noUpdate();
+        if (!ApiObjects.MAPPER.valueToTree(before).equals(ApiObjects.MAPPER.valueToTree(after))) {
+            vs.setStatus(after);
+            context.resourceOperations().updatePrimaryStatus(vs); // PUT /status, optimistic, cache-coherent
         }
-        vs.setStatus(after);
-        context.resourceOperations().updatePrimaryStatus(vs); // PUT /status, optimistic, cache-coherent
         return UpdateControl.noUpdate();
     }
 
     /**
      * Holds the finalizer while nodes still report kernel state for this VirtualService (their agents remove it when
-     * they see the deletion), up to {@code lvs.cleanup-timeout}; then lets the object go and narrows the agents'
-     * placement.
+     * they see the deletion), up to {@code lvs.cleanup-timeout}; then lets the object go.
      */
     @Override
     public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
@@ -188,7 +199,6 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                     + "s; check those nodes (ipvsadm -Ln, ip addr) and remove leftovers by hand");
         }
         LOG.infof("VirtualService %s deleted", Ref.of(vs));
-        placement.request(); // by then this VirtualService is gone, or marked and no longer cleaning up
         metrics.remove(Ref.of(vs));
         return DeleteControl.defaultDelete();
     }
@@ -206,12 +216,6 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     private boolean cleanupTimedOut(VirtualService vs) {
         String since = vs.getMetadata().getDeletionTimestamp();
         return since != null && Duration.between(Instant.parse(since), Instant.now()).compareTo(config.cleanupTimeout()) >= 0;
-    }
-
-    /** Deleted VirtualServices whose nodes are still removing their kernel state (within the cleanup timeout). */
-    private Set<Ref> cleaningUp(List<VirtualService> all, List<Node> nodeList) {
-        return all.stream().filter(v -> v.getMetadata().getDeletionTimestamp() != null && !cleanupTimedOut(v)
-                && !nodesStillHolding(v, nodeList).isEmpty()).map(Ref::of).collect(Collectors.toSet());
     }
 
     private void pruneMappings() {

@@ -45,9 +45,12 @@ public final class VirtualServiceAssessment {
     private VirtualServiceAssessment() {
     }
 
-    /** Everything an assessment reads. {@code reports} are this VirtualService's NodeReports. */
+    /**
+     * Everything an assessment reads. {@code reports} are this VirtualService's NodeReports; only those of nodes whose
+     * agent is alive per {@code agents} are believed.
+     */
     public record Inputs(VirtualService virtualService, Optional<Problem> claim, List<RealServer> members,
-                         List<NodeReport> reports, Collection<Node> nodes, Instant now) {
+                         List<NodeReport> reports, Collection<Node> nodes, AgentLiveness agents, Instant now) {
     }
 
     /** A member that was accepted, with the health the active director reports for it (empty: not reported yet). */
@@ -127,7 +130,7 @@ public final class VirtualServiceAssessment {
         // Directors: the nodes the selector picks, plus nodes that still report a director role.
         Map<String, NodeReport> byNode = new LinkedHashMap<>();
         for (NodeReport r : in.reports()) {
-            if (r.getSpec() != null && r.getSpec().getNodeName() != null) {
+            if (r.getSpec() != null && r.getSpec().getNodeName() != null && in.agents().alive(r.getSpec().getNodeName())) {
                 byNode.put(r.getSpec().getNodeName(), r);
             }
         }
@@ -150,7 +153,8 @@ public final class VirtualServiceAssessment {
         for (String node : directorNodes) {
             NodeReportStatus rs = Optional.ofNullable(byNode.get(node)).map(NodeReport::getStatus).orElse(null);
             DirectorRole role = rs == null || rs.getRole() == null ? DirectorRole.Unknown : rs.getRole();
-            String message = rs == null ? "no report from this node's agent yet" : rs.getMessage();
+            String message = rs == null ? in.agents().absence(node).map(AgentLiveness.Absence::message)
+                    .orElse("no report from this node's agent yet") : rs.getMessage();
             if (!selected.contains(node)) {
                 message = "no longer selected by directors.nodeSelector" + (message == null ? "" : "; " + message);
             }
@@ -172,11 +176,15 @@ public final class VirtualServiceAssessment {
 
         // Programmed
         List<String> missing = new ArrayList<>();
+        List<String> unavailable = new ArrayList<>();
         List<String> outdated = new ArrayList<>();
         List<String> failing = new ArrayList<>();
         for (String node : selected) {
             NodeReport r = byNode.get(node);
-            if (r == null || r.getStatus() == null) {
+            Optional<AgentLiveness.Absence> absence = in.agents().absence(node);
+            if (absence.isPresent() && absence.get().failing()) {
+                unavailable.add(node + " (" + absence.get().message() + ")");
+            } else if (r == null || r.getStatus() == null) {
                 missing.add(node);
             } else if (r.getStatus().getVirtualServiceGeneration() == null
                     || r.getStatus().getVirtualServiceGeneration() < target) {
@@ -189,6 +197,9 @@ public final class VirtualServiceAssessment {
             cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.FALSE, "NoDirectors", "directors.nodeSelector "
                     + Selectors.describe(spec.getDirectors().getNodeSelector()) + " matches no node; label the nodes "
                     + "that should hold VIP " + spec.getVip(), gen, now);
+        } else if (!unavailable.isEmpty()) {
+            cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.FALSE, "AgentNotRunning", "no lvs agent runs on "
+                    + join(unavailable, "; "), gen, now);
         } else if (!failing.isEmpty()) {
             cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.FALSE, "NotProgrammed", join(failing, "; "), gen, now);
         } else if (!missing.isEmpty()) {
@@ -301,6 +312,7 @@ public final class VirtualServiceAssessment {
     private static Optional<Problem> natSameSubnet(VirtualServiceSpec spec, List<RealServer> accepted,
                                                    Map<String, NodeReport> reports) {
         List<String> hits = new ArrayList<>();
+        java.util.Set<String> named = new java.util.HashSet<>();
         String network = null;
         for (NodeReport r : reports.values()) {
             Optional<Cidr> cidr = r.getStatus() == null ? Optional.empty() : Cidr.parse(r.getStatus().getVipNetwork());
@@ -309,7 +321,7 @@ public final class VirtualServiceAssessment {
             }
             for (RealServer rs : accepted) {
                 Optional<InetAddress> a = IpLiteral.parse(rs.getSpec().getAddress());
-                if (a.isPresent() && cidr.get().contains(a.get()) && !hits.contains(rs.getMetadata().getName())) {
+                if (a.isPresent() && cidr.get().contains(a.get()) && named.add(rs.getMetadata().getName())) {
                     hits.add(rs.getMetadata().getName() + " (" + rs.getSpec().getAddress() + ")");
                     network = cidr.get().toString();
                 }

@@ -101,11 +101,11 @@ class OperatorLifecycleTest {
                 .body(containsString("lvs_virtualservice_accepted{name=\"green\",namespace=\"default\"} 1.0"))
                 .body(containsString("lvs_virtualservice_accepted{name=\"blue\",namespace=\"default\"} 0.0")));
 
-        // agents exist while a VirtualService needs them, and go when none does
-        await().atMost(WAIT).until(() -> client.apps().daemonSets().inNamespace("lvs-system").withName("lvs-node-agent").get() != null);
+        // the agents are the chart's business: the operator never creates a DaemonSet or a ServiceAccount
         client.resources(VirtualService.class).inNamespace("default").delete();
         await().atMost(WAIT).until(() -> client.resources(VirtualService.class).inNamespace("default").list().getItems().isEmpty());
-        await().atMost(WAIT).until(() -> client.apps().daemonSets().inNamespace("lvs-system").withName("lvs-node-agent").get() == null);
+        assertEquals(0, client.apps().daemonSets().inAnyNamespace().list().getItems().size());
+        assertEquals(0, client.serviceAccounts().inAnyNamespace().list().getItems().size());
         await().atMost(WAIT).untilAsserted(() -> given().when().get("/q/metrics").then()
                 .body(org.hamcrest.Matchers.not(containsString("lvs_virtualservice_accepted{name=\"green\""))));
         assertEquals(1, client.resources(RealServer.class).inNamespace("default").list().getItems().size(),

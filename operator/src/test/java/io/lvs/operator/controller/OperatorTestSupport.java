@@ -74,9 +74,32 @@ final class OperatorTestSupport {
         return r -> condition(r, type).map(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).orElse(false);
     }
 
+    /** The agents' DaemonSet as the Helm chart installs it (no node selector: every node gets an agent). */
+    static void chartDaemonSet(KubernetesClient client) {
+        client.apps().daemonSets().inNamespace("lvs-system").resource(new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder()
+                .withNewMetadata().withName("lvs-node-agent").withNamespace("lvs-system").endMetadata()
+                .withNewSpec().withNewSelector().withMatchLabels(Map.of("app.kubernetes.io/name", "lvs-node-agent")).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(Map.of("app.kubernetes.io/name", "lvs-node-agent")).endMetadata()
+                .withNewSpec().addNewToleration().withOperator("Exists").endToleration().addNewContainer().withName("agent")
+                .withImage("lvs-node-agent").endContainer().endSpec().endTemplate().endSpec().build()).create();
+    }
+
+    /** Creates or replaces the Lease of {@code node}'s agent as that agent writes it, last renewed at {@code renewed}. */
+    static void lease(KubernetesClient client, String node, java.time.Instant renewed) {
+        var l = io.lvs.operator.model.AgentFixtures.lease(node, renewed);
+        var current = client.leases().inNamespace("lvs-system").withName(l.getMetadata().getName()).get();
+        if (current == null) {
+            client.leases().inNamespace("lvs-system").resource(l).create();
+        } else {
+            current.setSpec(l.getSpec());
+            client.leases().inNamespace("lvs-system").resource(current).update();
+        }
+    }
+
     /** A NodeReport as the agent on {@code node} would write it, with one real server's health. */
     static NodeReport report(KubernetesClient client, String vs, String node, String role, long generation,
                              String realServer, boolean healthy) {
+        lease(client, node, java.time.Instant.now()); // the agent that writes a report renews its Lease
         NodeReport r = new NodeReport();
         r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(NodeReports.name(vs, node))
                 .withNamespace("default").withLabels(NodeReports.labels(vs, node)).build());

@@ -17,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.api.v1alpha1.DirectorRole;
 import io.lvs.api.v1alpha1.NodeReport;
@@ -49,6 +47,7 @@ class VirtualServiceControllerTest {
             node(client, "node-b", "198.51.100.2", Map.of("lvs.io/director", "true"));
             node(client, "worker-1", "192.0.2.21", Map.of());
             node(client, "worker-2", "192.0.2.22", Map.of());
+            OperatorTestSupport.chartDaemonSet(client);
         }
     }
 
@@ -174,66 +173,45 @@ class VirtualServiceControllerTest {
     }
 
     @Test
-    void theAgentDaemonSetFollowsDirectorsRealServersAndLabels() {
-        applyRealServer(client, rsYaml("ds-1", "ds", "192.0.2.22"));
-        apply(client, vsYaml("ds", "192.0.2.50", 80));
-        DaemonSet ds = await().atMost(WAIT).until(() -> client.apps().daemonSets().inNamespace("lvs-system")
-                .withName("lvs-node-agent").get(), d -> d != null && terms(d).size() == 2);
-        var container = ds.getSpec().getTemplate().getSpec().getContainers().getFirst();
-        assertTrue(ds.getSpec().getTemplate().getSpec().getHostNetwork());
-        assertEquals(List.of("NET_ADMIN", "NET_RAW"), container.getSecurityContext().getCapabilities().getAdd());
-        assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
-        assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
-        assertEquals(Boolean.FALSE, container.getSecurityContext().getPrivileged());
-        assertNotNull(container.getResources().getRequests().get("memory"));
-        assertEquals("lvs-node-agent", ds.getSpec().getTemplate().getSpec().getServiceAccountName());
-        assertNotNull(client.serviceAccounts().inNamespace("lvs-system").withName("lvs-node-agent").get());
-        List<NodeSelectorTerm> t = terms(ds);
-        assertEquals("lvs.io/director", t.get(0).getMatchExpressions().getFirst().getKey());
-        assertTrue(t.get(1).getMatchFields().getFirst().getValues().contains("worker-2"), "the DR real server's node");
-
-        // the node set follows node labels: label worker-1 a director, unlabel node-b
-        assertEquals(java.util.Set.of("node-a", "node-b", "worker-2"), selected(ds));
-        label("worker-1", "lvs.io/director", "true");
-        label("node-b", "lvs.io/director", null);
-        DaemonSet relabelled = client.apps().daemonSets().inNamespace("lvs-system").withName("lvs-node-agent").get();
-        assertEquals(java.util.Set.of("node-a", "worker-1", "worker-2"), selected(relabelled));
-        label("worker-1", "lvs.io/director", null);
-        label("node-b", "lvs.io/director", "true");
-
-        // a real server moved to worker-1's address moves its agent term
-        client.resources(io.lvs.api.v1alpha1.RealServer.class).inNamespace("default").withName("ds-1")
-                .edit(r -> {
-                    r.getSpec().setAddress("192.0.2.21");
-                    return r;
-                });
-        await().atMost(WAIT).until(() -> terms(client.apps().daemonSets().inNamespace("lvs-system").withName("lvs-node-agent").get())
-                .stream().anyMatch(term -> !term.getMatchFields().isEmpty() && term.getMatchFields().getFirst().getValues().contains("worker-1")
-                        && !term.getMatchFields().getFirst().getValues().contains("worker-2")));
+    void aReportIsBelievedOnlyWhileItsAgentsLeaseIsCurrent() {
+        applyRealServer(client, rsYaml("live-1", "live", "192.0.2.51"));
+        apply(client, vsYaml("live", "192.0.2.50", 80));
+        awaitVs(client, "live", has(Conditions.ACCEPTED, "True", "Accepted"));
+        report(client, "live", "node-a", "Active", 1, "live-1", true);
+        report(client, "live", "node-b", "Standby", 1, "live-1", true);
+        awaitVs(client, "live", v -> "node-a".equals(v.getStatus().getActiveDirector()));
+        // node-a's agent dies: its Lease lapses, so its last word (Active) is no longer believed
+        OperatorTestSupport.lease(client, "node-a", java.time.Instant.now().minusSeconds(60));
+        VirtualService vs = awaitVs(client, "live", v -> v.getStatus().getActiveDirector() == null);
+        assertEquals("NoActiveDirector", condition(vs, Conditions.READY).orElseThrow().getReason());
+        assertTrue(vs.getStatus().getDirectors().getFirst().getMessage().startsWith("its agent last renewed its Lease at"),
+                vs.getStatus().getDirectors().getFirst().getMessage());
+        // it comes back
+        OperatorTestSupport.lease(client, "node-a", java.time.Instant.now());
+        awaitVs(client, "live", v -> "node-a".equals(v.getStatus().getActiveDirector()));
+        // a Lease that simply runs out (no event at all) is noticed too
+        OperatorTestSupport.lease(client, "node-a", java.time.Instant.now().minus(io.lvs.api.v1alpha1.AgentLeases.DURATION)
+                .plusSeconds(3));
+        awaitVs(client, "live", v -> v.getStatus().getActiveDirector() == null);
     }
 
-    /** Sets ({@code value} non-null) or removes a node label, as an administrator would. */
-    private void label(String node, String key, String value) {
-        client.nodes().withName(node).edit(n -> {
-            Map<String, String> labels = new java.util.HashMap<>(n.getMetadata().getLabels() == null ? Map.of()
-                    : n.getMetadata().getLabels());
-            if (value == null) {
-                labels.remove(key);
-            } else {
-                labels.put(key, value);
-            }
-            n.getMetadata().setLabels(labels);
-            return n;
-        });
-    }
-
-    private java.util.SortedSet<String> selected(DaemonSet ds) {
-        return NodeAffinityEvaluator.nodesSelected(ds, client.nodes().list().getItems());
-    }
-
-    private static List<NodeSelectorTerm> terms(DaemonSet ds) {
-        return ds == null ? List.of() : ds.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
-                .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+    @Test
+    void anAgentPodThatCannotStartIsNamedInTheConditions() {
+        applyRealServer(client, rsYaml("pull-1", "pull", "192.0.2.56"));
+        apply(client, vsYaml("pull", "192.0.2.55", 80));
+        awaitVs(client, "pull", has(Conditions.ACCEPTED, "True", "Accepted"));
+        OperatorTestSupport.lease(client, "node-a", java.time.Instant.now());
+        OperatorTestSupport.lease(client, "node-b", java.time.Instant.now().minusSeconds(600));
+        client.pods().inNamespace("lvs-system").resource(io.lvs.operator.model.AgentFixtures.waitingPod("node-b",
+                "ImagePullBackOff", "Back-off pulling image \"registry.example/lvs-node-agent:0.1.0\"")).create();
+        VirtualService vs = awaitVs(client, "pull", has(Conditions.PROGRAMMED, "False", "AgentNotRunning"));
+        assertTrue(condition(vs, Conditions.PROGRAMMED).orElseThrow().getMessage().contains(
+                "node-b (its agent last renewed its Lease at"), condition(vs, Conditions.PROGRAMMED).orElseThrow().getMessage());
+        assertTrue(condition(vs, Conditions.PROGRAMMED).orElseThrow().getMessage().endsWith(
+                "agent pod lvs-node-agent-node-b: ImagePullBackOff: Back-off pulling image "
+                        + "\"registry.example/lvs-node-agent:0.1.0\")"), condition(vs, Conditions.PROGRAMMED).orElseThrow().getMessage());
+        client.pods().inNamespace("lvs-system").withName("lvs-node-agent-node-b").delete();
+        OperatorTestSupport.lease(client, "node-b", java.time.Instant.now());
     }
 
     @Test
@@ -244,12 +222,15 @@ class VirtualServiceControllerTest {
         NodeReport r = report(client, "gone", "node-a", "Active", 1, "gone-1", true); // node-a holds kernel state
         awaitVs(client, "gone", v -> "node-a".equals(v.getStatus().getActiveDirector())); // the operator has seen it
         client.resources(VirtualService.class).inNamespace("default").withName("gone").delete();
-        await().during(java.time.Duration.ofSeconds(2)).atMost(WAIT).until(() -> vs(client, "gone") != null);
-        assertTrue(events("gone").stream().anyMatch(e -> e.getReason().equals("WaitingForCleanup")));
+        await().atMost(WAIT).until(() -> events("gone").stream().anyMatch(e -> e.getReason().equals("WaitingForCleanup")));
+        assertNotNull(vs(client, "gone"), "held by its finalizer while node-a holds kernel state");
         r = client.resources(NodeReport.class).inNamespace("default").withName("gone.node-a").get();
         r.getStatus().setKernelStatePresent(false); // the agent removed the VIP and IPVS entries
         client.resource(r).updateStatus();
+        // Released because of the report, not by the cleanup timeout (6s in tests): no CleanupTimedOut warning.
         await().atMost(WAIT).until(() -> vs(client, "gone") == null);
+        assertTrue(events("gone").stream().noneMatch(e -> e.getReason().equals("CleanupTimedOut")),
+                "the finalizer must go because the agent reported, not because the timeout passed");
     }
 
     @Test

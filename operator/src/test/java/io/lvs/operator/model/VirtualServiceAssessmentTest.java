@@ -32,7 +32,8 @@ class VirtualServiceAssessmentTest {
     private final List<Node> nodes = List.of(director("node-a", "198.51.100.1"), director("node-b", "198.51.100.2"));
 
     private VirtualServiceStatus assess(Optional<Problem> claim, List<RealServer> members, List<NodeReport> reports) {
-        return VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, claim, members, reports, nodes, T0));
+        return VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, claim, members, reports, nodes,
+                AgentLiveness.everyoneAlive(nodes), T0));
     }
 
     private static Condition cond(VirtualServiceStatus s, String type) {
@@ -106,9 +107,13 @@ class VirtualServiceAssessmentTest {
         web.getSpec().getForwarding().setMethod(ForwardingMethod.NAT);
         NodeReport a = report(web, "node-a", DirectorRole.Active);
         a.getStatus().setVipNetwork("192.0.2.0/24");
+        NodeReport b = report(web, "node-b", DirectorRole.Standby);
+        b.getStatus().setVipNetwork("192.0.2.0/24");
         RealServer backNet = rs("web-3", "198.51.100.30", Map.of("app", "web"));
-        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1, backNet), List.of(a, report(web, "node-b", DirectorRole.Standby)));
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1, backNet), List.of(a, b));
         expect(s, Conditions.DEGRADED, "True", "NATSameSubnet");
+        assertEquals(1, cond(s, Conditions.DEGRADED).getMessage().split("web-1", -1).length - 1,
+                "each server named once, however many directors report the subnet");
         assertTrue(cond(s, Conditions.DEGRADED).getMessage().startsWith("real servers web-1 (192.0.2.21) are in 192.0.2.0/24, "
                 + "the subnet that carries VIP 192.0.2.10: with NAT their replies go straight to clients"), cond(s, Conditions.DEGRADED).getMessage());
         web.getSpec().getForwarding().setMethod(ForwardingMethod.DirectRouting);
@@ -197,7 +202,7 @@ class VirtualServiceAssessmentTest {
     @Test
     void noMatchingDirectorNodeIsReported() {
         VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
-                List.of(r1), List.of(), List.of(Fixtures.node("w", "192.0.2.99", Map.of())), T0));
+                List.of(r1), List.of(), List.of(Fixtures.node("w", "192.0.2.99", Map.of())), AgentLiveness.everyoneAlive(nodes), T0));
         expect(s, Conditions.PROGRAMMED, "False", "NoDirectors");
         assertEquals("directors.nodeSelector lvs.io/director=true matches no node; label the nodes that should hold VIP "
                 + "192.0.2.10", cond(s, Conditions.PROGRAMMED).getMessage());
@@ -214,15 +219,50 @@ class VirtualServiceAssessmentTest {
     }
 
     @Test
+    void aReportFromANodeWhoseAgentIsGoneIsNotBelieved() {
+        // node-b's agent stopped renewing its Lease while its last report said Active: no split brain, no active there
+        List<NodeReport> reports = List.of(report(web, "node-a", DirectorRole.Active), report(web, "node-b", DirectorRole.Active));
+        AgentLiveness agents = AgentLiveness.assess(new AgentLiveness.Inputs(
+                List.of(AgentFixtures.lease("node-a", T0.minusSeconds(5)), AgentFixtures.lease("node-b", T0.minusSeconds(300))),
+                List.of(), Optional.empty(), List.of(), nodes, "lvs-system/lvs-node-agent", T0));
+        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+                List.of(r1), reports, nodes, agents, T0));
+        assertEquals("node-a", s.getActiveDirector());
+        expect(s, Conditions.DEGRADED, "False", "AsExpected");
+        DirectorStatus b = s.getDirectors().get(1);
+        assertEquals(DirectorRole.Unknown, b.getRole());
+        assertTrue(b.getMessage().startsWith("its agent last renewed its Lease at 2026-11-25T10:05:00Z"), b.getMessage());
+        // and a deleted node's report is not believed either
+        VirtualServiceStatus onlyA = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+                List.of(r1), reports, List.of(nodes.getFirst()), AgentLiveness.everyoneAlive(List.of(nodes.getFirst())), T0));
+        assertEquals(List.of("node-a"), onlyA.getDirectors().stream().map(DirectorStatus::getNodeName).toList());
+        expect(onlyA, Conditions.DEGRADED, "False", "AsExpected");
+    }
+
+    @Test
+    void anAgentThatCannotRunIsNamedInProgrammed() {
+        AgentLiveness agents = AgentLiveness.assess(new AgentLiveness.Inputs(
+                List.of(AgentFixtures.lease("node-a", T0.minusSeconds(5))),
+                List.of(AgentFixtures.waitingPod("node-b", "ErrImagePull", "pull access denied for lvs-node-agent")),
+                Optional.empty(), List.of(), nodes, "lvs-system/lvs-node-agent", T0));
+        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+                List.of(r1), List.of(report(web, "node-a", DirectorRole.Active)), nodes, agents, T0));
+        expect(s, Conditions.PROGRAMMED, "False", "AgentNotRunning");
+        assertEquals("no lvs agent runs on node-b (no lvs agent has started on it: agent pod lvs-node-agent-node-b: "
+                + "ErrImagePull: pull access denied for lvs-node-agent)", cond(s, Conditions.PROGRAMMED).getMessage());
+    }
+
+    @Test
     void aTransitionMovesLastTransitionTimeAndOnlyThen() {
         VirtualServiceStatus first = assess(Optional.empty(), List.of(r1), List.of());
         web.setStatus(first);
         VirtualServiceStatus later = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
-                List.of(r1), List.of(), nodes, T0.plusSeconds(60)));
+                List.of(r1), List.of(), nodes, AgentLiveness.everyoneAlive(nodes), T0.plusSeconds(60)));
         assertEquals(cond(first, Conditions.ACCEPTED).getLastTransitionTime(), cond(later, Conditions.ACCEPTED).getLastTransitionTime());
         web.setStatus(later);
         VirtualServiceStatus conflicted = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web,
-                Optional.of(new Problem("Conflict", "x")), List.of(r1), List.of(), nodes, T0.plusSeconds(120)));
+                Optional.of(new Problem("Conflict", "x")), List.of(r1), List.of(), nodes, AgentLiveness.everyoneAlive(nodes),
+                T0.plusSeconds(120)));
         assertEquals("2026-11-25T10:12:00Z", cond(conflicted, Conditions.ACCEPTED).getLastTransitionTime());
     }
 
