@@ -6,6 +6,7 @@ import io.lvs.api.v1alpha1.DirectorsSpec;
 import io.lvs.api.v1alpha1.IpLiteral;
 import io.lvs.api.v1alpha1.ServicePort;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.rules.Problem;
 import io.lvs.api.v1alpha1.validation.ApiObjects;
 import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
 import java.net.InetAddress;

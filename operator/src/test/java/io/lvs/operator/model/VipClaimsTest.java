@@ -8,6 +8,7 @@ import io.lvs.api.v1alpha1.DirectorPriority;
 import io.lvs.api.v1alpha1.Protocol;
 import io.lvs.api.v1alpha1.ServicePort;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.rules.Problem;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -18,6 +18,7 @@ import io.lvs.api.v1alpha1.NodeReport;
 import io.lvs.api.v1alpha1.RealServer;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
+import io.lvs.api.v1alpha1.rules.Problem;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.lvs.operator.model;
+package io.lvs.api.v1alpha1.rules;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
