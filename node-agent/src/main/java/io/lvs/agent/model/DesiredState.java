@@ -1,0 +1,423 @@
+package io.lvs.agent.model;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.lvs.agent.kernel.InetText;
+import io.lvs.agent.kernel.ipvs.AddressFamily;
+import io.lvs.agent.kernel.ipvs.Destination;
+import io.lvs.agent.kernel.ipvs.Persistence;
+import io.lvs.agent.kernel.ipvs.Service;
+import io.lvs.agent.kernel.ipvs.ServiceKey;
+import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
+import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
+import io.lvs.agent.kernel.sysctl.ConfScope;
+import io.lvs.agent.kernel.sysctl.Sysctl;
+import io.lvs.agent.model.NodeDesired.Announce;
+import io.lvs.agent.model.NodeDesired.DirectorGroup;
+import io.lvs.agent.model.NodeDesired.DirectorVip;
+import io.lvs.agent.model.NodeDesired.Peer;
+import io.lvs.agent.model.NodeDesired.ProbeSpec;
+import io.lvs.agent.model.NodeDesired.SysctlWant;
+import io.lvs.agent.model.NodeDesired.TunnelDecap;
+import io.lvs.agent.model.NodeDesired.VsPlan;
+import io.lvs.api.v1alpha1.ConnectionLimits;
+import io.lvs.api.v1alpha1.DirectorsSpec;
+import io.lvs.api.v1alpha1.FailoverSpec;
+import io.lvs.api.v1alpha1.ForwardingMethod;
+import io.lvs.api.v1alpha1.GoDuration;
+import io.lvs.api.v1alpha1.HealthCheckSpec;
+import io.lvs.api.v1alpha1.HealthCheckType;
+import io.lvs.api.v1alpha1.IpLiteral;
+import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.ServicePort;
+import io.lvs.api.v1alpha1.TunnelSpec;
+import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import io.lvs.api.v1alpha1.validation.RealServerValidator;
+import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
+import io.lvs.api.v1alpha1.rules.MemberCheck;
+import io.lvs.api.v1alpha1.rules.Membership;
+import io.lvs.api.v1alpha1.rules.NodeAddresses;
+import io.lvs.api.v1alpha1.rules.Selectors;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Computes what this node must hold from a {@link Snapshot}. Each VirtualService is computed on its own: one that
+ * cannot be served here yields a plan with problems (for its NodeReport) and contributes nothing half-made; it never
+ * stops the others.
+ *
+ * <p>What is programmed is the <em>accepted</em> spec ({@code status.acceptedSpec}): an edit the operator refused
+ * changes nothing; a VirtualService never accepted, or being deleted, is not served.
+ */
+public final class DesiredState {
+    private DesiredState() {
+    }
+
+    /** The accepted spec of {@code vs}, or empty when nothing of it is to be served. */
+    public static Optional<VirtualServiceSpec> acceptedSpec(VirtualService vs) {
+        if (vs.getMetadata().getDeletionTimestamp() != null || vs.getStatus() == null
+                || vs.getStatus().getAcceptedGeneration() == null) {
+            return Optional.empty();
+        }
+        if (vs.getStatus().getAcceptedSpec() != null) {
+            return Optional.of(vs.getStatus().getAcceptedSpec());
+        }
+        // An operator that does not record acceptedSpec yet: the spec is the accepted one only at that generation.
+        return Objects.equals(vs.getStatus().getAcceptedGeneration(), vs.getMetadata().getGeneration())
+                ? Optional.ofNullable(vs.getSpec()) : Optional.empty();
+    }
+
+    public static NodeDesired compute(Snapshot s) {
+        Builder b = new Builder(s);
+        List<VirtualService> ordered = new ArrayList<>(s.virtualServices());
+        // Oldest first, so that if two ever claimed one IPVS service, the older keeps it (as the operator decides).
+        ordered.sort(Comparator.comparing((VirtualService v) -> Objects.requireNonNullElse(
+                v.getMetadata().getCreationTimestamp(), "")).thenComparing(VsRef::of));
+        for (VirtualService vs : ordered) {
+            Optional<VirtualServiceSpec> spec = acceptedSpec(vs);
+            if (spec.isEmpty()) {
+                continue;
+            }
+            try {
+                b.add(vs, spec.get());
+            } catch (RuntimeException e) {
+                b.failed(vs, spec.get(), "the agent could not compute what to program: " + e);
+            }
+        }
+        return b.build();
+    }
+
+    /** Collects one node's desired state, VirtualService by VirtualService. */
+    private static final class Builder {
+        private final Snapshot s;
+        private final Optional<Node> self;
+        private final IpvsTable.Builder ipvs = IpvsTable.builder();
+        private final Map<ServiceKey, VsRef> serviceOwners = new HashMap<>();
+        private final Map<InetAddress, DirectorVip> directorVips = new LinkedHashMap<>();
+        private final Map<InetAddress, DirectorGroup> groups = new LinkedHashMap<>();
+        private final Set<InetAddress> loopback = new LinkedHashSet<>();
+        private final Map<Sysctl, SysctlWant> sysctls = new LinkedHashMap<>();
+        private final Set<TunnelDecap> tunnels = new LinkedHashSet<>();
+        private final List<ProbeSpec> probes = new ArrayList<>();
+        private final Map<VsRef, VsPlan> plans = new TreeMap<>();
+
+        Builder(Snapshot s) {
+            this.s = s;
+            this.self = s.self();
+        }
+
+        void failed(VirtualService vs, VirtualServiceSpec spec, String why) {
+            plans.put(VsRef.of(vs), new VsPlan(VsRef.of(vs), vs.getStatus().getAcceptedGeneration(),
+                    IpLiteral.parse(spec.getVip()).orElse(InetAddress.getLoopbackAddress()), false, false, 0,
+                    Optional.empty(), Optional.empty(), Set.of(), Map.of(), List.of(why)));
+        }
+
+        void add(VirtualService vs, VirtualServiceSpec spec) {
+            VsRef ref = VsRef.of(vs);
+            long generation = vs.getStatus().getAcceptedGeneration();
+            if (!VirtualServiceValidator.validate(spec).isEmpty()) {
+                failed(vs, spec, "the accepted spec does not validate: " + VirtualServiceValidator.validate(spec).getFirst());
+                return;
+            }
+            InetAddress vip = IpLiteral.parse(spec.getVip()).orElseThrow();
+            VirtualService view = withSpec(vs, spec);
+            ForwardingMethod method = spec.getForwarding().getMethod();
+            List<RealServer> members = Membership.members(view, s.realServers()).stream()
+                    .filter(rs -> RealServerValidator.validate(rs.getSpec()).isEmpty() && MemberCheck.check(view, rs).isEmpty())
+                    .toList();
+            boolean director = self.isPresent()
+                    && Selectors.matches(spec.getDirectors().getNodeSelector(), self.get().getMetadata().getLabels());
+            List<RealServer> hosted = method == ForwardingMethod.DirectRouting || method == ForwardingMethod.Tunnel
+                    ? members.stream().filter(rs -> NodeAddresses.hostOf(rs, s.nodes())
+                    .filter(h -> h.exists() && h.nodeName().equals(s.nodeName())).isPresent()).toList()
+                    : List.of();
+            if (!director && hosted.isEmpty()) {
+                return; // nothing of this VirtualService lives here
+            }
+            List<String> problems = new ArrayList<>();
+            int priority = spec.getDirectors().priorityOf(s.nodeName());
+            Optional<String> link = Optional.empty();
+            Optional<String> vipNetwork = Optional.empty();
+            Set<ServiceKey> owned = new LinkedHashSet<>();
+            Map<String, List<String>> probeKeys = new TreeMap<>();
+            if (director) {
+                Optional<NodeNetwork.LinkAddress> carrier = vipLink(spec, vip, problems);
+                link = carrier.map(NodeNetwork.LinkAddress::link);
+                vipNetwork = carrier.filter(c -> c.prefix().contains(vip)).map(c -> c.prefix().network());
+                carrier.ifPresent(c -> {
+                    directorVips.putIfAbsent(vip, new DirectorVip(vip, c.link(), announce(spec.getFailover())));
+                    group(ref, spec, vip, c, priority);
+                });
+                if (method == ForwardingMethod.NAT) {
+                    if (vip.getAddress().length == 4) {
+                        want(SysctlWant.exactly(Sysctl.ipForward(), 1));
+                    } else {
+                        want(SysctlWant.exactly(Sysctl.ipv6Forwarding(ConfScope.ALL), 1));
+                    }
+                }
+                if (method != ForwardingMethod.Local) {
+                    ipvsFor(ref, spec, vip, members, owned, probeKeys, problems);
+                    if (method == ForwardingMethod.NAT && s.kernel().ipvsProblem().isEmpty()) {
+                        want(SysctlWant.exactly(Sysctl.vsConntrack(), 1));
+                    }
+                }
+            }
+            if (!hosted.isEmpty()) {
+                if (director) {
+                    problems.add("this node is a director of VIP " + InetText.of(vip) + " and also hosts its real server"
+                            + (hosted.size() == 1 ? " " : "s ") + names(hosted) + "; a node cannot be both: the real-server "
+                            + "part is not prepared here");
+                } else {
+                    realServerHost(spec, vip, hosted, problems);
+                }
+            }
+            plans.put(ref, new VsPlan(ref, generation, vip, director, !hosted.isEmpty() && !director, priority, link,
+                    vipNetwork, owned, probeKeys, problems));
+        }
+
+        /** The link that carries the VIP on this director, or empty after recording why none does. */
+        private Optional<NodeNetwork.LinkAddress> vipLink(VirtualServiceSpec spec, InetAddress vip, List<String> problems) {
+            String named = spec.getDirectors().getInterfaceName();
+            int family = vip.getAddress().length;
+            if (named != null) {
+                Optional<NodeNetwork.LinkInfo> l = s.network().link(named);
+                if (l.isEmpty()) {
+                    problems.add("spec.directors.interface " + named + " does not exist on this node");
+                    return Optional.empty();
+                }
+                Optional<NodeNetwork.Prefix> local = l.get().addresses().stream()
+                        .filter(p -> p.address().getAddress().length == family && !p.address().equals(vip))
+                        .filter(p -> p.contains(vip)).findFirst()
+                        .or(() -> l.get().addresses().stream().filter(p -> p.address().getAddress().length == family
+                                && !p.address().equals(vip) && !p.address().isLinkLocalAddress()).findFirst());
+                return Optional.of(new NodeNetwork.LinkAddress(named, local.orElse(new NodeNetwork.Prefix(vip,
+                        family * 8))));
+            }
+            Optional<NodeNetwork.LinkAddress> bySubnet = s.network().linkForSubnetOf(vip);
+            if (bySubnet.isPresent()) {
+                return bySubnet;
+            }
+            // No address next to the VIP: the link of the node's own address of that family.
+            for (InetAddress a : nodeAddresses(self.orElse(null), family)) {
+                Optional<NodeNetwork.LinkAddress> holding = s.network().linkHolding(a);
+                if (holding.isPresent() && !s.network().link(holding.get().link()).map(NodeNetwork.LinkInfo::loopback)
+                        .orElse(false)) {
+                    return holding;
+                }
+            }
+            problems.add("no link of this node has an address in the subnet of VIP " + InetText.of(vip)
+                    + ", nor the node's own IPv" + (family == 4 ? "4" : "6") + " address; set spec.directors.interface");
+            return Optional.empty();
+        }
+
+        private void group(VsRef ref, VirtualServiceSpec spec, InetAddress vip, NodeNetwork.LinkAddress carrier, int priority) {
+            DirectorGroup existing = groups.get(vip);
+            if (existing != null) {
+                List<VsRef> vss = new ArrayList<>(existing.virtualServices());
+                vss.add(ref);
+                groups.put(vip, new DirectorGroup(existing.vip(), existing.link(), existing.localAddress(), existing.priority(),
+                        existing.peers(), existing.advertInterval(), existing.preempt(), existing.preemptDelay(), vss));
+                return;
+            }
+            int family = vip.getAddress().length;
+            List<Peer> peers = new ArrayList<>();
+            DirectorsSpec d = spec.getDirectors();
+            for (Node n : s.nodes()) {
+                String name = n.getMetadata().getName();
+                if (!name.equals(s.nodeName()) && Selectors.matches(d.getNodeSelector(), n.getMetadata().getLabels())) {
+                    peers.add(new Peer(name, d.priorityOf(name), nodeAddresses(n, family)));
+                }
+            }
+            peers.sort(Comparator.comparing(Peer::node));
+            FailoverSpec f = spec.getFailover();
+            Optional<InetAddress> local = carrier.prefix().address().equals(vip) ? Optional.empty()
+                    : Optional.of(carrier.prefix().address());
+            groups.put(vip, new DirectorGroup(vip, carrier.link(), local, priority, peers, GoDuration.parse(f.getAdvertInterval()),
+                    !Boolean.FALSE.equals(f.getPreempt()), GoDuration.parse(f.getPreemptDelay()), List.of(ref)));
+        }
+
+        private void ipvsFor(VsRef ref, VirtualServiceSpec spec, InetAddress vip, List<RealServer> members,
+                             Set<ServiceKey> owned, Map<String, List<String>> probeKeys, List<String> problems) {
+            if (s.kernel().ipvsProblem().isPresent()) {
+                problems.add(s.kernel().ipvsProblem().get());
+                return;
+            }
+            io.lvs.agent.kernel.ipvs.Scheduler scheduler = ApiToKernel.scheduler(spec.getScheduler().getName());
+            Optional<String> missing = s.kernel().schedulerProblem().apply(scheduler);
+            if (missing.isPresent()) {
+                problems.add(missing.get());
+                return;
+            }
+            AddressFamily family = AddressFamily.of(vip);
+            for (ServicePort p : spec.getPorts()) {
+                ServiceKey key = new ServiceKey.Inet(ApiToKernel.protocol(p.getProtocol()), vip, p.getPort());
+                VsRef holder = serviceOwners.get(key);
+                if (holder != null) {
+                    problems.add("IPVS service " + key + " is already programmed for VirtualService " + holder);
+                    continue;
+                }
+                Service service = new Service(key, scheduler, ApiToKernel.flags(spec.getScheduler().getFlags()),
+                        persistence(spec, family), Boolean.TRUE.equals(spec.getScheduler().getOnePacket()), Optional.empty());
+                List<Destination> destinations = new ArrayList<>();
+                for (RealServer rs : members) {
+                    Destination d = destination(spec, rs, p);
+                    String probe = probe(ref, spec, rs, d, key, probeKeys);
+                    boolean healthy = probe == null || s.health().healthy(probe).orElse(initiallyHealthy(probe));
+                    destinations.add(healthy ? d : d.withWeight(0));
+                }
+                ipvs.service(service, destinations);
+                serviceOwners.put(key, ref);
+                owned.add(key);
+            }
+        }
+
+        private final Map<String, Boolean> initial = new HashMap<>();
+
+        private boolean initiallyHealthy(String probeKey) {
+            return initial.getOrDefault(probeKey, true);
+        }
+
+        /** Registers the probe for {@code rs} on {@code d}'s port; returns its key, or null for check type None. */
+        private String probe(VsRef vs, VirtualServiceSpec spec, RealServer rs, Destination d, ServiceKey service,
+                             Map<String, List<String>> probeKeys) {
+            HealthCheckSpec hc = rs.getSpec().getHealthCheck() != null ? rs.getSpec().getHealthCheck() : spec.getHealthCheck();
+            if (hc == null || hc.getType() == HealthCheckType.None) {
+                return null;
+            }
+            int port = hc.getType() == HealthCheckType.ICMP ? 0 : hc.getPort() != null ? hc.getPort() : d.port();
+            String key = rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName() + "/" + vs.name() + "/" + port;
+            List<String> keys = probeKeys.computeIfAbsent(rs.getMetadata().getName(), k -> new ArrayList<>());
+            if (!keys.contains(key)) {
+                keys.add(key);
+                // A probe new to the monitor starts down with startDown, or when the kernel shows its destination
+                // drained although its weight is not 0 (an agent restart adopts the previous agent's verdict).
+                Optional<Destination> inKernel = s.observedIpvs().get(new DestinationRef(service, d.key()));
+                boolean drained = inKernel.isPresent() && inKernel.get().weight() == 0 && d.weight() > 0;
+                boolean startsUp = !Boolean.TRUE.equals(hc.getStartDown()) && !drained;
+                initial.put(key, startsUp);
+                probes.add(new ProbeSpec(key, VsRef.of(rs), vs, d.address(), port, hc, startsUp));
+            }
+            return key;
+        }
+
+        private static Destination destination(VirtualServiceSpec spec, RealServer rs, ServicePort p) {
+            ForwardingMethod method = spec.getForwarding().getMethod();
+            InetAddress address = IpLiteral.parse(rs.getSpec().getAddress()).orElseThrow();
+            int port = method == ForwardingMethod.NAT && rs.getSpec().getPort() != null ? rs.getSpec().getPort() : p.getPort();
+            Destination d = Destination.of(address, port, ApiToKernel.forwarding(method));
+            if (method == ForwardingMethod.Tunnel) {
+                d = d.withTunnel(ApiToKernel.tunnel(spec.getForwarding().effectiveTunnel()));
+            }
+            d = d.withWeight(rs.getSpec().getWeight() == null ? 1 : rs.getSpec().getWeight());
+            ConnectionLimits limits = rs.getSpec().getConnectionLimits();
+            if (limits != null && limits.getUpper() != null && limits.getUpper() > 0) {
+                int upper = limits.getUpper();
+                int lower = limits.getLower() != null ? limits.getLower() : upper * 3 / 4;
+                d = d.withThresholds(upper, Math.min(lower, upper));
+            }
+            return d;
+        }
+
+        private static Optional<Persistence> persistence(VirtualServiceSpec spec, AddressFamily family) {
+            if (spec.getPersistence() == null) {
+                return Optional.empty();
+            }
+            Duration timeout = GoDuration.parse(spec.getPersistence().getTimeout());
+            int bits = spec.getPersistence().getPrefixLength() != null ? spec.getPersistence().getPrefixLength()
+                    : family.addressBytes() * 8;
+            return Optional.of(new Persistence(Duration.ofSeconds(Math.max(1, timeout.toSeconds())), bits));
+        }
+
+        private void realServerHost(VirtualServiceSpec spec, InetAddress vip, List<RealServer> hosted, List<String> problems) {
+            loopback.add(vip);
+            boolean ipv4Vip = vip.getAddress().length == 4;
+            for (RealServer rs : hosted) {
+                InetAddress address = IpLiteral.parse(rs.getSpec().getAddress()).orElseThrow();
+                Optional<NodeNetwork.LinkAddress> link = s.network().linkHolding(address);
+                if (link.isEmpty()) {
+                    problems.add("RealServer " + rs.getMetadata().getName() + ": address " + rs.getSpec().getAddress()
+                            + " is on no link of this node, so ARP is silenced on all links");
+                }
+                if (ipv4Vip) {
+                    // IPv4 only: IPv6 answers neighbour solicitations only for addresses on the receiving link.
+                    ConfScope scope = link.map(l -> ConfScope.of(l.link())).orElse(ConfScope.ALL);
+                    want(SysctlWant.exactly(Sysctl.arpIgnore(scope), 1));
+                    want(SysctlWant.exactly(Sysctl.arpAnnounce(scope), 2));
+                }
+                if (spec.getForwarding().getMethod() == ForwardingMethod.Tunnel) {
+                    TunnelSpec t = spec.getForwarding().effectiveTunnel();
+                    boolean v6Outer = address.getAddress().length == 16;
+                    TunnelDecap decap = ApiToKernel.decap(t, v6Outer);
+                    tunnels.add(decap);
+                    if (ipv4Vip) {
+                        // Decapsulated packets arrive on the tunnel device with the client as source, routed back
+                        // through another link: strict reverse-path filtering would drop them.
+                        want(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.of(decap.device())), 2));
+                        want(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.ALL), 2));
+                    }
+                }
+            }
+        }
+
+        private void want(SysctlWant w) {
+            SysctlWant before = sysctls.get(w.key());
+            if (before == null) {
+                sysctls.put(w.key(), w);
+            } else if (before.atMost() && (!w.atMost() || w.value() < before.value())) {
+                sysctls.put(w.key(), w); // an exact value, or a lower ceiling, wins
+            }
+        }
+
+        NodeDesired build() {
+            return new NodeDesired(ipvs.build(), directorVips, loopback, List.copyOf(sysctls.values()), tunnels, probes,
+                    List.copyOf(groups.values()), plans);
+        }
+    }
+
+    private static Announce announce(FailoverSpec f) {
+        var g = f.getGratuitousArp();
+        return new Announce(g.getBurst() == null ? 5 : g.getBurst(), GoDuration.parse(g.getRepeatDelay()),
+                GoDuration.parse(g.getRefreshInterval()));
+    }
+
+    /** The node's InternalIP (then ExternalIP) addresses of one family (4 or 16 bytes). */
+    static List<InetAddress> nodeAddresses(Node n, int familyBytes) {
+        List<InetAddress> out = new ArrayList<>();
+        if (n == null || n.getStatus() == null || n.getStatus().getAddresses() == null) {
+            return out;
+        }
+        for (String type : List.of("InternalIP", "ExternalIP")) {
+            for (NodeAddress a : n.getStatus().getAddresses()) {
+                if (type.equals(a.getType())) {
+                    IpLiteral.parse(a.getAddress()).filter(x -> x.getAddress().length == familyBytes && !out.contains(x))
+                            .ifPresent(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static VirtualService withSpec(VirtualService vs, VirtualServiceSpec spec) {
+        VirtualService view = new VirtualService();
+        view.setMetadata(vs.getMetadata());
+        view.setSpec(spec);
+        view.setStatus(vs.getStatus());
+        return view;
+    }
+
+    private static String names(List<RealServer> rss) {
+        return String.join(", ", rss.stream().map(r -> r.getMetadata().getName()).toList());
+    }
+}

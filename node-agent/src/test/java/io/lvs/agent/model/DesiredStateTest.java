@@ -1,0 +1,288 @@
+package io.lvs.agent.model;
+
+import static io.lvs.agent.model.Given.accepted;
+import static io.lvs.agent.model.Given.node;
+import static io.lvs.agent.model.Given.rs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.lvs.agent.kernel.ipvs.Destination;
+import io.lvs.agent.kernel.ipvs.ForwardingMethod;
+import io.lvs.agent.kernel.ipvs.Scheduler;
+import io.lvs.agent.kernel.ipvs.ServiceKey;
+import io.lvs.agent.kernel.ipvs.Tunnel;
+import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
+import io.lvs.agent.kernel.sysctl.ConfScope;
+import io.lvs.agent.kernel.sysctl.Sysctl;
+import io.lvs.agent.model.NodeDesired.SysctlWant;
+import io.lvs.agent.model.NodeDesired.VsPlan;
+import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VirtualService;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Given these objects and this node, the node holds this. */
+class DesiredStateTest {
+    private static final InetAddress VIP = InetAddress.ofLiteral("192.0.2.10");
+    private final Node nodeA = node("node-a", "192.0.2.2", Map.of("lvs.io/director", "true"));
+    private final Node nodeB = node("node-b", "192.0.2.3", Map.of("lvs.io/director", "true"));
+    private final Node worker1 = node("worker-1", "192.0.2.21", Map.of());
+    private final List<Node> nodes = List.of(nodeA, nodeB, worker1);
+    private final NodeNetwork directorNet = net("eth0", "192.0.2.2/24");
+
+    static NodeNetwork net(String link, String... prefixes) {
+        List<NodeNetwork.Prefix> ps = new ArrayList<>();
+        for (String p : prefixes) {
+            String[] parts = p.split("/");
+            ps.add(new NodeNetwork.Prefix(InetAddress.ofLiteral(parts[0]), Integer.parseInt(parts[1])));
+        }
+        return new NodeNetwork(List.of(
+                new NodeNetwork.LinkInfo("lo", true, true, List.of(new NodeNetwork.Prefix(InetAddress.ofLiteral("127.0.0.1"), 8))),
+                new NodeNetwork.LinkInfo(link, true, false, ps)));
+    }
+
+    static VirtualService web(String method) {
+        return accepted("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: web}
+                spec:
+                  vip: 192.0.2.10
+                  ports: [{name: http, port: 80}, {name: https, port: 443}]
+                  scheduler: {name: wrr}
+                  forwarding: {method: %s}
+                  realServerSelector: {matchLabels: {app: web}}
+                  directors:
+                    nodeSelector: {matchLabels: {lvs.io/director: "true"}}
+                    priorities: [{nodeName: node-a, priority: 150}]
+                """.formatted(method));
+    }
+
+    static RealServer server(String name, String address, int weight) {
+        return rs("""
+                apiVersion: lvs.io/v1alpha1
+                kind: RealServer
+                metadata: {name: %s, labels: {app: web}}
+                spec: {address: %s, weight: %d}
+                """.formatted(name, address, weight));
+    }
+
+    private NodeDesired on(String node, NodeNetwork net, List<VirtualService> vss, List<RealServer> rss) {
+        return on(node, net, vss, rss, Snapshot.HealthView.none(), KernelSupport.full(), IpvsTable.empty());
+    }
+
+    private NodeDesired on(String node, NodeNetwork net, List<VirtualService> vss, List<RealServer> rss,
+                           Snapshot.HealthView health, KernelSupport kernel, IpvsTable observed) {
+        return DesiredState.compute(new Snapshot(node, vss, rss, nodes, net, kernel, health, observed));
+    }
+
+    @Test
+    void aDirectorHoldsTheIpvsTableAndKnowsWhereTheVipGoes() {
+        NodeDesired d = on("node-a", directorNet, List.of(web("DirectRouting")),
+                List.of(server("web-1", "192.0.2.21", 2), server("web-2", "192.0.2.22", 1)));
+        IpvsTable.Entry http = d.ipvs().get(ServiceKey.tcp("192.0.2.10", 80)).orElseThrow();
+        assertEquals(Scheduler.WRR, http.service().scheduler());
+        assertEquals(Set.of("192.0.2.21:80 Route weight 2", "192.0.2.22:80 Route weight 1"),
+                Set.copyOf(http.destinations().values().stream().map(Destination::toString).toList()));
+        assertTrue(d.ipvs().contains(ServiceKey.tcp("192.0.2.10", 443)));
+        assertEquals("eth0", d.directorVips().get(VIP).link());
+        assertEquals(5, d.directorVips().get(VIP).announce().burst());
+        NodeDesired.DirectorGroup g = d.directorGroups().getFirst();
+        assertEquals(150, g.priority());
+        assertEquals(List.of(new NodeDesired.Peer("node-b", 100, List.of(InetAddress.ofLiteral("192.0.2.3")))), g.peers());
+        assertEquals(Optional.of(InetAddress.ofLiteral("192.0.2.2")), g.localAddress());
+        VsPlan plan = d.plans().get(new VsRef("default", "web"));
+        assertTrue(plan.director() && plan.programmable());
+        assertEquals(Optional.of("192.0.2.0/24"), plan.vipNetwork());
+        assertEquals(Set.of(), d.loopbackVips(), "a director does not put the VIP on lo");
+        assertEquals(List.of("default/web-1/web/80", "default/web-1/web/443"), plan.probes().get("web-1"));
+        assertEquals(4, d.probes().size(), "one TCP check per server and port");
+        // the standby computes the very same table: a takeover only moves the VIP
+        NodeDesired b = on("node-b", net("eth0", "192.0.2.3/24"), List.of(web("DirectRouting")),
+                List.of(server("web-1", "192.0.2.21", 2), server("web-2", "192.0.2.22", 1)));
+        assertEquals(d.ipvs(), b.ipvs());
+    }
+
+    @Test
+    void aNodeThatIsNeitherDirectorNorHostHoldsNothing() {
+        NodeDesired d = on("worker-1", net("eth0", "192.0.2.21/24"), List.of(web("NAT")),
+                List.of(server("web-1", "192.0.2.21", 1)));
+        assertEquals(NodeDesired.nothing(), d);
+    }
+
+    @Test
+    void aRefusedEditKeepsServingTheAcceptedSpec() {
+        VirtualService vs = web("DirectRouting");
+        vs.getMetadata().setGeneration(2L);
+        vs.getSpec().getPorts().getFirst().setPort(8080); // generation 2, refused: acceptedSpec still says 80
+        NodeDesired d = on("node-a", directorNet, List.of(vs), List.of(server("web-1", "192.0.2.21", 1)));
+        assertTrue(d.ipvs().contains(ServiceKey.tcp("192.0.2.10", 80)));
+        assertFalse(d.ipvs().contains(ServiceKey.tcp("192.0.2.10", 8080)));
+        assertEquals(1L, d.plans().get(new VsRef("default", "web")).generation());
+    }
+
+    @Test
+    void neverAcceptedOrDeletedVirtualServicesAreNotServed() {
+        VirtualService fresh = web("DirectRouting");
+        fresh.setStatus(null);
+        VirtualService deleted = web("DirectRouting");
+        deleted.getMetadata().setDeletionTimestamp("2026-12-01T11:00:00Z");
+        assertEquals(NodeDesired.nothing(), on("node-a", directorNet, List.of(fresh), List.of(server("web-1", "192.0.2.21", 1))));
+        assertEquals(NodeDesired.nothing(), on("node-a", directorNet, List.of(deleted), List.of(server("web-1", "192.0.2.21", 1))));
+    }
+
+    @Test
+    void aDirectRoutingRealServerNodeHoldsTheVipOnLoAndSilencesArp() {
+        NodeDesired d = on("worker-1", net("eth0", "192.0.2.21/24"), List.of(web("DirectRouting")),
+                List.of(server("web-1", "192.0.2.21", 1), server("web-2", "192.0.2.22", 1)));
+        assertEquals(Set.of(VIP), d.loopbackVips());
+        assertEquals(List.of(SysctlWant.exactly(Sysctl.arpIgnore(ConfScope.of("eth0")), 1),
+                SysctlWant.exactly(Sysctl.arpAnnounce(ConfScope.of("eth0")), 2)), d.sysctls());
+        assertEquals(IpvsTable.empty(), d.ipvs());
+        assertTrue(d.directorVips().isEmpty() && d.probes().isEmpty());
+        VsPlan plan = d.plans().get(new VsRef("default", "web"));
+        assertTrue(plan.realServer() && !plan.director());
+    }
+
+    @Test
+    void aTunnelRealServerAlsoDecapsulatesAndRelaxesReversePathFiltering() {
+        VirtualService vs = web("Tunnel");
+        NodeDesired d = on("worker-1", net("eth0", "192.0.2.21/24"), List.of(vs), List.of(server("web-1", "192.0.2.21", 1)));
+        assertEquals(Set.of(new NodeDesired.TunnelDecap(NodeDesired.TunnelDecap.Kind.IPIP, false, 0)), d.tunnels());
+        assertTrue(d.sysctls().contains(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.of("tunl0")), 2)), d.sysctls().toString());
+        assertTrue(d.sysctls().contains(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.ALL), 2)));
+        NodeDesired director = on("node-a", directorNet, List.of(vs), List.of(server("web-1", "192.0.2.21", 1)));
+        Destination dest = director.ipvs().get(ServiceKey.tcp("192.0.2.10", 80)).orElseThrow().destinations().values()
+                .iterator().next();
+        assertEquals(ForwardingMethod.TUNNEL, dest.forwarding());
+        assertEquals(Tunnel.IPIP, dest.tunnel());
+    }
+
+    @Test
+    void aNatDirectorForwardsTracksConnectionsAndRemapsPorts() {
+        VirtualService vs = web("NAT");
+        RealServer remapped = server("web-1", "198.51.100.21", 1);
+        remapped.getSpec().setPort(8080);
+        NodeDesired d = on("node-a", directorNet, List.of(vs), List.of(remapped));
+        assertEquals(List.of(SysctlWant.exactly(Sysctl.ipForward(), 1), SysctlWant.exactly(Sysctl.vsConntrack(), 1)),
+                d.sysctls());
+        Destination dest = d.ipvs().get(ServiceKey.tcp("192.0.2.10", 443)).orElseThrow().destinations().values().iterator().next();
+        assertEquals("198.51.100.21:8080 Masq weight 1", dest.toString());
+        assertEquals("default/web-1/web/8080", d.plans().get(new VsRef("default", "web")).probes().get("web-1").getFirst());
+    }
+
+    @Test
+    void localForwardingHoldsOnlyTheVip() {
+        VirtualService vs = accepted("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: proxy}
+                spec:
+                  vip: 192.0.2.40
+                  ports: [{port: 443}]
+                  forwarding: {method: Local}
+                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                """);
+        NodeDesired d = on("node-a", directorNet, List.of(vs), List.of(), Snapshot.HealthView.none(),
+                new KernelSupport(Optional.of("the ip_vs module is not loaded"), s -> Optional.empty()), IpvsTable.empty());
+        assertEquals(IpvsTable.empty(), d.ipvs());
+        assertEquals("eth0", d.directorVips().get(InetAddress.ofLiteral("192.0.2.40")).link());
+        assertTrue(d.plans().get(new VsRef("default", "proxy")).programmable(), "Local needs no IPVS");
+    }
+
+    @Test
+    void aFailingServerIsDrainedAndStartDownServersWaitForRise() {
+        VirtualService vs = web("DirectRouting");
+        RealServer fresh = server("web-2", "192.0.2.22", 3);
+        fresh.getSpec().setHealthCheck(new io.lvs.api.v1alpha1.HealthCheckSpec());
+        fresh.getSpec().getHealthCheck().setStartDown(true);
+        Snapshot.HealthView health = key -> key.equals("default/web-1/web/80") ? Optional.of(false) : Optional.empty();
+        NodeDesired d = on("node-a", directorNet, List.of(vs), List.of(server("web-1", "192.0.2.21", 2), fresh), health,
+                KernelSupport.full(), IpvsTable.empty());
+        Map<String, Integer> weights80 = weights(d, 80);
+        assertEquals(Map.of("192.0.2.21", 0, "192.0.2.22", 0), weights80, "web-1 fails; web-2 has not passed rise yet");
+        assertEquals(Map.of("192.0.2.21", 2, "192.0.2.22", 0), weights(d, 443), "web-1 passes on 443");
+        assertFalse(d.probes().stream().filter(p -> p.realServer().name().equals("web-2")).findFirst().orElseThrow()
+                .initiallyHealthy());
+    }
+
+    @Test
+    void aRestartAdoptsDrainedServersFromTheKernel() {
+        VirtualService vs = web("DirectRouting");
+        List<RealServer> rss = List.of(server("web-1", "192.0.2.21", 2));
+        NodeDesired before = on("node-a", directorNet, List.of(vs), rss, key -> Optional.of(false), KernelSupport.full(),
+                IpvsTable.empty());
+        // a fresh agent: no probe state, the kernel shows web-1 drained by the previous agent
+        NodeDesired after = on("node-a", directorNet, List.of(vs), rss, Snapshot.HealthView.none(), KernelSupport.full(),
+                before.ipvs());
+        assertEquals(before.ipvs(), after.ipvs(), "nothing to change in the kernel");
+        assertTrue(after.probes().stream().noneMatch(NodeDesired.ProbeSpec::initiallyHealthy));
+    }
+
+    @Test
+    void aKernelWithoutIpvsOrTheSchedulerSaysWhichModuleToLoad() {
+        KernelSupport noWrr = new KernelSupport(Optional.empty(), s -> s == Scheduler.WRR
+                ? Optional.of("scheduler wrr is not available: load the ip_vs_wrr module (modprobe ip_vs_wrr)") : Optional.empty());
+        NodeDesired d = on("node-a", directorNet, List.of(web("DirectRouting")), List.of(server("web-1", "192.0.2.21", 1)),
+                Snapshot.HealthView.none(), noWrr, IpvsTable.empty());
+        VsPlan plan = d.plans().get(new VsRef("default", "web"));
+        assertEquals(List.of("scheduler wrr is not available: load the ip_vs_wrr module (modprobe ip_vs_wrr)"), plan.problems());
+        assertEquals(IpvsTable.empty(), d.ipvs(), "nothing half-programmed");
+        assertTrue(d.directorVips().containsKey(VIP), "the VIP can still be elected");
+    }
+
+    @Test
+    void oneBrokenVirtualServiceDoesNotStopTheOthers() {
+        VirtualService broken = web("DirectRouting");
+        broken.getMetadata().setName("broken");
+        broken.getStatus().getAcceptedSpec().setVip("not-an-address");
+        VirtualService ok = web("DirectRouting");
+        NodeDesired d = on("node-a", directorNet, List.of(broken, ok), List.of(server("web-1", "192.0.2.21", 1)));
+        assertFalse(d.plans().get(new VsRef("default", "broken")).programmable());
+        assertTrue(d.plans().get(new VsRef("default", "web")).programmable());
+        assertTrue(d.ipvs().contains(ServiceKey.tcp("192.0.2.10", 80)));
+    }
+
+    @Test
+    void aNodeCannotBeDirectorAndRealServerOfOneVip() {
+        Node both = node("node-a", "192.0.2.2", Map.of("lvs.io/director", "true"));
+        RealServer onA = server("web-1", "192.0.2.2", 1);
+        NodeDesired d = DesiredState.compute(new Snapshot("node-a", List.of(web("DirectRouting")), List.of(onA),
+                List.of(both, nodeB), directorNet, KernelSupport.full(), Snapshot.HealthView.none(), IpvsTable.empty()));
+        assertTrue(d.loopbackVips().isEmpty());
+        assertTrue(d.plans().get(new VsRef("default", "web")).problems().getFirst().contains("a node cannot be both"));
+    }
+
+    @Test
+    void anIpv6RealServerNeedsNoArpSysctls() {
+        VirtualService vs = accepted("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: v6}
+                spec:
+                  vip: 2001:db8::10
+                  ports: [{port: 80}]
+                  realServerSelector: {matchLabels: {app: web}}
+                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                """);
+        RealServer r = server("web-1", "2001:db8::21", 1);
+        r.getSpec().setNodeName("worker-1");
+        NodeDesired d = on("worker-1", net("eth0", "2001:db8::21/64"), List.of(vs), List.of(r));
+        assertEquals(Set.of(InetAddress.ofLiteral("2001:db8::10")), d.loopbackVips());
+        assertEquals(List.of(), d.sysctls());
+    }
+
+    private static Map<String, Integer> weights(NodeDesired d, int port) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        d.ipvs().get(ServiceKey.tcp("192.0.2.10", port)).orElseThrow().destinations().values()
+                .forEach(x -> out.put(x.address().getHostAddress(), x.weight()));
+        return out;
+    }
+}
