@@ -1,0 +1,161 @@
+package io.lvs.agent.state;
+
+import io.lvs.agent.kernel.InetText;
+import io.lvs.agent.kernel.ipvs.Addresses;
+import io.lvs.agent.kernel.sysctl.Sysctl;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What this agent owns outside IPVS (IPVS has its own ledger): addresses it added, sysctls it changed with the value
+ * each had before, links it brought up, FOU receive ports it opened. Immutable.
+ *
+ * @param addresses the addresses it added, each on its link
+ * @param sysctls   each parameter it changed, with the value before its first change and the value it set
+ * @param linksUp   links it brought up (they were down)
+ * @param fouPorts  FOU (GUE) receive ports it opened
+ */
+public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord> sysctls, Set<String> linksUp,
+                    Set<FouPort> fouPorts) {
+    public Owned {
+        addresses = Set.copyOf(addresses);
+        sysctls = Map.copyOf(sysctls);
+        linksUp = Set.copyOf(linksUp);
+        fouPorts = Set.copyOf(fouPorts);
+    }
+
+    public static Owned nothing() {
+        return new Owned(Set.of(), Map.of(), Set.of(), Set.of());
+    }
+
+    public boolean isEmpty() {
+        return addresses.isEmpty() && sysctls.isEmpty() && linksUp.isEmpty() && fouPorts.isEmpty();
+    }
+
+    /** An address on a link, with its prefix length. */
+    public record OwnedAddress(String link, InetAddress address, int prefixLength) implements Comparable<OwnedAddress> {
+        public OwnedAddress {
+            Objects.requireNonNull(link);
+            Objects.requireNonNull(address);
+        }
+
+        @Override
+        public int compareTo(OwnedAddress o) {
+            int c = link.compareTo(o.link);
+            return c != 0 ? c : toString().compareTo(o.toString());
+        }
+
+        @Override
+        public String toString() {
+            return InetText.of(address) + "/" + prefixLength + " on " + link;
+        }
+    }
+
+    /** The value a parameter had before this agent changed it, and what it set. */
+    public record SysctlChangeRecord(int previous, int set) {
+    }
+
+    /** A FOU receive port (GUE decapsulation) of one family. */
+    public record FouPort(int port, boolean ipv6) implements Comparable<FouPort> {
+        @Override
+        public int compareTo(FouPort o) {
+            return port != o.port ? Integer.compare(port, o.port) : Boolean.compare(ipv6, o.ipv6);
+        }
+    }
+
+    public Owned withAddress(OwnedAddress a) {
+        Set<OwnedAddress> s = new TreeSet<>(addresses);
+        s.add(a);
+        return new Owned(s, sysctls, linksUp, fouPorts);
+    }
+
+    public Owned withoutAddress(OwnedAddress a) {
+        Set<OwnedAddress> s = new TreeSet<>(addresses);
+        s.remove(a);
+        return new Owned(s, sysctls, linksUp, fouPorts);
+    }
+
+    public Owned withSysctl(Sysctl key, SysctlChangeRecord r) {
+        Map<Sysctl, SysctlChangeRecord> m = new java.util.HashMap<>(sysctls);
+        m.put(key, r);
+        return new Owned(addresses, m, linksUp, fouPorts);
+    }
+
+    public Owned withoutSysctl(Sysctl key) {
+        Map<Sysctl, SysctlChangeRecord> m = new java.util.HashMap<>(sysctls);
+        m.remove(key);
+        return new Owned(addresses, m, linksUp, fouPorts);
+    }
+
+    public Owned withLinkUp(String link, boolean owned) {
+        Set<String> s = new TreeSet<>(linksUp);
+        if (owned) {
+            s.add(link);
+        } else {
+            s.remove(link);
+        }
+        return new Owned(addresses, sysctls, s, fouPorts);
+    }
+
+    public Owned withFouPort(FouPort p, boolean owned) {
+        Set<FouPort> s = new TreeSet<>(fouPorts);
+        if (owned) {
+            s.add(p);
+        } else {
+            s.remove(p);
+        }
+        return new Owned(addresses, sysctls, linksUp, s);
+    }
+
+    /** The text form: one sorted line per entry. */
+    String toText() {
+        StringBuilder b = new StringBuilder(StateDirectory.OWNED_HEADER).append('\n');
+        new TreeSet<>(addresses).forEach(a -> b.append("address ").append(a.link()).append(' ')
+                .append(InetText.of(a.address())).append('/').append(a.prefixLength()).append('\n'));
+        Map<String, SysctlChangeRecord> byName = new TreeMap<>();
+        sysctls.forEach((k, v) -> byName.put(k.name(), v));
+        byName.forEach((k, v) -> b.append("sysctl ").append(k).append(' ').append(v.previous()).append(' ').append(v.set())
+                .append('\n'));
+        new TreeSet<>(linksUp).forEach(l -> b.append("link-up ").append(l).append('\n'));
+        new TreeSet<>(fouPorts).forEach(p -> b.append("fou ").append(p.port()).append(' ').append(p.ipv6() ? "ipv6" : "ipv4")
+                .append('\n'));
+        return b.toString();
+    }
+
+    /** Reads {@link #toText()}; IllegalArgumentException naming the line when it is not that. */
+    static Owned parse(String text) {
+        String[] lines = text.split("\n");
+        if (lines.length == 0 || !lines[0].strip().equals(StateDirectory.OWNED_HEADER)) {
+            throw new IllegalArgumentException("the first line must be '" + StateDirectory.OWNED_HEADER + "'");
+        }
+        Owned o = nothing();
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split(" ");
+            try {
+                o = switch (f[0]) {
+                    case "address" -> {
+                        int slash = f[2].lastIndexOf('/');
+                        yield o.withAddress(new OwnedAddress(f[1], Addresses.parse(f[2].substring(0, slash)),
+                                Integer.parseInt(f[2].substring(slash + 1))));
+                    }
+                    case "sysctl" -> o.withSysctl(Sysctl.parse(f[1]),
+                            new SysctlChangeRecord(Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+                    case "link-up" -> o.withLinkUp(f[1], true);
+                    case "fou" -> o.withFouPort(new FouPort(Integer.parseInt(f[1]), f[2].equals("ipv6")), true);
+                    default -> throw new IllegalArgumentException("unknown entry kind " + f[0]);
+                };
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("line " + (i + 1) + " '" + line + "': " + e.getMessage(), e);
+            }
+        }
+        return o;
+    }
+}
