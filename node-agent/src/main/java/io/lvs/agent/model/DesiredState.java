@@ -228,7 +228,8 @@ public final class DesiredState {
                 List<VsRef> vss = new ArrayList<>(existing.virtualServices());
                 vss.add(ref);
                 groups.put(vip, new DirectorGroup(existing.vip(), existing.link(), existing.localAddress(), existing.priority(),
-                        existing.peers(), existing.advertInterval(), existing.preempt(), existing.preemptDelay(), vss));
+                        existing.peers(), existing.advertInterval(), existing.preempt(), existing.preemptDelay(), vss,
+                        existing.heldNow()));
                 return;
             }
             int family = vip.getAddress().length;
@@ -244,8 +245,10 @@ public final class DesiredState {
             FailoverSpec f = spec.getFailover();
             Optional<InetAddress> local = carrier.prefix().address().equals(vip) ? Optional.empty()
                     : Optional.of(carrier.prefix().address());
+            boolean held = s.network().link(carrier.link()).map(l -> l.addresses().stream()
+                    .anyMatch(p -> p.address().equals(vip))).orElse(false);
             groups.put(vip, new DirectorGroup(vip, carrier.link(), local, priority, peers, GoDuration.parse(f.getAdvertInterval()),
-                    !Boolean.FALSE.equals(f.getPreempt()), GoDuration.parse(f.getPreemptDelay()), List.of(ref)));
+                    !Boolean.FALSE.equals(f.getPreempt()), GoDuration.parse(f.getPreemptDelay()), List.of(ref), held));
         }
 
         private void ipvsFor(VsRef ref, VirtualServiceSpec spec, InetAddress vip, List<RealServer> members,
@@ -293,12 +296,12 @@ public final class DesiredState {
         private String probe(VsRef vs, VirtualServiceSpec spec, RealServer rs, Destination d, ServiceKey service,
                              Map<String, List<String>> probeKeys) {
             HealthCheckSpec hc = rs.getSpec().getHealthCheck() != null ? rs.getSpec().getHealthCheck() : spec.getHealthCheck();
+            List<String> keys = probeKeys.computeIfAbsent(rs.getMetadata().getName(), k -> new ArrayList<>());
             if (hc == null || hc.getType() == HealthCheckType.None) {
-                return null;
+                return null; // not probed: counts as healthy
             }
             int port = hc.getType() == HealthCheckType.ICMP ? 0 : hc.getPort() != null ? hc.getPort() : d.port();
             String key = rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName() + "/" + vs.name() + "/" + port;
-            List<String> keys = probeKeys.computeIfAbsent(rs.getMetadata().getName(), k -> new ArrayList<>());
             if (!keys.contains(key)) {
                 keys.add(key);
                 // A probe new to the monitor starts down with startDown, or when the kernel shows its destination

@@ -134,10 +134,12 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
      * @param preempt         whether a higher-priority director takes the VIP back
      * @param preemptDelay    how long it waits before doing so
      * @param virtualServices the VirtualServices on this VIP (they share its election)
+     * @param heldNow         this node holds the VIP on a link right now (after an agent restart: resume as active at
+     *                        once, so a restart moves nothing)
      */
     public record DirectorGroup(InetAddress vip, String link, Optional<InetAddress> localAddress, int priority,
                                 List<Peer> peers, Duration advertInterval, boolean preempt, Duration preemptDelay,
-                                List<VsRef> virtualServices) {
+                                List<VsRef> virtualServices, boolean heldNow) {
         public DirectorGroup {
             peers = List.copyOf(peers);
             virtualServices = List.copyOf(virtualServices);
@@ -163,7 +165,7 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
      * @param link        the link that carries the VIP (directors), when one was found
      * @param vipNetwork  that link's subnet next to the VIP (for the NAT same-subnet check)
      * @param services    the IPVS services this VirtualService owns here
-     * @param probes      the probes of each of its real servers, by RealServer name
+     * @param probes      the probes of each of its real servers, by RealServer name (empty: not probed, healthy)
      * @param problems    what prevents this node from serving it fully, for its NodeReport
      */
     public record VsPlan(VsRef ref, long generation, InetAddress vip, boolean director, boolean realServer, int priority,

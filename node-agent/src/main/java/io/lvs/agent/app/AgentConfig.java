@@ -1,0 +1,92 @@
+package io.lvs.agent.app;
+
+import io.lvs.api.v1alpha1.GoDuration;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent's settings, from the environment the DaemonSet gives it (the chart sets every one).
+ *
+ * @param nodeName      this node ({@code NODE_NAME}, from the downward API); required
+ * @param namespace     the agents' namespace, where their Leases live ({@code POD_NAMESPACE})
+ * @param daemonSetName the agents' DaemonSet ({@code LVS_AGENT_DAEMONSET}): when it is gone at shutdown, the chart
+ *                      was uninstalled and the agent removes what it programmed
+ * @param stateDir      where what the agent owns is recorded ({@code LVS_AGENT_STATE_DIR})
+ * @param sysctlNet     the host's {@code /proc/sys/net} ({@code LVS_AGENT_SYSCTL_NET})
+ * @param modulesDir    the host's {@code /lib/modules} ({@code LVS_AGENT_MODULES_DIR}), to tell which schedulers can load
+ * @param httpAddress   address of /metrics, /healthz, /readyz ({@code LVS_AGENT_HTTP_ADDRESS})
+ * @param httpPort      their port ({@code LVS_AGENT_HTTP_PORT}; 0: any free port)
+ * @param resync        the longest time between two looks at the kernel ({@code LVS_AGENT_RESYNC}): bounds drift repair
+ * @param drainTimeout  the longest a leaving real server drains ({@code LVS_AGENT_DRAIN_TIMEOUT})
+ * @param election      how directors elect the active one ({@code LVS_AGENT_ELECTION}: {@code lease})
+ */
+public record AgentConfig(String nodeName, String namespace, String daemonSetName, Path stateDir, Path sysctlNet,
+                          Path modulesDir, InetAddress httpAddress, int httpPort, Duration resync, Duration drainTimeout,
+                          String election) {
+
+    /** Reads the settings; IllegalArgumentException naming the variable when one is missing or malformed. */
+    public static AgentConfig fromEnvironment(Map<String, String> env) {
+        String node = get(env, "NODE_NAME").orElseThrow(() -> new IllegalArgumentException(
+                "NODE_NAME is not set: the DaemonSet sets it from spec.nodeName (the downward API)"));
+        return new AgentConfig(node,
+                get(env, "POD_NAMESPACE").orElse("lvs-system"),
+                get(env, "LVS_AGENT_DAEMONSET").orElse("lvs-node-agent"),
+                Path.of(get(env, "LVS_AGENT_STATE_DIR").orElse("/var/lib/lvs-node-agent")),
+                Path.of(get(env, "LVS_AGENT_SYSCTL_NET").orElse("/proc/sys/net")),
+                Path.of(get(env, "LVS_AGENT_MODULES_DIR").orElse("/lib/modules")),
+                get(env, "LVS_AGENT_HTTP_ADDRESS").map(a -> parse("LVS_AGENT_HTTP_ADDRESS", a)).orElse(anyAddress()),
+                get(env, "LVS_AGENT_HTTP_PORT").map(p -> port("LVS_AGENT_HTTP_PORT", p)).orElse(9470),
+                get(env, "LVS_AGENT_RESYNC").map(d -> duration("LVS_AGENT_RESYNC", d)).orElse(Duration.ofSeconds(1)),
+                get(env, "LVS_AGENT_DRAIN_TIMEOUT").map(d -> duration("LVS_AGENT_DRAIN_TIMEOUT", d)).orElse(Duration.ofSeconds(30)),
+                get(env, "LVS_AGENT_ELECTION").orElse("lease"));
+    }
+
+    private static Optional<String> get(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    private static InetAddress parse(String name, String value) {
+        try {
+            return InetAddress.ofLiteral(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + "=" + value + " is not an IP address");
+        }
+    }
+
+    private static InetAddress anyAddress() {
+        return InetAddress.ofLiteral("0.0.0.0");
+    }
+
+    private static int port(String name, String value) {
+        try {
+            int p = Integer.parseInt(value);
+            if (p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + "=" + value + " is not a port (0-65535)");
+        }
+    }
+
+    private static Duration duration(String name, String value) {
+        try {
+            return GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + "=" + value + " is not a duration such as 500ms, 2s or 1m30s");
+        }
+    }
+
+    /** The kernel's release, for {@code modulesDir/RELEASE}. */
+    static String kernelRelease() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the kernel release", e);
+        }
+    }
+}

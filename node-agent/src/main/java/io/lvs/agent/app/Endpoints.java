@@ -1,0 +1,87 @@
+package io.lvs.agent.app;
+
+import io.lvs.agent.http.AgentHttp;
+import io.lvs.agent.http.PrometheusText;
+import io.lvs.agent.inspect.InspectReport;
+import io.lvs.agent.inspect.IpvsadmListing;
+import io.lvs.agent.inspect.NodeInspector;
+import io.lvs.agent.kernel.ipvs.KernelModules;
+import io.lvs.agent.kernel.sys.NetworkNamespace;
+import io.lvs.agent.node.ControlLoop;
+import io.lvs.agent.node.LatencyHistogram;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What the agent's HTTP endpoints answer, read from the running rooms. */
+final class Endpoints implements AgentHttp.Endpoints {
+    private final NodeAgent agent;
+
+    Endpoints(NodeAgent agent) {
+        this.agent = agent;
+    }
+
+    @Override
+    public AgentHttp.Probe liveness() {
+        boolean alive = agent.loop().alive();
+        return new AgentHttp.Probe(alive, alive ? "ok" : "the control loop is not running");
+    }
+
+    @Override
+    public AgentHttp.Probe readiness() {
+        ControlLoop.PassStatus s = agent.loop().status();
+        if (!s.synced()) {
+            return new AgentHttp.Probe(false, "not ready: " + String.join("; ", s.problems()));
+        }
+        if (!s.converged()) {
+            return new AgentHttp.Probe(false, "not ready: the kernel is not converged: " + String.join("; ", s.problems()));
+        }
+        return new AgentHttp.Probe(true, "ready: pass " + s.pass() + " converged at " + s.finished());
+    }
+
+    @Override
+    public String metrics() {
+        PrometheusText t = new PrometheusText();
+        ControlLoop.AgentCounters c = agent.loop().counters();
+        ControlLoop.PassStatus s = agent.loop().status();
+        t.single("lvs_agent_passes_total", "counter", "Control-loop passes.", c.passes.get());
+        t.single("lvs_agent_pass_errors_total", "counter", "Passes that failed as a whole (retried).", c.passErrors.get());
+        t.single("lvs_agent_kernel_operations_total", "counter", "Kernel changes made (IPVS operations, addresses, sysctls).",
+                c.kernelOps.get());
+        t.single("lvs_agent_ipvs_operations_total", "counter", "IPVS operations applied.", c.ipvsOps.get());
+        t.single("lvs_agent_sysctl_writes_total", "counter", "Sysctl writes (sets and restores).", c.sysctlWrites.get());
+        t.single("lvs_agent_drift_repairs_total", "counter", "Changes somebody else made to what the agent programs, "
+                + "repaired.", c.driftRepairs.get());
+        t.single("lvs_agent_announcements_sent_total", "counter", "Gratuitous ARP / unsolicited NA frames sent.",
+                c.announcementsSent.get());
+        t.single("lvs_agent_synced", "gauge", "1 when the agent's Kubernetes caches have synced.", s.synced() ? 1 : 0);
+        t.single("lvs_agent_converged", "gauge", "1 when the last pass left the kernel as desired.", s.converged() ? 1 : 0);
+        t.single("lvs_agent_report_writes_total", "counter", "NodeReport creates, updates and deletes.",
+                agent.reports().writes());
+        t.single("lvs_agent_report_write_failures_total", "counter", "Failed NodeReport write attempts (retried).",
+                agent.reports().failures());
+        t.single("lvs_agent_lease_renewals_total", "counter", "Renewals of the agent's Lease.", agent.lease().renewals());
+        histogram(t, "lvs_agent_pass_duration_seconds", "How long control-loop passes take.", c.passDuration);
+        histogram(t, "lvs_agent_programming_latency_seconds", "From a change (object, health verdict, role) to the end of "
+                + "the pass that programmed it.", c.programmingLatency);
+        return t.toString();
+    }
+
+    private static void histogram(PrometheusText t, String name, String help, LatencyHistogram h) {
+        t.family(name, "histogram", help);
+        for (int i = 0; i < LatencyHistogram.BOUNDS.length; i++) {
+            t.sample(name + "_bucket", h.cumulative(i), "le", Double.toString(LatencyHistogram.BOUNDS[i]));
+        }
+        t.sample(name + "_bucket", h.count(), "le", "+Inf");
+        t.sample(name + "_count", h.count());
+        t.sample(name + "_sum", h.sum());
+    }
+
+    @Override
+    public String inspect() {
+        AgentConfig cfg = agent.config();
+        Path modules = cfg.modulesDir().resolve(AgentConfig.kernelRelease());
+        var view = new NodeInspector(NetworkNamespace.current(), cfg.sysctlNet(), Optional.of(cfg.nodeName()),
+                () -> new KernelModules(Path.of("/sys/module"), modules)).read();
+        return InspectReport.text(view, IpvsadmListing.Layout.DEFAULT);
+    }
+}

@@ -1,0 +1,502 @@
+package io.lvs.agent.node;
+
+import io.lvs.agent.kernel.InetText;
+import io.lvs.agent.kernel.ipvs.ServiceKey;
+import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
+import io.lvs.agent.kernel.rtnl.InterfaceAddress;
+import io.lvs.agent.kernel.rtnl.Link;
+import io.lvs.agent.model.DesiredState;
+import io.lvs.agent.model.KernelSupport;
+import io.lvs.agent.model.NodeDesired;
+import io.lvs.agent.model.NodeDesired.DirectorVip;
+import io.lvs.agent.model.NodeDesired.VsPlan;
+import io.lvs.agent.model.NodeNetwork;
+import io.lvs.agent.model.Snapshot;
+import io.lvs.agent.model.VsRef;
+import io.lvs.agent.state.Owned.OwnedAddress;
+import io.lvs.agent.state.StateDirectory;
+import io.lvs.api.v1alpha1.IpLiteral;
+import io.lvs.api.v1alpha1.NodeReportStatus;
+import io.lvs.api.v1alpha1.ServicePort;
+import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent's control loop: one thread, one coalescing queue. Anything that may change what this node must hold
+ * (an object, a health verdict, an election role, a kernel change, the resync timer) asks for a pass; requests that
+ * arrive while a pass runs are served by the next one. A role change is served first by a VIP-only step from the
+ * last desired state (a takeover moves the VIP at once, without recomputing anything), then by a full pass.
+ *
+ * <p>A full pass: snapshot → desired state (pure) → election configured → sysctls set → IPVS reconciled → addresses
+ * reconciled → sysctls no longer wanted restored → probes handed to the health monitor → NodeReports published. Each
+ * step fails on its own: a refused IPVS operation does not keep a VIP off its link. Nothing is done before the
+ * informers have synced: an empty cache would otherwise look like "delete everything".
+ */
+public final class ControlLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
+    /** Repairs in this window that make the agent say someone keeps changing what it programs. */
+    private static final Duration DRIFT_WINDOW = Duration.ofMinutes(10);
+    private static final int DRIFT_WARN = 3;
+
+    /**
+     * @param resync       the longest time between passes: the bound on how long drift (an IPVS entry or an address
+     *                     removed by hand) stays unrepaired
+     * @param drainTimeout the longest a leaving real server drains before it is deleted
+     */
+    public record Options(Duration resync, Duration drainTimeout) {
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        }
+    }
+
+    /** What the last full pass found, for readiness, metrics and tests. */
+    public record PassStatus(long pass, Instant finished, Duration took, boolean synced, boolean converged,
+                             int kernelOps, List<String> problems) {
+        static PassStatus initial() {
+            return new PassStatus(0, Instant.EPOCH, Duration.ZERO, false, false, 0, List.of("no pass has run yet"));
+        }
+    }
+
+    private final String nodeName;
+    private final NodeKernel kernel;
+    private final StateDirectory state;
+    private final ObjectSource objects;
+    private final HealthChecks health;
+    private final ActiveDirectors election;
+    private final ReportSink reports;
+    private final Clock clock;
+    private final Options options;
+    private final SysctlReconciler sysctls;
+    private final AddressReconciler addresses;
+    private final IpvsReconciler ipvs;
+    private final Announcements announcements;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean fullRequested = true;
+    /** When the oldest change not yet served by a pass arrived (null: none waiting). */
+    private Instant firstRequest;
+    private boolean vipsRequested;
+    private volatile boolean running;
+    private Thread thread;
+    private volatile PassStatus status = PassStatus.initial();
+    private NodeDesired lastDesired = NodeDesired.nothing();
+    private IpvsTable lastObserved;
+    private final Set<InetAddress> announced = new HashSet<>();
+    private final Deque<Instant> ipvsDrift = new ArrayDeque<>();
+    private final Deque<Instant> otherDrift = new ArrayDeque<>();
+    private final AgentCounters counters = new AgentCounters();
+
+    public ControlLoop(String nodeName, NodeKernel kernel, StateDirectory state, ObjectSource objects, HealthChecks health,
+                       ActiveDirectors election, ReportSink reports, Clock clock, Options options) {
+        this.nodeName = nodeName;
+        this.kernel = kernel;
+        this.state = state;
+        this.objects = objects;
+        this.health = health;
+        this.election = election;
+        this.reports = reports;
+        this.clock = clock;
+        this.options = options;
+        this.sysctls = new SysctlReconciler(kernel.sysctls(), state);
+        this.addresses = new AddressReconciler(kernel.rtnl(), state);
+        this.ipvs = new IpvsReconciler(state, options.drainTimeout());
+        this.announcements = new Announcements(kernel::announcer, kernel.rtnl());
+        objects.onChange(this::request);
+        health.onChange(this::request);
+        election.onChange(this::roleChanged);
+    }
+
+    /** Starts the loop's thread. */
+    public synchronized void start() {
+        running = true;
+        thread = Thread.ofPlatform().name("lvs-control-loop").daemon().start(this::run);
+    }
+
+    /** Asks for a full pass soon. */
+    public void request() {
+        lock.lock();
+        try {
+            if (firstRequest == null) {
+                firstRequest = clock.instant();
+            }
+            fullRequested = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void roleChanged() {
+        lock.lock();
+        try {
+            if (firstRequest == null) {
+                firstRequest = clock.instant();
+            }
+            vipsRequested = true;
+            fullRequested = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What the last full pass found. */
+    public PassStatus status() {
+        return status;
+    }
+
+    /** The counters the loop keeps (passes, kernel operations, drift repairs, announcements). */
+    public AgentCounters counters() {
+        counters.announcementsSent.set(announcements.sent());
+        return counters;
+    }
+
+    /** Whether the loop's thread is alive and has finished a pass recently (liveness). */
+    public boolean alive() {
+        Thread t = thread;
+        return running && t != null && t.isAlive();
+    }
+
+    private void run() {
+        while (running) {
+            boolean full;
+            boolean vips;
+            Instant served;
+            lock.lock();
+            try {
+                if (!fullRequested && !vipsRequested) {
+                    wake.awaitNanos(options.resync().toNanos());
+                    fullRequested = true; // the resync timer: look at the kernel again even if nothing was asked
+                }
+                full = fullRequested;
+                vips = vipsRequested;
+                served = firstRequest;
+                firstRequest = null;
+                fullRequested = false;
+                vipsRequested = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                if (vips) {
+                    vipStep(lastDesired, new ArrayList<>());
+                }
+                if (full) {
+                    fullPass();
+                    if (served != null && status.synced()) {
+                        counters.programmingLatency.record(Duration.between(served, clock.instant()));
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                counters.passErrors.incrementAndGet();
+                LOG.error("a pass of the control loop failed; the next one retries", e);
+                status = new PassStatus(status.pass(), clock.instant(), Duration.ZERO, status.synced(), false, 0,
+                        List.of("the last pass failed: " + e));
+            }
+        }
+    }
+
+    private void fullPass() {
+        Instant started = clock.instant();
+        long n = counters.passes.incrementAndGet();
+        if (!objects.synced()) {
+            status = new PassStatus(n, clock.instant(), Duration.ZERO, false, false, 0,
+                    List.of("waiting for the Kubernetes caches to sync"));
+            return;
+        }
+        List<String> problems = new ArrayList<>(state.problems());
+        NodeNetwork network = readNetwork();
+        KernelSupport support = kernel.support();
+        if (lastObserved == null) {
+            lastObserved = kernel.ipvs().map(i -> i.table().table()).orElse(IpvsTable.empty());
+        }
+        Snapshot snap = new Snapshot(nodeName, objects.virtualServices(), objects.realServers(), objects.nodes(), network,
+                support, key -> health.verdict(key).map(HealthChecks.Verdict::healthy), lastObserved);
+        NodeDesired desired = DesiredState.compute(snap);
+        election.configure(desired.directorGroups());
+        int ops = 0;
+
+        SysctlReconciler.Result set = step("setting sysctls", problems, () -> sysctls.applyWanted(desired.sysctls()),
+                SysctlReconciler.Result.none());
+        set.failures().forEach((k, v) -> problems.add(v));
+        ops += set.written();
+        countDrift(otherDrift, set.drift());
+
+        IpvsReconciler.Result ipvsResult = step("reconciling IPVS", problems,
+                () -> ipvs.apply(kernel.ipvs(), desired.ipvs(), clock.instant()), IpvsReconciler.Result.unavailable());
+        lastObserved = ipvsResult.observed().table();
+        ops += ipvsResult.ops();
+        counters.ipvsOps.addAndGet(ipvsResult.ops());
+        countDrift(ipvsDrift, ipvsResult.drift());
+        ipvsResult.conflicts().forEach(c -> problems.add("left alone: " + c));
+
+        AddressReconciler.Result addr = vipStep(desired, problems);
+        ops += addr.added().size() + addr.removed().size();
+
+        SysctlReconciler.Result restored = step("restoring sysctls", problems,
+                () -> sysctls.restoreUnwanted(desired.sysctls()), SysctlReconciler.Result.none());
+        restored.failures().forEach((k, v) -> problems.add(v));
+        ops += restored.written();
+        counters.sysctlWrites.addAndGet(set.written() + restored.written());
+
+        step("updating health checks", problems, () -> {
+            health.update(desired.probes());
+            return null;
+        }, null);
+
+        List<String> driftWarnings = driftWarnings();
+        Map<VsRef, NodeReportStatus> out = reports(desired, addr, ipvsResult, driftWarnings, problems);
+        step("publishing NodeReports", problems, () -> {
+            reports.publish(out);
+            return null;
+        }, null);
+        lastDesired = desired;
+        counters.kernelOps.addAndGet(ops);
+        boolean converged = problems.isEmpty() && ipvsResult.failures().isEmpty() && addr.failures().isEmpty();
+        Duration took = Duration.between(started, clock.instant());
+        counters.passDuration.record(took);
+        status = new PassStatus(n, clock.instant(), took, true, converged, ops, List.copyOf(problems));
+    }
+
+    /** Puts director VIPs where the election says and VIPs on lo, and announces the ones this node just took. */
+    private AddressReconciler.Result vipStep(NodeDesired desired, List<String> problems) {
+        Set<OwnedAddress> wanted = new HashSet<>();
+        String lo = "lo";
+        for (InetAddress v : desired.loopbackVips()) {
+            wanted.add(AddressReconciler.host(lo, v));
+        }
+        Map<InetAddress, DirectorVip> active = new HashMap<>();
+        for (DirectorVip dv : desired.directorVips().values()) {
+            if (election.role(dv.vip()) == ActiveDirectors.Role.ACTIVE) {
+                wanted.add(AddressReconciler.host(dv.link(), dv.vip()));
+                active.put(dv.vip(), dv);
+            }
+        }
+        AddressReconciler.Result r = step("reconciling addresses", problems, () -> addresses.apply(wanted),
+                new AddressReconciler.Result(List.of(), List.of(), 0, Set.of(), Map.of()));
+        countDrift(otherDrift, r.drift());
+        r.failures().forEach((a, why) -> problems.add("address " + AddressReconciler.describe(a) + ": " + why));
+        for (Map.Entry<InetAddress, DirectorVip> e : active.entrySet()) {
+            boolean held = r.present().contains(AddressReconciler.host(e.getValue().link(), e.getKey()));
+            if (held && announced.add(e.getKey())) {
+                announcements.acquired(e.getKey(), e.getValue().link(), e.getValue().announce());
+                LOG.info("VIP {} is now held on {} and announced", InetText.of(e.getKey()), e.getValue().link());
+            }
+        }
+        for (InetAddress v : new ArrayList<>(announced)) {
+            if (!active.containsKey(v)) {
+                announced.remove(v);
+                announcements.released(v);
+                LOG.info("VIP {} released", InetText.of(v));
+            }
+        }
+        heldVips = active.keySet().stream().filter(v -> r.present().contains(AddressReconciler.host(active.get(v).link(), v)))
+                .collect(java.util.stream.Collectors.toSet());
+        loopbackHeld = desired.loopbackVips().stream().filter(v -> r.present().contains(AddressReconciler.host(lo, v)))
+                .collect(java.util.stream.Collectors.toSet());
+        return r;
+    }
+
+    private Set<InetAddress> heldVips = Set.of();
+    private Set<InetAddress> loopbackHeld = Set.of();
+
+    private Map<VsRef, NodeReportStatus> reports(NodeDesired desired, AddressReconciler.Result addr,
+                                                 IpvsReconciler.Result ipvsResult, List<String> driftWarnings,
+                                                 List<String> passProblems) {
+        Map<String, Boolean> initial = new HashMap<>();
+        desired.probes().forEach(p -> initial.put(p.key(), p.initiallyHealthy()));
+        List<String> shared = new ArrayList<>(driftWarnings);
+        shared.addAll(state.problems());
+        ReportBuilder.Observed o = new ReportBuilder.Observed(election::role, election::activeSince, heldVips, loopbackHeld,
+                ipvsResult.failures(), shared, health::verdict, initial, nodeName);
+        Map<VsRef, NodeReportStatus> out = new TreeMap<>();
+        for (VsPlan plan : desired.plans().values()) {
+            out.put(plan.ref(), ReportBuilder.report(plan, o));
+        }
+        // VirtualServices this node no longer serves but may still hold state for (deleted, relabelled, draining).
+        for (VirtualService vs : objects.virtualServices()) {
+            VsRef ref = VsRef.of(vs);
+            if (out.containsKey(ref)) {
+                continue;
+            }
+            Optional<Boolean> present = kernelStateOf(vs);
+            if (present.isPresent() && present.get()) {
+                Long gen = vs.getStatus() == null ? null : vs.getStatus().getAcceptedGeneration();
+                out.put(ref, ReportBuilder.leaving(gen == null ? 0 : gen, true));
+            }
+        }
+        return out;
+    }
+
+    /** Whether this node still holds IPVS services or a VIP that belonged to {@code vs}; empty when unknown. */
+    private Optional<Boolean> kernelStateOf(VirtualService vs) {
+        VirtualServiceSpec spec = vs.getStatus() != null && vs.getStatus().getAcceptedSpec() != null
+                ? vs.getStatus().getAcceptedSpec() : vs.getSpec();
+        if (spec == null) {
+            return Optional.empty();
+        }
+        Optional<InetAddress> vip = IpLiteral.parse(spec.getVip());
+        if (vip.isEmpty()) {
+            return Optional.empty();
+        }
+        var ledger = state.ledger();
+        for (ServicePort p : spec.getPorts() == null ? List.<ServicePort>of() : spec.getPorts()) {
+            if (p == null || p.getPort() == null || p.getProtocol() == null) {
+                continue;
+            }
+            ServiceKey k = new ServiceKey.Inet(io.lvs.agent.kernel.ipvs.Protocol.valueOf(p.getProtocol().name()), vip.get(),
+                    p.getPort());
+            if (ledger.owns(k) && lastObserved != null && lastObserved.contains(k)) {
+                return Optional.of(true);
+            }
+        }
+        boolean address = state.owned().addresses().stream().anyMatch(a -> a.address().equals(vip.get()));
+        return Optional.of(address);
+    }
+
+    private NodeNetwork readNetwork() {
+        Map<Integer, Link> byIndex = new LinkedHashMap<>();
+        for (Link l : kernel.rtnl().links()) {
+            byIndex.put(l.index(), l);
+        }
+        Map<Integer, List<NodeNetwork.Prefix>> prefixes = new HashMap<>();
+        for (InterfaceAddress a : kernel.rtnl().addresses()) {
+            prefixes.computeIfAbsent(a.linkIndex(), k -> new ArrayList<>())
+                    .add(new NodeNetwork.Prefix(a.address(), a.prefixLength()));
+        }
+        List<NodeNetwork.LinkInfo> links = new ArrayList<>();
+        byIndex.forEach((i, l) -> links.add(new NodeNetwork.LinkInfo(l.name(), l.isUp(), l.isLoopback(),
+                prefixes.getOrDefault(i, List.of()))));
+        return new NodeNetwork(links);
+    }
+
+    private void countDrift(Deque<Instant> log, int repairs) {
+        if (repairs <= 0) {
+            return;
+        }
+        counters.driftRepairs.addAndGet(repairs);
+        Instant now = clock.instant();
+        for (int i = 0; i < repairs; i++) {
+            log.addLast(now);
+        }
+        LOG.warn("repaired {} change(s) somebody else made to what this agent programs", repairs);
+    }
+
+    private List<String> driftWarnings() {
+        Instant cutoff = clock.instant().minus(DRIFT_WINDOW);
+        List<String> out = new ArrayList<>();
+        while (!ipvsDrift.isEmpty() && ipvsDrift.peekFirst().isBefore(cutoff)) {
+            ipvsDrift.removeFirst();
+        }
+        while (!otherDrift.isEmpty() && otherDrift.peekFirst().isBefore(cutoff)) {
+            otherDrift.removeFirst();
+        }
+        if (ipvsDrift.size() >= DRIFT_WARN) {
+            out.add("someone keeps changing this node's IPVS table (" + ipvsDrift.size() + " repairs in the last "
+                    + DRIFT_WINDOW.toMinutes() + " minutes): kube-proxy in IPVS mode deletes IPVS services it did not "
+                    + "create unless its --ipvs-exclude-cidrs covers the VIPs; other tools running ipvsadm -C do too");
+        }
+        if (otherDrift.size() >= DRIFT_WARN) {
+            out.add("someone keeps removing VIP addresses or changing sysctls this agent set (" + otherDrift.size()
+                    + " repairs in the last " + DRIFT_WINDOW.toMinutes() + " minutes)");
+        }
+        return out;
+    }
+
+    private <T> T step(String what, List<String> problems, java.util.function.Supplier<T> work, T onFailure) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed: {}", what, e.toString());
+            problems.add(what + " failed: " + e.getMessage());
+            return onFailure;
+        }
+    }
+
+    /**
+     * After the election stopped (every role standby): takes this node's VIPs off their links at once, so a standby
+     * that takes over meets no second holder. Call after {@link #close()}.
+     */
+    public void releaseVips() {
+        List<String> problems = new ArrayList<>();
+        vipStep(lastDesired, problems);
+        problems.forEach(p -> LOG.warn("releasing VIPs: {}", p));
+    }
+
+    /**
+     * Removes everything this agent added to the kernel and restores every sysctl it changed: what an uninstall must
+     * leave. IPVS entries go at once (no drain: the VIPs are leaving too). Call after {@link #close()}. Returns what
+     * could not be removed, as sentences.
+     */
+    public List<String> removeEverything() {
+        List<String> problems = new ArrayList<>();
+        NodeDesired nothing = NodeDesired.nothing();
+        vipStep(nothing, problems);
+        IpvsReconciler immediate = new IpvsReconciler(state, Duration.ZERO);
+        IpvsReconciler.Result r = step("removing IPVS entries", problems,
+                () -> immediate.apply(kernel.ipvs(), IpvsTable.empty(), clock.instant()), IpvsReconciler.Result.unavailable());
+        r.failures().forEach((k, v) -> problems.add("IPVS service " + k + ": " + v));
+        SysctlReconciler.Result s = step("restoring sysctls", problems, () -> sysctls.restoreUnwanted(List.of()),
+                SysctlReconciler.Result.none());
+        s.failures().forEach((k, v) -> problems.add(v));
+        return problems;
+    }
+
+    @Override
+    public void close() {
+        // No interrupt: it would abort a state-directory write (NIO channels close on interrupt) mid-pass.
+        lock.lock();
+        try {
+            running = false;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        announcements.close();
+    }
+
+    /** Counters the loop keeps; rendered as Prometheus metrics. */
+    public static final class AgentCounters {
+        public final AtomicLong passes = new AtomicLong();
+        public final AtomicLong passErrors = new AtomicLong();
+        public final AtomicLong kernelOps = new AtomicLong();
+        public final AtomicLong ipvsOps = new AtomicLong();
+        public final AtomicLong sysctlWrites = new AtomicLong();
+        public final AtomicLong driftRepairs = new AtomicLong();
+        public final AtomicLong announcementsSent = new AtomicLong();
+        /** How long full passes take. */
+        public final LatencyHistogram passDuration = new LatencyHistogram();
+        /** From the first change a pass serves (an object, a verdict, a role) to the end of that pass. */
+        public final LatencyHistogram programmingLatency = new LatencyHistogram();
+    }
+}

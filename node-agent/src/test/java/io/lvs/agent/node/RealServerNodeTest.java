@@ -1,0 +1,139 @@
+package io.lvs.agent.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.agent.kernel.testing.Netns;
+import io.lvs.agent.kernel.testing.Root;
+import io.lvs.api.v1alpha1.DirectorRole;
+import io.lvs.api.v1alpha1.NodeReport;
+import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import io.lvs.api.v1alpha1.VirtualServiceStatus;
+import io.lvs.api.v1alpha1.validation.ApiObjects;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent on a DirectRouting real server's node, driving the host kernel in a network namespace from objects on a
+ * mock API server: the VIP goes on lo with the ARP sysctls, comes back when deleted by hand, survives an agent
+ * restart with no kernel change, and leaves exactly as it came when the VirtualService is deleted, while an address
+ * an administrator put on lo is never touched.
+ */
+class RealServerNodeTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final InetAddress VIP = InetAddress.ofLiteral("192.0.2.10");
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void aRealServerNodeHoldsTheVipOnLoWithArpSilencedAndGivesBackExactlyWhatItTook() throws Exception {
+        Root.assume("network namespaces");
+        try (Netns.Pair pair = Netns.pair("rsnode", "eth0", "eth0"); MockApi api = new MockApi()) {
+            Netns ns = pair.a();
+            ns.ip("addr", "add", "192.0.2.21/24", "dev", "eth0");
+            ns.ip("addr", "add", "192.0.2.99/32", "dev", "lo"); // an administrator's address: never ours
+            KubernetesClient k = api.client();
+            k.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().withNewStatus()
+                    .addNewAddress().withType("InternalIP").withAddress("192.0.2.21").endAddress().endStatus().build()).create();
+            k.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").withLabels(Map.of("lvs.io/director", "true"))
+                    .endMetadata().build()).create();
+            k.resource(realServer()).create();
+            acceptedVirtualService(k);
+            int ignoreBefore = sysctl(ns, "net.ipv4.conf.eth0.arp_ignore");
+
+            try (AgentOnNetns agent = new AgentOnNetns(api.newClient(), "worker-1", ns.namespace(), stateDir)) {
+                await("the VIP on lo", () -> ns.address("lo", VIP).isPresent());
+                assertEquals(32, ns.address("lo", VIP).orElseThrow().prefixLength());
+                assertEquals(1, sysctl(ns, "net.ipv4.conf.eth0.arp_ignore"));
+                assertEquals(2, sysctl(ns, "net.ipv4.conf.eth0.arp_announce"));
+                await("its NodeReport", () -> report(k) != null && Boolean.TRUE.equals(report(k).getStatus().getProgrammed()));
+                NodeReport r = report(k);
+                assertEquals(DirectorRole.RealServer, r.getStatus().getRole());
+                assertEquals(1L, r.getStatus().getVirtualServiceGeneration());
+                assertEquals("web", r.getMetadata().getOwnerReferences().getFirst().getName(), "owned by its VirtualService");
+
+                // drift: someone deletes the VIP by hand; the agent puts it back and counts the repair
+                long repairs = agent.loop.counters().driftRepairs.get();
+                ns.ip("addr", "del", "192.0.2.10/32", "dev", "lo");
+                await("the VIP back on lo", () -> ns.address("lo", VIP).isPresent());
+                await("the repair counted", () -> agent.loop.counters().driftRepairs.get() > repairs);
+
+                // steady state: nothing is written to the API server
+                long writes = agent.reports.writes();
+                long pass = agent.loop.status().pass();
+                await("three more passes", () -> agent.loop.status().pass() >= pass + 3);
+                assertEquals(writes, agent.reports.writes(), "no report writes while nothing changes");
+            }
+
+            // a restart adopts what the first agent left: no kernel change at all, the VIP never left
+            assertTrue(ns.address("lo", VIP).isPresent(), "stopping the agent for a restart leaves the VIP");
+            try (AgentOnNetns again = new AgentOnNetns(api.newClient(), "worker-1", ns.namespace(), stateDir)) {
+                await("a few converged passes", () -> again.loop.status().converged() && again.loop.status().pass() >= 3);
+                assertEquals(0, again.loop.counters().kernelOps.get(), "adopting changes nothing in the kernel");
+
+                // the VirtualService goes: the VIP leaves lo, the sysctls go back, the report goes
+                k.resources(VirtualService.class).inNamespace("default").withName("web").delete();
+                await("the VIP gone from lo", () -> ns.address("lo", VIP).isEmpty());
+                assertEquals(ignoreBefore, sysctl(ns, "net.ipv4.conf.eth0.arp_ignore"));
+                await("the report deleted", () -> report(k) == null);
+                await("nothing owned", again.state::ownsNothing);
+            }
+            assertTrue(ns.address("lo", InetAddress.ofLiteral("192.0.2.99")).isPresent(), "the admin's address stays");
+        }
+    }
+
+    private static RealServer realServer() {
+        RealServer rs = ApiObjects.MAPPER.convertValue(Map.of(
+                "apiVersion", "lvs.io/v1alpha1", "kind", "RealServer",
+                "metadata", Map.of("name", "web-1", "namespace", "default", "labels", Map.of("app", "web")),
+                "spec", Map.of("address", "192.0.2.21")), RealServer.class);
+        return rs;
+    }
+
+    private static void acceptedVirtualService(KubernetesClient k) {
+        VirtualService vs = ApiObjects.MAPPER.convertValue(Map.of(
+                "apiVersion", "lvs.io/v1alpha1", "kind", "VirtualService",
+                "metadata", Map.of("name", "web", "namespace", "default"),
+                "spec", Map.of("vip", "192.0.2.10", "ports", java.util.List.of(Map.of("port", 80)),
+                        "realServerSelector", Map.of("matchLabels", Map.of("app", "web")),
+                        "directors", Map.of("nodeSelector", Map.of("matchLabels", Map.of("lvs.io/director", "true"))))),
+                VirtualService.class);
+        VirtualService created = k.resource(vs).create();
+        VirtualServiceStatus st = new VirtualServiceStatus();
+        st.setAcceptedGeneration(created.getMetadata().getGeneration() == null ? 1L : created.getMetadata().getGeneration());
+        st.setAcceptedSpec(ApiObjects.MAPPER.convertValue(created.getSpec(), VirtualServiceSpec.class));
+        created.setStatus(st);
+        k.resource(created).updateStatus();
+    }
+
+    private static NodeReport report(KubernetesClient k) {
+        return k.resources(NodeReport.class).inNamespace("default").withName("web.worker-1").get();
+    }
+
+    private static int sysctl(Netns ns, String name) {
+        return Integer.parseInt(ns.exec("sysctl", "-n", name).out().strip());
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+        assertNotNull(what);
+    }
+}
