@@ -134,7 +134,6 @@ public final class HealthMonitor implements AutoCloseable {
         List<CheckTarget> set = List.copyOf(targets);
         Set<CheckKey> seen = new HashSet<>();
         Set<String> twice = new TreeSet<>();
-        boolean https = false;
         for (CheckTarget t : set) {
             if (!seen.add(t.key())) {
                 twice.add(t.key().value());
@@ -143,14 +142,11 @@ public final class HealthMonitor implements AutoCloseable {
                 throw new IllegalArgumentException("check " + t.key() + " is an ICMP check, but this health monitor has no "
                         + "IcmpProber (HealthMonitor.Options.withIcmp)");
             }
-            https |= t.spec().type() == CheckType.HTTPS;
         }
         if (!twice.isEmpty()) {
             throw new IllegalArgumentException("each check key may appear once in an update; given more than once: " + twice);
         }
-        if (https) {
-            tls.load(); // here, on the caller's thread: loading a trust store is slow
-        }
+        tls.prepare(set); // here, on the caller's thread: loading a trust store is slow
         try {
             engine.call(() -> engine.apply(set), thread);
         } catch (CompletionException e) {

@@ -4,8 +4,11 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
@@ -16,58 +19,80 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The two TLS client configurations of HTTPS checks: one that verifies server certificates against a
- * trust store (the JDK's, or the one given), and one that accepts any certificate, since backends
- * often present self-signed ones. Built on first use, on the caller's thread (loading a trust store
- * takes tens of milliseconds, which the engine thread must not spend).
+ * The TLS client configurations of HTTPS checks: with verification, server certificates must chain to
+ * a trust store (the JDK's, or the one given) and name the server; without, any certificate is
+ * accepted, since backends often present self-signed ones.
  *
- * <p>Sessions are resumed between probes of the same server (a resumed handshake costs a fraction of
- * a full one), but only for {@link #SESSION_SECONDS}: a resumed session skips certificate
- * verification, so a replaced or expired certificate is seen within that time.
+ * <p>Each pair of (verification, SNI name) has its own {@link SSLContext}, because a context's client
+ * session cache is keyed by peer host and port only: sharing one would resume a session made with
+ * other settings, sending its old name again and skipping the verification the new settings ask
+ * for. Within a context, sessions are resumed between probes of the same server (a fraction of the
+ * cost of a full handshake; see {@link #engine}), for {@link #SESSION_SECONDS} at most: a resumed
+ * session skips certificate verification, so a replaced or expired certificate is seen within that
+ * time. Contexts are made on the caller's thread in {@link HealthMonitor#update} (loading a trust
+ * store takes tens of milliseconds, which the engine thread must not spend) and kept: there are as
+ * many as distinct names ever configured, a handful.
  */
 final class TlsContexts {
     static final int SESSION_SECONDS = 300;
 
+    /** One kind of TLS client: verifying or not, sending this SNI name or none. */
+    private record Kind(boolean verify, Optional<String> serverName) {
+    }
+
     private final Optional<KeyStore> trustStore;
-    private volatile SSLContext verifying;
-    private volatile SSLContext trusting;
+    private final Map<Kind, SSLContext> contexts = new ConcurrentHashMap<>();
+    private TrustManager[] verifyingManagers;
 
     TlsContexts(Optional<KeyStore> trustStore) {
         this.trustStore = trustStore;
     }
 
-    /** Builds both contexts now if they are not built yet. */
-    synchronized void load() {
-        if (verifying != null) {
-            return;
+    /** Makes the contexts these HTTPS checks need, if they are not made yet. */
+    synchronized void prepare(Collection<CheckTarget> targets) {
+        for (CheckTarget t : targets) {
+            if (t.spec().type() == CheckType.HTTPS) {
+                HttpRequest r = t.spec().http().orElseThrow();
+                contexts.computeIfAbsent(new Kind(r.verifyCertificate(), r.effectiveServerName()), this::create);
+            }
         }
+    }
+
+    private SSLContext create(Kind kind) {
         try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trustStore.orElse(null));
-            SSLContext v = SSLContext.getInstance("TLS");
-            v.init(null, tmf.getTrustManagers(), null);
-            v.getClientSessionContext().setSessionTimeout(SESSION_SECONDS);
-            SSLContext t = SSLContext.getInstance("TLS");
-            t.init(null, new TrustManager[] {new TrustAll()}, null);
-            t.getClientSessionContext().setSessionTimeout(SESSION_SECONDS);
-            trusting = t;
-            verifying = v;
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(null, kind.verify() ? verifyingManagers() : new TrustManager[] {new TrustAll()}, null);
+            c.getClientSessionContext().setSessionTimeout(SESSION_SECONDS);
+            return c;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS for HTTPS checks: " + e.getMessage(), e);
         }
     }
 
-    /**
-     * A client engine for one probe of {@code peerHost} (the server's address, which keys session
-     * resumption) sending {@code serverName} as SNI, or no SNI when empty. With verification the
-     * certificate must chain to the trust store and name the SNI name, or else the address.
-     */
-    SSLEngine engine(String peerHost, int port, Optional<String> serverName, boolean verify) {
-        SSLContext context = verify ? verifying : trusting;
-        if (context == null) {
-            throw new IllegalStateException("TLS contexts not loaded"); // update() loads them before any HTTPS target
+    private TrustManager[] verifyingManagers() throws GeneralSecurityException {
+        if (verifyingManagers == null) {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trustStore.orElse(null));
+            verifyingManagers = tmf.getTrustManagers();
         }
-        SSLEngine engine = context.createSSLEngine(peerHost, port);
+        return verifyingManagers;
+    }
+
+    /**
+     * A client engine for one probe of {@code address}: it sends {@code serverName} as SNI (none when
+     * empty), and with verification the certificate must chain to the trust store and name that
+     * server name, or the address when there is no name. The peer host given to the JDK is the name
+     * when there is one: the JDK's endpoint identification would otherwise accept a certificate that
+     * names only the address. It also keys session resumption, with the port: servers sharing a name
+     * share the entry (a session of one is offered to the next and refused, unless they share ticket keys).
+     */
+    SSLEngine engine(String address, int port, Optional<String> serverName, boolean verify) {
+        SSLContext context = contexts.get(new Kind(verify, serverName));
+        if (context == null) {
+            throw new IllegalStateException("no TLS context for " + serverName + (verify ? " with" : " without")
+                    + " verification"); // update() prepares one for every HTTPS target before the engine sees it
+        }
+        SSLEngine engine = context.createSSLEngine(serverName.orElse(address), port);
         engine.setUseClientMode(true);
         SSLParameters p = engine.getSSLParameters();
         p.setServerNames(serverName.<List<SNIServerName>>map(n -> List.of(new SNIHostName(n))).orElse(List.of()));
