@@ -41,7 +41,10 @@ public final class HealthMonitor implements AutoCloseable {
      *
      * @param icmp        the prober for ICMP checks (shared, not closed by the monitor); without one, ICMP targets are refused
      * @param maxInFlight probes that may run at once; further due probes wait for a free place (and
-     *                    their wait shows as scheduling lag). Bounds the sockets the monitor holds.
+     *                    their wait shows as scheduling lag). Bounds the sockets the monitor holds. It must
+     *                    exceed the targets that may time out at once (each holds its place for its
+     *                    timeout: a dead rack must not starve the rest); lower values keep an overloaded
+     *                    engine faster, with fewer connections open (docs/benchmarks.md)
      * @param trustStore  certificates HTTPS checks with verification trust; empty: the JDK's default trust store
      * @param clock       the wall clock for {@code since} and probe times (durations use the monotonic clock)
      * @param random      the source of the first probe's jitter, used on the engine thread only

@@ -26,9 +26,9 @@ import java.util.function.Function;
  * closes; as an HTTP server it answers each request as its handler says (a status and body, chunked or
  * not, silence, a close) and records what it received.
  */
-final class LoopbackServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
     /** A request as received: its request line and headers (names in lower case). */
-    record Request(String requestLine, Map<String, String> headers) {
+    public record Request(String requestLine, Map<String, String> headers) {
         String path() {
             return requestLine.split(" ")[1];
         }
@@ -39,7 +39,7 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /** What the server does with a request. */
-    sealed interface Reply {
+    public sealed interface Reply {
         /** A response with {@code Content-Length}, or in chunks of {@code chunk} bytes when positive. */
         record Http(int status, byte[] body, int chunk) implements Reply {
         }
@@ -97,7 +97,7 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /** A TCP server on {@code address}, any free port: accepts and closes. */
-    static LoopbackServer tcp(InetAddress address) {
+    public static LoopbackServer tcp(InetAddress address) {
         return new LoopbackServer(new InetSocketAddress(address, 0), false, r -> new Reply.Close(), false);
     }
 
@@ -112,11 +112,11 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /** An HTTP server that records nothing (for the benchmark). */
-    static LoopbackServer httpUnrecorded(InetAddress address, Function<Request, Reply> handler) {
+    public static LoopbackServer httpUnrecorded(InetAddress address, Function<Request, Reply> handler) {
         return new LoopbackServer(new InetSocketAddress(address, 0), true, handler, false);
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) localAddress()).getPort();
     }
 
@@ -142,7 +142,7 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /** Connections accepted so far. */
-    long accepted() {
+    public long accepted() {
         return accepted.get();
     }
 
@@ -169,12 +169,17 @@ final class LoopbackServer implements AutoCloseable {
         try {
             while (!closed) {
                 selector.select(key -> {
-                    try {
-                        if (key.isAcceptable()) {
+                    if (key.isAcceptable()) {
+                        try {
                             accept();
-                        } else if (key.isReadable() || key.isWritable()) {
-                            serve(key, buf);
+                        } catch (IOException e) {
+                            // out of file descriptors, say: the listener stays, the client waits or times out
+                            System.err.println("test server " + port() + ": accept failed: " + e);
                         }
+                        return;
+                    }
+                    try {
+                        serve(key, buf);
                     } catch (IOException e) {
                         closeQuietly(key);
                     }

@@ -136,6 +136,14 @@ class ResponseReaderTest {
     }
 
     @Test
+    void textsThatOverlapThemselvesAreFoundWhereverTheyStart() {
+        assertEquals("HTTP 200", passes(DEFAULTS.withBodyContains("aab"), ok("aaab")));
+        assertEquals("HTTP 200", passes(DEFAULTS.withBodyContains("abab"), ok("abaababab")));
+        assertEquals("HTTP 200", passes(DEFAULTS.withBodyContains("abcabd"), ok("abcabcabd")));
+        assertEquals("body does not contain \"abcabd\"", fails(DEFAULTS.withBodyContains("abcabd"), ok("abcabcab")));
+    }
+
+    @Test
     void theTextIsComparedAsUtf8() {
         HttpRequest r = DEFAULTS.withBodyContains("grün");
         assertEquals("HTTP 200", passes(r, ok("Ampel: grün")));
