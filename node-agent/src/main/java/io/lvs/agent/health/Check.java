@@ -23,6 +23,8 @@ final class Check {
     private long probeStart;
     private Engine.Timer deadline;
     private boolean removed;
+    private final Runnable dueAction = this::due;
+    private final Runnable timeoutAction = this::timedOut;
 
     Check(Engine engine, CheckTarget target, long now) {
         this.engine = engine;
@@ -56,7 +58,7 @@ final class Check {
     private void configure(CheckTarget t, long now) {
         target = t;
         slot = Schedule.firstSlot(now, t.spec().interval().toNanos(), engine.random);
-        due = engine.at(slot, this::due);
+        due = engine.at(slot, dueAction);
         publish();
     }
 
@@ -96,7 +98,7 @@ final class Check {
             case TCP -> new TcpProbe(engine, this, target);
             case HTTP, HTTPS -> new HttpProbe(engine, this, target);
         };
-        deadline = engine.at(now + spec.timeout().toNanos(), this::timedOut);
+        deadline = engine.at(now + spec.timeout().toNanos(), timeoutAction);
         probe.start();
     }
 
@@ -134,7 +136,7 @@ final class Check {
             since = result.finished();
         }
         publish();
-        due = engine.at(slot, this::due);
+        due = engine.at(slot, dueAction);
         engine.probeEnded();
         if (changed) {
             // last: the listener may change the set of targets, this one included

@@ -131,6 +131,9 @@ final class Engine implements Runnable {
 
     /** A check's slot has come: start its probe, or queue it while {@code maxInFlight} probes run. */
     void requestStart(Check c) {
+        if (stopped) {
+            return; // shutting down: checks are being removed, nothing new starts
+        }
         if (inFlight < maxInFlight) {
             inFlight++;
             metrics.inFlight(inFlight);

@@ -1,6 +1,8 @@
 package io.lvs.agent.health;
 
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * A snapshot of the monitor's metrics as plain data, for the agent to render in Prometheus' text format.
@@ -17,8 +19,9 @@ import java.util.Map;
 public record HealthMetrics(Map<CheckType, Map<Outcome, Long>> probes, Map<CheckType, Histogram> latency,
                             long healthyTargets, long unhealthyTargets, int inFlight, Histogram schedulingLag) {
     public HealthMetrics {
-        probes = Map.copyOf(probes);
+        probes = probes.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
         latency = Map.copyOf(latency);
+        Objects.requireNonNull(schedulingLag, "schedulingLag");
     }
 
     /** Finished probes of {@code type} that ended with {@code outcome}. */

@@ -90,14 +90,14 @@ public final class HealthMonitor implements AutoCloseable {
     private final Options options;
     private final Engine engine;
     private final Thread thread;
-    private final ExecutorService icmpSender;
     private final TlsContexts tls;
     private final Map<CheckKey, HealthState> states = new ConcurrentHashMap<>();
 
     private HealthMonitor(Options options, Consumer<Transition> listener) {
         this.options = options;
         this.tls = new TlsContexts(options.trustStore());
-        this.icmpSender = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("lvs-health-icmp").unstarted(r));
+        // the thread starts with the first ICMP probe; the engine shuts it down when it stops
+        ExecutorService icmpSender = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("lvs-health-icmp").unstarted(r));
         try {
             this.engine = new Engine(options, tls, icmpSender, listener, states);
         } catch (IOException e) {
