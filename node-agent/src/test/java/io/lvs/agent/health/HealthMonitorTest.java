@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -102,6 +104,18 @@ class HealthMonitorTest {
         assertTrue(up.healthy());
         assertTrue(m.metrics().probes(CheckType.TCP, Outcome.SUCCESS) >= 3);
         assertEquals(Set.of("lvs-health"), transitions.threads, "the listener runs on the engine thread");
+    }
+
+    @Test
+    void timesComeFromTheGivenWallClockAndDurationsFromTheMonotonicOne() {
+        LoopbackServer server = closing(LoopbackServer.tcp(LOOPBACK));
+        Instant noon = Instant.parse("2030-06-01T12:00:00Z");
+        HealthMonitor m = monitor(HealthMonitor.Options.defaults().withClock(InstantSource.fixed(noon)), new Transitions());
+        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, server.port(), tcp(FAST, FAST, 1, 1), true);
+        ProbeResult r = Probing.firstProbe(m, web);
+        assertEquals(noon, m.state(web.key()).orElseThrow().since());
+        assertEquals(noon, r.finished());
+        assertTrue(r.latency().isPositive(), "measured, not taken from the fixed clock: " + r.latency());
     }
 
     /** Jitter for tests: the first {@code zeros} draws start at once, every later one at the end of its interval. */
