@@ -11,11 +11,12 @@
 #   tcpdump          raw capture oracle for gratuitous ARP / unsolicited NA tests
 #   iputils-ping     ping oracle (a VIP is reachable; ICMP echo tests)
 #   curl             client for traffic scenarios
+#   nftables         nft: drop rules in test namespaces (health checks against servers that drop SYNs)
 #   procps util-linux time   pgrep, taskset/flock/setsid, /usr/bin/time for the runner
 #
 # Java 25 (/usr/lib/jvm/temurin-25-jdk-amd64) is not a Debian package; it is checked, not installed.
 set -euo pipefail
-PACKAGES=(user-mode-linux ipvsadm busybox-static kmod iproute2 tcpdump iputils-ping curl procps util-linux time)
+PACKAGES=(user-mode-linux ipvsadm busybox-static kmod iproute2 tcpdump iputils-ping curl nftables procps util-linux time)
 JAVA_HOME_25=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 if [ "$(id -u)" != 0 ]; then
