@@ -8,7 +8,10 @@ import io.lvs.agent.inspect.NodeInspector;
 import io.lvs.agent.kernel.ipvs.KernelModules;
 import io.lvs.agent.kernel.sys.NetworkNamespace;
 import io.lvs.agent.node.ControlLoop;
+import io.lvs.agent.health.HealthMetrics;
+import io.lvs.agent.health.Histogram;
 import io.lvs.agent.node.LatencyHistogram;
+import io.lvs.agent.node.MonitoredHealth;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -60,6 +63,9 @@ final class Endpoints implements AgentHttp.Endpoints {
         t.single("lvs_agent_report_write_failures_total", "counter", "Failed NodeReport write attempts (retried).",
                 agent.reports().failures());
         t.single("lvs_agent_lease_renewals_total", "counter", "Renewals of the agent's Lease.", agent.lease().renewals());
+        if (agent.health() instanceof MonitoredHealth mh) {
+            health(t, mh.metrics());
+        }
         histogram(t, "lvs_agent_pass_duration_seconds", "How long control-loop passes take.", c.passDuration);
         histogram(t, "lvs_agent_programming_latency_seconds", "From a change (object, health verdict, role) to the end of "
                 + "the pass that programmed it.", c.programmingLatency);
@@ -74,6 +80,38 @@ final class Endpoints implements AgentHttp.Endpoints {
         t.sample(name + "_bucket", h.count(), "le", "+Inf");
         t.sample(name + "_count", h.count());
         t.sample(name + "_sum", h.sum());
+    }
+
+    private static void health(PrometheusText t, HealthMetrics m) {
+        t.family("lvs_agent_health_probes_total", "counter", "Health probes by check type and outcome.");
+        m.probes().forEach((type, byOutcome) -> byOutcome.forEach((outcome, n) -> t.sample("lvs_agent_health_probes_total",
+                n, "type", type.name(), "outcome", outcome.label())));
+        t.family("lvs_agent_health_probe_latency_seconds", "histogram", "Health probe latency by check type.");
+        m.latency().forEach((type, h) -> histogram(t, "lvs_agent_health_probe_latency_seconds", h, "type", type.name()));
+        t.family("lvs_agent_health_targets", "gauge", "Probed real-server ports by verdict.");
+        t.sample("lvs_agent_health_targets", m.healthyTargets(), "state", "healthy");
+        t.sample("lvs_agent_health_targets", m.unhealthyTargets(), "state", "unhealthy");
+        t.single("lvs_agent_health_in_flight", "gauge", "Probes under way.", m.inFlight());
+        t.family("lvs_agent_health_scheduling_lag_seconds", "histogram", "How late probes start against their schedule "
+                + "(grows under overload).");
+        histogram(t, "lvs_agent_health_scheduling_lag_seconds", m.schedulingLag());
+    }
+
+    private static void histogram(PrometheusText t, String name, Histogram h, String... labels) {
+        for (int i = 0; i < h.upperBounds().size(); i++) {
+            t.sample(name + "_bucket", h.cumulativeCounts().get(i), with(labels, "le",
+                    Double.toString(h.upperBounds().get(i).toNanos() / 1e9)));
+        }
+        t.sample(name + "_bucket", h.count(), with(labels, "le", "+Inf"));
+        t.sample(name + "_count", h.count(), labels);
+        t.sample(name + "_sum", h.sum().toNanos() / 1e9, labels);
+    }
+
+    private static String[] with(String[] labels, String k, String v) {
+        String[] out = java.util.Arrays.copyOf(labels, labels.length + 2);
+        out[labels.length] = k;
+        out[labels.length + 1] = v;
+        return out;
     }
 
     @Override

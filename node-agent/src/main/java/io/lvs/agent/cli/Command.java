@@ -26,8 +26,15 @@ public sealed interface Command {
         }
     }
 
-    /** A command this project plans but this build does not contain. */
-    record NotInThisBuild(String name, String what) implements Command {
+    /** Run the agent: the control loop, until SIGTERM (settings from the environment). */
+    record Run() implements Command {
+    }
+
+    /**
+     * Remove everything the agent recorded in its state directory from the kernel and restore its sysctls, with no
+     * agent running (after an uninstall that could not do it).
+     */
+    record Cleanup() implements Command {
     }
 
     /** Arguments that make no command; {@code message} says what is wrong. */
@@ -51,8 +58,9 @@ public sealed interface Command {
         return switch (args.get(0)) {
             case "help", "--help", "-h" -> rest.isEmpty() ? new Help() : new Invalid("help takes no arguments");
             case "inspect" -> parseInspect(rest);
-            case "run" -> new NotInThisBuild("run", "the control loop (Kubernetes objects to IPVS, VIPs, health checks "
-                    + "and NodeReports)");
+            case "run" -> rest.isEmpty() ? new Run() : new Invalid("run takes no arguments (its settings come from the "
+                    + "environment: see 'lvs-node-agent help')");
+            case "cleanup" -> rest.isEmpty() ? new Cleanup() : new Invalid("cleanup takes no arguments");
             default -> new Invalid("unknown command '" + args.get(0) + "'");
         };
     }

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code lvs-node-agent}, the node agent image's entry point: {@code inspect} prints this node's kernel
- * state read-only, {@code help} lists the commands. Exit status 0 when everything that exists was read,
- * 1 when something could not be, 2 for a usage error.
+ * {@code lvs-node-agent}, the node agent image's entry point: {@code run} is the agent (the DaemonSet's command),
+ * {@code inspect} prints this node's kernel state read-only, {@code cleanup} removes what an agent left, {@code help}
+ * lists the commands. Exit status 0 on success, 1 when something could not be done or read, 2 for a usage error.
  */
 public final class NodeAgentCli {
     /** Everything that exists was read. */
@@ -44,25 +44,42 @@ public final class NodeAgentCli {
                     - the addresses on lo (the VIPs of DSR and tunnel real servers)
                     - the forwarding, ARP, rp_filter and IPVS sysctls the product uses
                   --netns NAME reads the network namespace /var/run/netns/NAME instead of the agent's own.
+              run
+                  The agent: programs this node's kernel (IPVS, VIPs, sysctls) from the VirtualServices and
+                  RealServers it reads from Kubernetes, probes real servers, takes part in the directors'
+                  election and writes this node's NodeReports, until SIGTERM. On SIGTERM it keeps everything
+                  for the next agent (a restart), hands its VIPs over (the node is cordoned: a drain), or
+                  removes everything it added (the agents' DaemonSet is gone: an uninstall).
+              cleanup
+                  Remove everything the state directory says an agent added (VIPs, IPVS entries) and restore
+                  the sysctls it changed, with no agent running. Entries no agent recorded are not touched.
               help
                   Print this text.
 
-            Not part of this build: run, the control loop that programs IPVS, VIPs and health checks
-            from VirtualServices and RealServers and reports to Kubernetes.
+            Environment (the chart sets all of them):
+              NODE_NAME                the node's name (run: required; from the downward API)
+              POD_NAMESPACE            the agents' namespace, where their Leases live (default lvs-system)
+              LVS_AGENT_DAEMONSET      the agents' DaemonSet (default lvs-node-agent)
+              LVS_AGENT_STATE_DIR      what the agent owns in the kernel (default /var/lib/lvs-node-agent)
+              LVS_AGENT_SYSCTL_NET     read and write net.* sysctls under this directory instead of /proc/sys/net
+                                       (the DaemonSet mounts the host's /proc/sys/net at /host/proc/sys/net)
+              LVS_AGENT_MODULES_DIR    the kernel modules, to tell which IPVS schedulers can load (default /lib/modules)
+              LVS_AGENT_HTTP_ADDRESS   address of /metrics, /healthz, /readyz, /inspect (default 0.0.0.0)
+              LVS_AGENT_HTTP_PORT      their port (default 9470; 0 picks a free one)
+              LVS_AGENT_RESYNC         the longest time between two looks at the kernel (default 1s)
+              LVS_AGENT_DRAIN_TIMEOUT  the longest a leaving real server drains (default 30s)
+              LVS_AGENT_LOG_LEVEL      ERROR, WARN, INFO (default) or DEBUG
+              KUBECONFIG               a kubeconfig to use instead of the pod's service account
 
-            Environment:
-              NODE_NAME             the node's name, shown in the header
-              LVS_AGENT_SYSCTL_NET  read net.* sysctls under this directory instead of /proc/sys/net
-                                    (the DaemonSet mounts the host's /proc/sys/net at /host/proc/sys/net)
-
-            Exit status: 0 when everything that exists was read, 1 when something could not be read
-            (for example without CAP_NET_ADMIN), 2 for a usage error.
+            Exit status: 0 on success, 1 when something could not be done or read (for example without
+            CAP_NET_ADMIN), 2 for a usage error.
             """;
 
     private NodeAgentCli() {
     }
 
     public static void main(String[] args) {
+        Logging.configure(System.getenv());
         System.exit(run(List.of(args), System.getenv(), System.out, System.err));
     }
 
@@ -74,11 +91,8 @@ public final class NodeAgentCli {
                 yield EXIT_OK;
             }
             case Command.Inspect i -> inspect(i, env, out, err);
-            case Command.NotInThisBuild n -> {
-                err.println("lvs-node-agent: '" + n.name() + "' (" + n.what() + ") is not part of this build; "
-                        + "'lvs-node-agent inspect' shows this node's kernel state");
-                yield EXIT_USAGE;
-            }
+            case Command.Run r -> io.lvs.agent.app.AgentMain.run(env, err);
+            case Command.Cleanup c -> io.lvs.agent.app.AgentMain.cleanup(env, out, err);
             case Command.Invalid v -> {
                 err.println("lvs-node-agent: " + v.message() + "\nTry 'lvs-node-agent help'.");
                 yield EXIT_USAGE;

@@ -451,17 +451,9 @@ public final class ControlLoop implements AutoCloseable {
      * could not be removed, as sentences.
      */
     public List<String> removeEverything() {
-        List<String> problems = new ArrayList<>();
-        NodeDesired nothing = NodeDesired.nothing();
-        vipStep(nothing, problems);
-        IpvsReconciler immediate = new IpvsReconciler(state, Duration.ZERO);
-        IpvsReconciler.Result r = step("removing IPVS entries", problems,
-                () -> immediate.apply(kernel.ipvs(), IpvsTable.empty(), clock.instant()), IpvsReconciler.Result.unavailable());
-        r.failures().forEach((k, v) -> problems.add("IPVS service " + k + ": " + v));
-        SysctlReconciler.Result s = step("restoring sysctls", problems, () -> sysctls.restoreUnwanted(List.of()),
-                SysctlReconciler.Result.none());
-        s.failures().forEach((k, v) -> problems.add(v));
-        return problems;
+        announced.forEach(announcements::released);
+        announced.clear();
+        return KernelCleanup.removeEverything(kernel, state, clock);
     }
 
     @Override

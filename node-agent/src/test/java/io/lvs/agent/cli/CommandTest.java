@@ -1,6 +1,7 @@
 package io.lvs.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs.agent.inspect.IpvsadmListing.Layout;
 import java.util.List;
@@ -37,9 +38,10 @@ class CommandTest {
     }
 
     @Test
-    void runIsNamedAsNotPartOfThisBuild() {
-        Command c = Command.parse(List.of("run"));
-        assertEquals("run", ((Command.NotInThisBuild) c).name());
+    void runAndCleanupTakeNoArguments() {
+        assertEquals(new Command.Run(), Command.parse(List.of("run")));
+        assertEquals(new Command.Cleanup(), Command.parse(List.of("cleanup")));
+        assertTrue(Command.parse(List.of("run", "--now")) instanceof Command.Invalid);
     }
 
     @Test

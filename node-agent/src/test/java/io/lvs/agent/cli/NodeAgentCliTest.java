@@ -35,22 +35,21 @@ class NodeAgentCliTest {
     }
 
     @Test
-    void withoutArgumentsItListsTheCommandsAndSaysRunIsNotInThisBuild() {
+    void withoutArgumentsItListsTheCommands() {
         Run r = run(Map.of());
         assertEquals(NodeAgentCli.EXIT_OK, r.exit());
         assertTrue(r.out().startsWith("Usage: lvs-node-agent COMMAND [OPTIONS]"), r.out());
         assertTrue(r.out().contains("  inspect [--netns NAME] [--stats | --rate | --thresholds | --persistent-conn | --tun-info]"),
                 r.out());
-        assertTrue(r.out().contains("Not part of this build: run, the control loop"), r.out());
+        assertTrue(r.out().contains("  run\n") && r.out().contains("  cleanup\n"), r.out());
         assertEquals("", r.err());
     }
 
     @Test
-    void runAndUnknownCommandsAreUsageErrors() {
-        Run notBuilt = run(Map.of(), "run");
-        assertEquals(NodeAgentCli.EXIT_USAGE, notBuilt.exit());
-        assertTrue(notBuilt.err().contains("'run' (the control loop") && notBuilt.err().contains("not part of this build"),
-                notBuilt.err());
+    void runWithoutItsSettingsAndUnknownCommandsAreUsageErrors() {
+        Run noNode = run(Map.of(), "run");
+        assertEquals(NodeAgentCli.EXIT_USAGE, noNode.exit());
+        assertTrue(noNode.err().contains("NODE_NAME is not set"), noNode.err());
         Run unknown = run(Map.of(), "inspect", "--verbose");
         assertEquals(NodeAgentCli.EXIT_USAGE, unknown.exit());
         assertEquals("lvs-node-agent: unknown option '--verbose' for inspect\nTry 'lvs-node-agent help'.\n", unknown.err());

@@ -95,21 +95,25 @@ class NodeAgentJarIT {
     }
 
     @Test
-    void theDockerfileCopiesThePackagedJarAndItsEntrypointAndCmdRunIt() throws Exception {
+    void theDockerfileCopiesThePackagedJarAndItsLibrariesAndItsEntrypointAndCmdRunThem() throws Exception {
         Path moduleDir = Path.of(System.getProperty("lvs.agent.dir", "."));
         List<String> dockerfile = Files.readAllLines(moduleDir.resolve("Dockerfile"));
         List<String[]> copies = dockerfile.stream().filter(l -> l.startsWith("COPY ")).map(l -> l.split("\\s+")).toList();
-        assertEquals(1, copies.size(), "one COPY: " + copies);
-        String source = copies.get(0)[1];
-        String target = copies.get(0)[2];
+        assertEquals(2, copies.size(), "the libraries, then the jar: " + copies);
+        assertEquals(moduleDir.resolve("target/lib/"), moduleDir.resolve(copies.get(0)[1]));
+        assertTrue(Files.isDirectory(moduleDir.resolve(copies.get(0)[1])), "package produced target/lib/");
+        String source = copies.get(1)[1];
+        String target = copies.get(1)[2];
         assertEquals(jar(), moduleDir.resolve(source), "the COPY source is what package produced");
-        assertTrue(Files.readAllLines(moduleDir.resolve(".dockerignore")).contains("!" + source),
-                ".dockerignore keeps " + source + " in the build context");
+        assertEquals(Path.of(target).getParent().resolve("lib"), Path.of(copies.get(0)[2]).normalize(),
+                "lib/ sits next to the jar, where its Class-Path manifest looks");
+        List<String> ignore = Files.readAllLines(moduleDir.resolve(".dockerignore"));
+        assertTrue(ignore.contains("!" + source) && ignore.contains("!target/lib"), ".dockerignore keeps both: " + ignore);
         assertTrue(dockerfile.contains("FROM eclipse-temurin:25-jre"), "a Java 25 JRE base");
 
         List<String> entrypoint = jsonArray(dockerfile, "ENTRYPOINT ");
         List<String> cmd = jsonArray(dockerfile, "CMD ");
-        assertEquals(List.of("inspect"), cmd);
+        assertEquals(List.of("run"), cmd, "the image runs the agent");
         assertEquals("java", entrypoint.get(0));
         assertEquals(List.of("-jar", target), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
 
@@ -117,11 +121,18 @@ class NodeAgentJarIT {
         List<String> image = new ArrayList<>(entrypoint);
         image.set(0, java());
         image.set(image.size() - 1, jar().toString());
-        image.addAll(cmd);
-        Run r = run(image);
+        List<String> inspect = new ArrayList<>(image);
+        inspect.add("inspect");
+        Run r = run(inspect);
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.err(), "the JVM takes every flag without a warning");
         assertTrue(r.out().startsWith("# lvs-node-agent inspect\n"), r.out());
+        // "run" needs the DaemonSet's environment, and says so
+        List<String> runCmd = new ArrayList<>(image);
+        runCmd.addAll(cmd);
+        Run bare = run(runCmd);
+        assertEquals(2, bare.exit(), bare.err());
+        assertTrue(bare.err().contains("NODE_NAME is not set"), bare.err());
     }
 
     /** The JSON-array form of a Dockerfile instruction, e.g. {@code CMD ["inspect"]}. */

@@ -1,0 +1,378 @@
+package io.lvs.e2e.agent;
+
+import io.lvs.e2e.apiserver.KubeTools;
+import io.lvs.e2e.apiserver.Kubectl;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A small data centre on this machine, for end-to-end scenarios: a "lab" network namespace holding a bridge
+ * (192.0.2.1/24, 2001:db8::1/64) and the processes of the control plane (the embedded API server on 192.0.2.1, the
+ * packaged operator, the real kubectl), and one network namespace per node or host, each with an {@code eth0} on the
+ * bridge. Node agents run as their own processes ({@code java -jar lvs-node-agent.jar run}) inside their node's
+ * namespace, as the DaemonSet runs them in the host's. Everything is removed on close: processes by PID, then the
+ * namespaces.
+ */
+public final class Lab implements AutoCloseable {
+    /** The bridge's (and the API server's) address. */
+    public static final String GATEWAY = "192.0.2.1";
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final Duration START = Duration.ofSeconds(90);
+
+    private final String tag;
+    private final String lab;
+    private final Path dir;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Proc> processes = new ArrayList<>();
+    private final Map<String, String> nodeAddresses = new LinkedHashMap<>();
+    private Kubectl kubectl;
+    private Path kubeconfig;
+    private int ports;
+
+    private Lab(String tag) throws IOException {
+        this.tag = tag + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(4);
+        this.lab = "lvs-" + this.tag + "-lab";
+        this.dir = Files.createTempDirectory(Path.of("/var/tmp"), "lvs-lab-");
+    }
+
+    /** Creates the lab namespace and its bridge. Skips the test when not root. */
+    public static Lab create(String tag) throws IOException {
+        Assumptions.assumeTrue(isRoot(), "skipped: needs root to create network namespaces");
+        Lab l = new Lab(tag);
+        try {
+            l.sh("ip", "netns", "add", l.lab);
+            l.namespaces.add(l.lab);
+            l.in(l.lab, "ip", "link", "set", "lo", "up");
+            l.in(l.lab, "ip", "link", "add", "br0", "type", "bridge");
+            l.in(l.lab, "ip", "addr", "add", GATEWAY + "/24", "dev", "br0");
+            l.in(l.lab, "ip", "addr", "add", "2001:db8::1/64", "dev", "br0", "nodad");
+            l.in(l.lab, "ip", "link", "set", "br0", "up");
+        } catch (RuntimeException | AssertionError e) {
+            l.close();
+            throw e;
+        }
+        return l;
+    }
+
+    /** A node (or any host) on the bridge: namespace {@code lvs-TAG-NAME} with eth0 at {@code address/24}. */
+    public String host(String name, String address) {
+        String ns = "lvs-" + tag + "-" + name;
+        sh("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        in(ns, "ip", "link", "set", "lo", "up");
+        String port = "p" + tag.substring(0, Math.min(6, tag.length())) + (ports++);
+        in(lab, "ip", "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        in(lab, "ip", "link", "set", port, "master", "br0", "up");
+        in(ns, "ip", "addr", "add", address + "/24", "dev", "eth0");
+        in(ns, "ip", "link", "set", "eth0", "up");
+        nodeAddresses.put(name, address);
+        return ns;
+    }
+
+    /** The namespace of host {@code name}. */
+    public String ns(String name) {
+        return "lvs-" + tag + "-" + name;
+    }
+
+    /** Starts the embedded API server in the lab on {@link #GATEWAY}; returns kubectl for it (skips without kubectl). */
+    public Kubectl startApiServer() {
+        KubeTools.Found tools = switch (KubeTools.lookup()) {
+            case KubeTools.Found found -> found;
+            case KubeTools.Unavailable u -> Assumptions.abort("real kubectl needed: " + u.reason());
+            case KubeTools.Broken b -> throw new AssertionError("real kubectl needed: " + b.reason());
+        };
+        kubeconfig = dir.resolve("kubeconfig");
+        Proc api = start("apiserver", lab, Map.of(), List.of(java(), "-Xmx512m", "-Dio.netty.noUnsafe=true", "-cp",
+                testClasspath(), "io.lvs.e2e.apiserver.EmbeddedApiServer", "--address", GATEWAY, "0", kubeconfig.toString()));
+        await("the API server", START, () -> api.output().stream().anyMatch(l -> l.startsWith("server: ")), api);
+        // kubectl runs in the lab too: a wrapper puts it there.
+        Path wrapper = dir.resolve("kubectl");
+        try {
+            Files.writeString(wrapper, "#!/bin/sh\nexec ip netns exec " + lab + " " + tools.kubectl() + " \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        kubectl = new Kubectl(wrapper, kubeconfig);
+        return kubectl;
+    }
+
+    public Kubectl kubectl() {
+        return kubectl;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** Applies Node objects for the hosts named, as kubelets would register them, with these labels. */
+    public void registerNode(String name, Map<String, String> labels) {
+        StringBuilder l = new StringBuilder();
+        labels.forEach((k, v) -> l.append(k).append(": \"").append(v).append("\", "));
+        String yaml = """
+                apiVersion: v1
+                kind: Node
+                metadata: {name: %s, labels: {%s kubernetes.io/hostname: %s}}
+                status: {addresses: [{type: InternalIP, address: %s}]}
+                """.formatted(name, l, name, nodeAddresses.get(name));
+        apply(yaml);
+    }
+
+    /** {@code kubectl apply -f -} of {@code yaml}. */
+    public void apply(String yaml) {
+        Path f = dir.resolve("apply-" + System.nanoTime() + ".yaml");
+        try {
+            Files.writeString(f, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        kubectl.run("apply", "--validate=false", "-f", f.toString()).orFail();
+    }
+
+    /** Starts the packaged operator in the lab (production profile: it takes its leader Lease first). */
+    public Proc startOperator() {
+        Path jar = REPO.resolve("operator/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("the operator is not packaged: ./mvnw -B -pl operator -am package -DskipTests");
+        }
+        Proc op = start("operator", lab, Map.of("KUBECONFIG", kubeconfig.toString(), "QUARKUS_HTTP_PORT", "0",
+                "LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_AGENT_NAMESPACE", "lvs-system"),
+                List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+        await("the operator's leader Lease", START, () -> kubectl.run("get", "lease", "-n", "lvs-system",
+                "lvs-operator-leader").succeeded(), op);
+        return op;
+    }
+
+    /** Starts the packaged node agent of node {@code name} in its namespace. */
+    public Proc startAgent(String name, Map<String, String> extraEnv) {
+        Path jar = REPO.resolve("node-agent/target/lvs-node-agent.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("the node agent is not packaged: ./mvnw -B -pl node-agent -am package -DskipTests");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("NODE_NAME", name);
+        env.put("POD_NAMESPACE", "lvs-system");
+        env.put("KUBECONFIG", kubeconfig.toString());
+        env.put("LVS_AGENT_STATE_DIR", dir.resolve("state-" + name).toString());
+        env.put("LVS_AGENT_HTTP_ADDRESS", "127.0.0.1");
+        env.put("LVS_AGENT_HTTP_PORT", "9470");
+        env.putAll(extraEnv);
+        return start("agent-" + name, ns(name), env, List.of(java(), "-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toString(), "run"));
+    }
+
+    /** Starts any long-running command (a test server, a client loop) in namespace {@code ns}, stopped on close. */
+    public Proc background(String name, String ns, String... cmd) {
+        return start(name, ns, Map.of(), List.of(cmd));
+    }
+
+    /** A scratch directory of this lab (removed on close). */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The state directory of node {@code name}'s agent. */
+    public Path stateDir(String name) {
+        return dir.resolve("state-" + name);
+    }
+
+    /** Runs a command in namespace {@code ns}; fails unless it exits 0; returns its output. */
+    public String in(String ns, String... cmd) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(List.of(cmd));
+        return sh(c.toArray(String[]::new));
+    }
+
+    /** Runs a command in namespace {@code ns} whatever its exit status: exit code and output. */
+    public Run tryIn(String ns, String... cmd) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(List.of(cmd));
+        return run(c);
+    }
+
+    /** A finished command. */
+    public record Run(int exit, String out) {
+    }
+
+    private String sh(String... cmd) {
+        Run r = run(List.of(cmd));
+        if (r.exit() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " exited " + r.exit() + ": " + r.out());
+        }
+        return r.out();
+    }
+
+    private static Run run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Run(-1, out + "(timed out)");
+            }
+            return new Run(p.exitValue(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A process the lab started, with its output kept. */
+    public final class Proc {
+        private final String name;
+        private final Process process;
+        private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+
+        private Proc(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            Thread.ofPlatform().daemon().name("lab-" + name).start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        output.add(line);
+                    }
+                } catch (IOException e) {
+                    output.add("(output closed: " + e.getMessage() + ")");
+                }
+            });
+        }
+
+        public List<String> output() {
+            synchronized (output) {
+                return List.copyOf(output);
+            }
+        }
+
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        /** SIGTERM, then waits; returns the exit code. */
+        public int stop(Duration grace) throws InterruptedException {
+            process.toHandle().destroy();
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.toHandle().destroyForcibly();
+                process.waitFor();
+            }
+            return process.exitValue();
+        }
+
+        /** SIGKILL: the process dies without a word, as when its node fails. */
+        public void kill() throws InterruptedException {
+            process.toHandle().destroyForcibly();
+            process.waitFor();
+        }
+
+        @Override
+        public String toString() {
+            return name + " (pid " + process.pid() + ")";
+        }
+    }
+
+    private Proc start(String name, String ns, Map<String, String> env, List<String> cmd) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(cmd);
+        ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        try {
+            Proc p = new Proc(name, pb.start());
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** Waits for {@code condition}, failing with {@code proc}'s output when it ends or the time is up. */
+    public static void await(String what, Duration within, BooleanSupplier condition, Proc... watched) {
+        Instant deadline = Instant.now().plus(within);
+        while (!condition.getAsBoolean()) {
+            for (Proc p : watched) {
+                if (!p.alive()) {
+                    throw new AssertionError(p + " exited while waiting for " + what + ":\n" + String.join("\n", p.output()));
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                StringBuilder b = new StringBuilder("timed out after " + within.toSeconds() + "s waiting for " + what);
+                for (Proc p : watched) {
+                    b.append("\n--- ").append(p).append(":\n").append(String.join("\n", tail(p.output(), 60)));
+                }
+                throw new AssertionError(b.toString());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    private static List<String> tail(List<String> lines, int n) {
+        return lines.subList(Math.max(0, lines.size() - n), lines.size());
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String testClasspath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Proc p : processes) {
+            if (p.alive()) {
+                p.process.toHandle().destroyForcibly();
+                try {
+                    p.process.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        for (int i = namespaces.size() - 1; i >= 0; i--) {
+            run(List.of("ip", "netns", "del", namespaces.get(i)));
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}
