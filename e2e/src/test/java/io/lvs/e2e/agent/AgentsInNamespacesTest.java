@@ -121,7 +121,7 @@ class AgentsInNamespacesTest {
                     "{.status.activeDirector}")), operator);
 
             // deleting the VirtualServices gives the nodes back as they were
-            k.run("delete", "virtualservice", "proxy", "web").orFail();
+            k.run("delete", "virtualservice", "proxy", "web", "--wait=false").orFail();
             await("the VIP to leave worker-1's lo", WAIT, () -> !lab.in(worker, "ip", "-o", "addr", "show", "dev", "lo")
                     .contains("192.0.2.10"), agentW);
             assertEquals("0", lab.in(worker, "sysctl", "-n", "net.ipv4.conf.eth0.arp_ignore").strip());

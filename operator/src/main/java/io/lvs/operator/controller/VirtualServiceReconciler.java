@@ -203,13 +203,17 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         return DeleteControl.defaultDelete();
     }
 
-    /** The nodes (still in the cluster) whose agents report kernel state for {@code vs}. */
+    /**
+     * The nodes whose live agents report kernel state for {@code vs}. A node whose agent is gone (its Lease lapsed) is
+     * not waited for: nothing there can remove the state now, and the agent that comes back removes what it recorded
+     * for VirtualServices that no longer exist.
+     */
     private List<String> nodesStillHolding(VirtualService vs, List<Node> nodeList) {
-        Set<String> live = nodeList.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        AgentLiveness liveness = agents.liveness(nodeList, Instant.now());
         return reports.list(vs.getMetadata().getNamespace(), r -> r.getSpec() != null
                         && vs.getMetadata().getName().equals(r.getSpec().getVirtualService())
                         && r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getKernelStatePresent())
-                        && live.contains(r.getSpec().getNodeName()))
+                        && liveness.alive(r.getSpec().getNodeName()))
                 .map(r -> r.getSpec().getNodeName()).sorted().toList();
     }
 

@@ -234,6 +234,21 @@ class VirtualServiceControllerTest {
     }
 
     @Test
+    void aNodeWhoseAgentIsGoneDoesNotHoldTheFinalizer() {
+        applyRealServer(client, rsYaml("dead-1", "dead", "192.0.2.81"));
+        apply(client, vsYaml("dead", "192.0.2.80", 80));
+        awaitVs(client, "dead", has(Conditions.ACCEPTED, "True", "Accepted"));
+        report(client, "dead", "worker-2", "Active", 1, "dead-1", true); // kernel state on worker-2
+        awaitVs(client, "dead", v -> "worker-2".equals(v.getStatus().getActiveDirector()));
+        OperatorTestSupport.lease(client, "worker-2", java.time.Instant.now().minusSeconds(120)); // its agent died
+        awaitVs(client, "dead", v -> v.getStatus().getActiveDirector() == null);
+        client.resources(VirtualService.class).inNamespace("default").withName("dead").delete();
+        await().atMost(WAIT).until(() -> vs(client, "dead") == null);
+        assertTrue(events("dead").stream().noneMatch(e -> e.getReason().equals("CleanupTimedOut")),
+                "released at once: nothing on worker-2 can remove that state now");
+    }
+
+    @Test
     void deletionGivesUpAfterTheCleanupTimeoutWithAWarning() {
         applyRealServer(client, rsYaml("stuck-1", "stuck", "192.0.2.71"));
         apply(client, vsYaml("stuck", "192.0.2.70", 80));
