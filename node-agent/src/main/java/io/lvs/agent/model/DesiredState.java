@@ -112,10 +112,12 @@ public final class DesiredState {
         private final Set<TunnelDecap> tunnels = new LinkedHashSet<>();
         private final List<ProbeSpec> probes = new ArrayList<>();
         private final Map<VsRef, VsPlan> plans = new TreeMap<>();
+        private final MemberIndex index;
 
         Builder(Snapshot s) {
             this.s = s;
             this.self = s.self();
+            this.index = new MemberIndex(s.realServers());
         }
 
         void failed(VirtualService vs, VirtualServiceSpec spec, String why) {
@@ -134,7 +136,7 @@ public final class DesiredState {
             InetAddress vip = IpLiteral.parse(spec.getVip()).orElseThrow();
             VirtualService view = withSpec(vs, spec);
             ForwardingMethod method = spec.getForwarding().getMethod();
-            List<RealServer> members = Membership.members(view, s.realServers()).stream()
+            List<RealServer> members = Membership.members(view, index.candidates(view)).stream()
                     .filter(rs -> RealServerValidator.validate(rs.getSpec()).isEmpty() && MemberCheck.check(view, rs).isEmpty())
                     .toList();
             boolean director = self.isPresent()

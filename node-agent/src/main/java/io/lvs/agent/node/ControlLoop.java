@@ -95,6 +95,10 @@ public final class ControlLoop implements AutoCloseable {
     private boolean fullRequested = true;
     /** When the oldest change not yet served by a pass arrived (null: none waiting). */
     private Instant firstRequest;
+    /** An input of desired state changed (objects, a verdict, a role) since it was last computed. */
+    private volatile boolean modelDirty = true;
+    private NodeNetwork lastNetwork;
+    private Optional<String> lastIpvsProblem;
     private boolean vipsRequested;
     private volatile boolean running;
     private Thread thread;
@@ -134,6 +138,7 @@ public final class ControlLoop implements AutoCloseable {
 
     /** Asks for a full pass soon. */
     public void request() {
+        modelDirty = true;
         lock.lock();
         try {
             if (firstRequest == null) {
@@ -147,6 +152,7 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private void roleChanged() {
+        modelDirty = true;
         lock.lock();
         try {
             if (firstRequest == null) {
@@ -232,9 +238,18 @@ public final class ControlLoop implements AutoCloseable {
         if (lastObserved == null) {
             lastObserved = kernel.ipvs().map(i -> i.table().table()).orElse(IpvsTable.empty());
         }
-        Snapshot snap = new Snapshot(nodeName, objects.virtualServices(), objects.realServers(), objects.nodes(), network,
-                support, key -> health.verdict(key).map(HealthChecks.Verdict::healthy), lastObserved);
-        NodeDesired desired = DesiredState.compute(snap);
+        NodeDesired desired;
+        if (modelDirty || !network.equals(lastNetwork) || !support.ipvsProblem().equals(lastIpvsProblem)) {
+            modelDirty = false; // a change arriving from now on marks it again
+            Snapshot snap = new Snapshot(nodeName, objects.virtualServices(), objects.realServers(), objects.nodes(),
+                    network, support, key -> health.verdict(key).map(HealthChecks.Verdict::healthy), lastObserved);
+            desired = DesiredState.compute(snap);
+            counters.desiredComputations.incrementAndGet();
+        } else {
+            desired = lastDesired; // a resync: only the kernel is looked at again
+        }
+        lastNetwork = network;
+        lastIpvsProblem = support.ipvsProblem();
         election.configure(desired.directorGroups());
         int ops = 0;
 
@@ -486,6 +501,8 @@ public final class ControlLoop implements AutoCloseable {
         public final AtomicLong sysctlWrites = new AtomicLong();
         public final AtomicLong driftRepairs = new AtomicLong();
         public final AtomicLong announcementsSent = new AtomicLong();
+        /** Passes that recomputed desired state (the others only looked at the kernel again). */
+        public final AtomicLong desiredComputations = new AtomicLong();
         /** How long full passes take. */
         public final LatencyHistogram passDuration = new LatencyHistogram();
         /** From the first change a pass serves (an object, a verdict, a role) to the end of that pass. */
