@@ -17,6 +17,8 @@ final class Logging {
         }
         set("org.slf4j.simpleLogger.defaultLogLevel", level);
         set("org.slf4j.simpleLogger.log.io.fabric8", "warn");
+        // "resource type ... with unstable version v1alpha1", once per informer: not news to anyone running this
+        set("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "error");
         set("org.slf4j.simpleLogger.showDateTime", "true");
         set("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
         set("org.slf4j.simpleLogger.showThreadName", "false");

@@ -63,6 +63,7 @@ public final class LeaseRuleElection implements ActiveDirectors {
                 recompute();
             }
         });
+        leases.exceptionHandler((started, t) -> true); // an API server that is down now will be back: keep retrying
         leases.start();
         timer.scheduleWithFixedDelay(this::recompute, 2, 2, TimeUnit.SECONDS); // a Lease that lapses sends no event
     }

@@ -75,13 +75,24 @@ public class AgentWatch {
         }
         String ns = namespace();
         String app = AgentLeases.APP;
-        leases = client.leases().inNamespace(ns).withLabel(AgentLeases.APP_LABEL, app).inform(new Changes<>(this::leaseNodes));
-        pods = client.pods().inNamespace(ns).withLabel(AgentLeases.APP_LABEL, app).inform(new Changes<>(this::podNodes));
-        daemonSets = client.apps().daemonSets().inNamespace(ns).withField("metadata.name", config.agent().name())
-                .inform(new Changes<>(d -> ALL_NODES));
-        events = client.v1().events().inNamespace(ns).inform(new Changes<>(e -> aboutDaemonSet(e) ? ALL_NODES : Set.of()));
+        leases = watch(client.leases().inNamespace(ns).withLabel(AgentLeases.APP_LABEL, app).runnableInformer(0),
+                new Changes<>(this::leaseNodes));
+        pods = watch(client.pods().inNamespace(ns).withLabel(AgentLeases.APP_LABEL, app).runnableInformer(0),
+                new Changes<>(this::podNodes));
+        daemonSets = watch(client.apps().daemonSets().inNamespace(ns).withField("metadata.name", config.agent().name())
+                .runnableInformer(0), new Changes<>(d -> ALL_NODES));
+        events = watch(client.v1().events().inNamespace(ns).runnableInformer(0),
+                new Changes<>(e -> aboutDaemonSet(e) ? ALL_NODES : Set.of()));
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("agent-lease-expiry").factory());
         timer.scheduleWithFixedDelay(this::checkExpiries, EXPIRY_CHECK.toMillis(), EXPIRY_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts an informer that keeps retrying through API server outages (never "will stop"). */
+    private static <T> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
+        informer.addEventHandler(handler);
+        informer.exceptionHandler((started, t) -> true);
+        informer.start();
+        return informer;
     }
 
     public synchronized void stop() {
