@@ -45,6 +45,16 @@ case "$WORK" in *' '*|*,*) verdict_fail "WORK=$WORK must have no spaces or comma
 [ -x "$LVS_JAVA_HOME/bin/java" ] || verdict_fail "no JDK at LVS_JAVA_HOME=$LVS_JAVA_HOME"
 
 mkdir -p "$WORK"
+# UML 6.1 cannot restore FPU state on hosts with a larger XSAVE area (AMX): every guest process then
+# dies of SIGSEGV, init first. xstate-shim.c (LD_PRELOAD) fixes the refused ptrace call; it is built
+# here, once per source version, and is inert on hosts where UML needs no help.
+SHIM_SRC=$HERE/xstate-shim.c
+SHIM=$WORK/xstate-shim-$(sha256sum "$SHIM_SRC" | cut -c1-12).so
+if [ ! -s "$SHIM" ]; then
+  command -v gcc >/dev/null || verdict_fail "gcc missing (it builds $SHIM_SRC): run e2e/guest/install-deps.sh"
+  gcc -O2 -shared -fPIC -Wall -o "$SHIM.tmp.$$" "$SHIM_SRC" -ldl || verdict_fail "cannot build $SHIM_SRC"
+  mv -f "$SHIM.tmp.$$" "$SHIM"
+fi
 RUN=$(mktemp -d "$WORK/run.XXXXXX")
 chmod 755 "$RUN"
 mkdir -p "$RUN/umldir"
@@ -110,7 +120,7 @@ say "scenario $NAME: booting UML $KVER (mem ${MEM}M, cpu $CPU, timeout ${TIMEOUT
 T0=$(date +%s.%N)
 # TMPDIR: UML backs guest RAM with a file there (must allow exec mappings).
 # con=null ssl=null: no terminal channels; con0 is our stdout. No network device is attached.
-TMPDIR=/dev/shm timeout -k 10 "$TIMEOUT" "${PIN[@]}" linux.uml mem="${MEM}M" \
+TMPDIR=/dev/shm LD_PRELOAD=$SHIM timeout -k 10 "$TIMEOUT" "${PIN[@]}" linux.uml mem="${MEM}M" \
     root=/dev/root rootfstype=hostfs rootflags=/ ro init="$HERE/init.sh" \
     con=null con0=null,fd:1 ssl=null uml_dir="$RUN/umldir" umid="$UMID" \
     quiet loglevel=3 panic=-1 lvs_results="$RUN" \
