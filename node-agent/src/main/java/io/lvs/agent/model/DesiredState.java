@@ -129,8 +129,9 @@ public final class DesiredState {
         void add(VirtualService vs, VirtualServiceSpec spec) {
             VsRef ref = VsRef.of(vs);
             long generation = vs.getStatus().getAcceptedGeneration();
-            if (!VirtualServiceValidator.validate(spec).isEmpty()) {
-                failed(vs, spec, "the accepted spec does not validate: " + VirtualServiceValidator.validate(spec).getFirst());
+            var violations = VirtualServiceValidator.validate(spec);
+            if (!violations.isEmpty()) {
+                failed(vs, spec, "the accepted spec does not validate: " + violations.getFirst());
                 return;
             }
             InetAddress vip = IpLiteral.parse(spec.getVip()).orElseThrow();
