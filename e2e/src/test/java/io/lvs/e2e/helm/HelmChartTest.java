@@ -176,7 +176,11 @@ class HelmChartTest {
         assertTrue(agentRules.contains("lvs.io virtualservices watch"), agentRules.toString());
         assertTrue(agentRules.stream().noneMatch(r -> r.startsWith("lvs.io virtualservices ") && (r.endsWith(" update")
                 || r.endsWith(" patch") || r.endsWith(" delete"))), "agents never change VirtualServices: " + agentRules);
-        assertTrue(rules(find(docs, "Role", "lvs-lvs-operator-agent")).contains("coordination.k8s.io leases update"));
+        List<String> agentRole = rules(find(docs, "Role", "lvs-lvs-operator-agent"));
+        assertTrue(agentRole.containsAll(List.of("coordination.k8s.io leases update", "coordination.k8s.io leases list",
+                "coordination.k8s.io leases watch", "apps daemonsets get")), "agents renew their Lease, watch the others' "
+                + "(the Lease-rule election) and read their DaemonSet on shutdown: " + agentRole);
+        assertTrue(agentRole.stream().noneMatch(r -> r.startsWith("apps daemonsets ") && !r.endsWith(" get")), agentRole.toString());
     }
 
     /** Each rule as "group resource verb" lines. */
