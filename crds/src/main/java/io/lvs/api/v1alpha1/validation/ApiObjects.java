@@ -23,9 +23,16 @@ public final class ApiObjects {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
+    private static final ClassValue<String> ALLOWED = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return Arrays.stream(type.getEnumConstants()).map(e -> jsonName((Enum<?>) e)).collect(Collectors.joining(", "));
+        }
+    };
+
     /** "TCP, UDP, SCTP" - the values an enum accepts in the API (its JSON names). */
     static <E extends Enum<E>> String allowedValues(Class<E> type) {
-        return Arrays.stream(type.getEnumConstants()).map(ApiObjects::jsonName).collect(Collectors.joining(", "));
+        return ALLOWED.get(type);
     }
 
     private static String jsonName(Enum<?> e) {

@@ -30,7 +30,7 @@ final class Violations {
      * null".
      */
     <E extends Enum<E>> boolean known(E value, Class<E> type, String field) {
-        return check(value != null, field, field + " must be one of " + ApiObjects.allowedValues(type));
+        return value != null || check(false, field, field + " must be one of " + ApiObjects.allowedValues(type));
     }
 
     List<Violation> list() {
