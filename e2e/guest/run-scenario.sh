@@ -14,6 +14,8 @@
 #   KEEP=1          keep the run directory (console.log, scenario.log) and print its path
 #   LVS_CLASSPATH   classpath for Java in the guest; default: the built modules of this tree
 #   LVS_JAVA_HOME   JDK for the guest; default /usr/lib/jvm/temurin-25-jdk-amd64
+#   UML_EXTRA       more words for the guest's kernel command line, e.g. "eth0=tuntap,tap0": an eth0 on host tap
+#                   device tap0 (create it, and run this script, in the network namespace that holds it)
 #
 # Output: the guest console (kernel noise, init lines, the scenario's own lines), then lines
 # "TIMING name=value" and a last line "RESULT: PASS" (exit 0) or "RESULT: FAIL <reason>" (exit 1).
@@ -43,6 +45,10 @@ KVER=$(linux.uml --version)
 [ -r "$SCRIPT" ] || verdict_fail "scenario $SCRIPT not found"
 case "$WORK" in *' '*|*,*) verdict_fail "WORK=$WORK must have no spaces or commas (it goes on the kernel command line)" ;; esac
 [ -x "$LVS_JAVA_HOME/bin/java" ] || verdict_fail "no JDK at LVS_JAVA_HOME=$LVS_JAVA_HOME"
+IFS=: read -ra cp_entries <<< "$LVS_CLASSPATH"
+for p in "${cp_entries[@]}"; do
+  [ -e "$p" ] || verdict_fail "LVS_CLASSPATH entry $p does not exist (build first: ./mvnw -B -q install -DskipTests)"
+done
 
 mkdir -p "$WORK"
 # UML 6.1 cannot restore FPU state on hosts with a larger XSAVE area (AMX): every guest process then
@@ -76,7 +82,7 @@ q() { printf '%q' "$1"; }
 {
   for p in "$ROOT" "$HERE" "$(dirname "$SCRIPT")" "$LVS_JAVA_HOME" $(tr ':' ' ' <<< "$LVS_CLASSPATH"); do
     [ -f "$p" ] && p=$(dirname "$p")
-    case "$p" in /tmp/*|/run/*) [ -d "$p" ] && echo "$p" ;; esac
+    case "$p" in /tmp/*|/run/*) if [ -d "$p" ]; then echo "$p"; fi ;; esac
   done
 } | sort -u > "$RUN/expose"
 
@@ -119,11 +125,11 @@ PIN=()
 say "scenario $NAME: booting UML $KVER (mem ${MEM}M, cpu $CPU, timeout ${TIMEOUT}s, run dir $RUN)"
 T0=$(date +%s.%N)
 # TMPDIR: UML backs guest RAM with a file there (must allow exec mappings).
-# con=null ssl=null: no terminal channels; con0 is our stdout. No network device is attached.
+# con=null ssl=null: no terminal channels; con0 is our stdout. No network device unless UML_EXTRA attaches one.
 TMPDIR=/dev/shm LD_PRELOAD=$SHIM timeout -k 10 "$TIMEOUT" "${PIN[@]}" linux.uml mem="${MEM}M" \
     root=/dev/root rootfstype=hostfs rootflags=/ ro init="$HERE/init.sh" \
     con=null con0=null,fd:1 ssl=null uml_dir="$RUN/umldir" umid="$UMID" \
-    quiet loglevel=3 panic=-1 lvs_results="$RUN" \
+    quiet loglevel=3 panic=-1 lvs_results="$RUN" ${UML_EXTRA:-} \
     < /dev/null 2>&1 | while IFS= read -r line; do
       line=${line%$'\r'}
       printf '%s %s\n' "$(date +%s.%N)" "$line" >> "$CONSOLE"
