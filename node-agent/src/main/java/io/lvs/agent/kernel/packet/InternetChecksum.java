@@ -1,8 +1,12 @@
 package io.lvs.agent.kernel.packet;
 
 import java.net.Inet6Address;
+import java.net.InetAddress;
 
-/** The Internet checksum (RFC 1071) of ICMP and of ICMPv6 over its IPv6 pseudo-header (RFC 8200 8.1). */
+/**
+ * The Internet checksum (RFC 1071) of ICMP, and of upper-layer messages over an IP pseudo-header: ICMPv6 over the
+ * IPv6 one (RFC 8200 8.1), VRRPv3 over the IPv4 or IPv6 one (RFC 5798 5.2.8).
+ */
 public final class InternetChecksum {
     /** IPPROTO_ICMPV6, the next-header value in the pseudo-header. */
     private static final int IPPROTO_ICMPV6 = 58;
@@ -38,11 +42,26 @@ public final class InternetChecksum {
 
     /** The ICMPv6 checksum of {@code message} (checksum field zero) between {@code source} and {@code destination}. */
     public static int icmpv6(Inet6Address source, Inet6Address destination, byte[] message, int off, int len) {
+        return withPseudoHeader(source, destination, IPPROTO_ICMPV6, message, off, len);
+    }
+
+    /**
+     * The checksum of {@code message} (checksum field zero) of IP protocol {@code protocol} over the pseudo-header of
+     * {@code source} and {@code destination}, which are both IPv4 or both IPv6. IPv4's pseudo-header (RFC 768) is
+     * source, destination, a zero byte, the protocol and a 16-bit length; IPv6's (RFC 8200 8.1) is source,
+     * destination, a 32-bit length, three zero bytes and the next header: as 16-bit words they add up alike.
+     */
+    public static int withPseudoHeader(InetAddress source, InetAddress destination, int protocol, byte[] message,
+                                       int off, int len) {
         byte[] s = source.getAddress();
         byte[] d = destination.getAddress();
-        long sum = sum(s, 0, 16) + sum(d, 0, 16);
-        sum += (len >>> 16) + (len & 0xffff); // upper-layer packet length, 32 bits
-        sum += IPPROTO_ICMPV6; // three zero bytes, then the next header
+        if (s.length != d.length) {
+            throw new IllegalArgumentException("source and destination of different families: " + source + ", "
+                    + destination);
+        }
+        long sum = sum(s, 0, s.length) + sum(d, 0, d.length);
+        sum += (len >>> 16) + (len & 0xffff); // upper-layer length (16 bits in IPv4, 32 in IPv6)
+        sum += protocol & 0xff;               // after zero bytes
         sum += sum(message, off, len);
         return fold(sum);
     }

@@ -1,0 +1,72 @@
+package io.lvs.agent.kernel.vrrp;
+
+import io.lvs.agent.kernel.vrrp.VrrpCodec.Accepted;
+import io.lvs.agent.kernel.vrrp.VrrpCodec.Dropped;
+import io.lvs.agent.kernel.vrrp.VrrpCodec.Received;
+import io.lvs.agent.kernel.vrrp.VrrpCodec.Trailer;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Accepts or drops received adverts: the format ({@link VrrpCodec#decode}), the TTL, and the authentication trailer
+ * under the current or the previous key, with replay protection (a sender's sequence number must rise). Plain RFC
+ * 5798 adverts are accepted only from the listed compatibility peers. Holds the last sequence number accepted from
+ * each sender; not thread-safe (one receiving thread).
+ */
+public final class AdvertVerifier {
+    private VrrpKey current;
+    private VrrpKey previous;
+    private final Set<InetAddress> compatibilityPeers;
+    private final Map<InetAddress, Long> lastSequence = new HashMap<>();
+
+    /** {@code compatibilityPeers}: senders whose plain adverts are accepted (e.g. routers running keepalived). */
+    public AdvertVerifier(VrrpKey current, Set<InetAddress> compatibilityPeers) {
+        this.current = current;
+        this.compatibilityPeers = Set.copyOf(compatibilityPeers);
+    }
+
+    /** Makes {@code next} the current key; the current one stays accepted as the previous key. */
+    public void rotate(VrrpKey next) {
+        if (next.id() == current.id()) {
+            throw new IllegalArgumentException("a new key needs a new id, " + next.id() + " is the current one");
+        }
+        previous = current;
+        current = next;
+    }
+
+    /** Checks the packet {@code m} received from {@code source} to {@code destination} with TTL {@code ttl}. */
+    public Received verify(byte[] m, InetAddress source, InetAddress destination, int ttl) {
+        Optional<Dropped> badTtl = VrrpCodec.checkTtl(ttl);
+        if (badTtl.isPresent()) {
+            return badTtl.get();
+        }
+        Received r = VrrpCodec.decode(m, source, destination);
+        if (!(r instanceof Accepted a)) {
+            return r;
+        }
+        if (a.trailer().isEmpty()) {
+            return compatibilityPeers.contains(source) ? a
+                    : new Dropped(DropReason.UNAUTHENTICATED, "plain advert from " + source.getHostAddress()
+                            + ", not a compatibility peer");
+        }
+        Trailer t = a.trailer().get();
+        VrrpKey key = t.keyId() == current.id() ? current
+                : previous != null && t.keyId() == previous.id() ? previous : null;
+        if (key == null) {
+            return new Dropped(DropReason.UNKNOWN_KEY, "key id " + t.keyId() + " from " + source.getHostAddress());
+        }
+        if (!VrrpCodec.macMatches(m, source, destination, key)) {
+            return new Dropped(DropReason.BAD_MAC, "under key id " + t.keyId() + " from " + source.getHostAddress());
+        }
+        Long last = lastSequence.get(source);
+        if (last != null && Long.compareUnsigned(t.sequence(), last) <= 0) {
+            return new Dropped(DropReason.REPLAYED, "sequence " + Long.toUnsignedString(t.sequence()) + " from "
+                    + source.getHostAddress() + ", last accepted " + Long.toUnsignedString(last));
+        }
+        lastSequence.put(source, t.sequence());
+        return a;
+    }
+}
