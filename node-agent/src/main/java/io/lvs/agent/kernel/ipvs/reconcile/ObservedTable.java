@@ -9,17 +9,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the kernel holds, as the planner needs it: the table itself plus each destination's active
- * connection count (what a drain waits for).
+ * What the kernel holds, as the planner needs it: the table itself plus each destination's
+ * connection entries — active, inactive and persistence templates — which a drain waits for.
  *
- * @param table             services and destinations as configured in the kernel
- * @param activeConnections active connections per destination; a destination not listed has none
+ * @param table       services and destinations as configured in the kernel
+ * @param connections connection entries per destination; a destination not listed has none
  */
-public record ObservedTable(IpvsTable table, Map<DestinationRef, Integer> activeConnections) {
+public record ObservedTable(IpvsTable table, Map<DestinationRef, Connections> connections) {
 
     public ObservedTable {
         Objects.requireNonNull(table, "table");
-        activeConnections = Map.copyOf(activeConnections);
+        connections = Map.copyOf(connections);
     }
 
     /** A table with no connections anywhere. */
@@ -30,20 +30,22 @@ public record ObservedTable(IpvsTable table, Map<DestinationRef, Integer> active
     /** A table from kernel read-backs: each service with the destinations dumped for it. */
     public static ObservedTable of(List<ServiceEntry> services, Map<ServiceKey, List<DestinationEntry>> destinations) {
         IpvsTable.Builder b = IpvsTable.builder();
-        Map<DestinationRef, Integer> active = new HashMap<>();
+        Map<DestinationRef, Connections> held = new HashMap<>();
         for (ServiceEntry s : services) {
             List<DestinationEntry> ds = destinations.getOrDefault(s.key(), List.of());
             b.service(s.service(), ds.stream().map(DestinationEntry::destination).toList());
             for (DestinationEntry d : ds) {
-                if (d.activeConnections() != 0) {
-                    active.put(new DestinationRef(s.key(), d.key()), d.activeConnections());
+                Connections c = new Connections(d.activeConnections(), d.inactiveConnections(), d.persistentConnections());
+                if (!c.none()) {
+                    held.put(new DestinationRef(s.key(), d.key()), c);
                 }
             }
         }
-        return new ObservedTable(b.build(), active);
+        return new ObservedTable(b.build(), held);
     }
 
-    public int activeConnections(DestinationRef ref) {
-        return activeConnections.getOrDefault(ref, 0);
+    /** The connection entries of one destination ({@link Connections#NONE} when not listed). */
+    public Connections connections(DestinationRef ref) {
+        return connections.getOrDefault(ref, Connections.NONE);
     }
 }
