@@ -64,4 +64,20 @@ public record ObservedTable(IpvsTable table, Map<DestinationRef, Connections> co
     public Connections connections(DestinationRef ref) {
         return connections.getOrDefault(ref, Connections.NONE);
     }
+
+    /** Established connections of one destination (0 when not listed). */
+    public int activeConnections(DestinationRef ref) {
+        return connections(ref).active();
+    }
+
+    /** Established connections per destination that has any (for messages and tests). */
+    public Map<DestinationRef, Integer> activeConnections() {
+        Map<DestinationRef, Integer> out = new HashMap<>();
+        connections.forEach((ref, c) -> {
+            if (c.active() != 0) {
+                out.put(ref, c.active());
+            }
+        });
+        return Map.copyOf(out);
+    }
 }

@@ -343,6 +343,8 @@ class PlannerTest {
         assertEquals(new Connections(1, 2, 3), t.connections(ref(DNS, NS1)));
         assertEquals(new Connections(0, 9, 0), t.connections(ref(DNS, NS2)));
         assertEquals(Connections.NONE, t.connections(ref(DNS, idle)));
+        assertEquals(Map.of(ref(DNS, NS1), 1), t.activeConnections(), "only destinations with established connections");
+        assertEquals(0, t.activeConnections(ref(DNS, NS2)));
     }
 
     @Test
