@@ -8,6 +8,7 @@ import io.lvs.agent.inspect.NodeInspector;
 import io.lvs.agent.kernel.ipvs.KernelModules;
 import io.lvs.agent.kernel.sys.NetworkNamespace;
 import io.lvs.agent.node.ControlLoop;
+import io.lvs.agent.node.IpvsMetrics;
 import io.lvs.agent.health.HealthMetrics;
 import io.lvs.agent.health.Histogram;
 import io.lvs.agent.node.LatencyHistogram;
@@ -63,6 +64,7 @@ final class Endpoints implements AgentHttp.Endpoints {
         t.single("lvs_agent_report_write_failures_total", "counter", "Failed NodeReport write attempts (retried).",
                 agent.reports().failures());
         t.single("lvs_agent_lease_renewals_total", "counter", "Renewals of the agent's Lease.", agent.lease().renewals());
+        IpvsMetrics.render(t, agent.loop().ipvsStats());
         if (agent.health() instanceof MonitoredHealth mh) {
             health(t, mh.metrics());
         }

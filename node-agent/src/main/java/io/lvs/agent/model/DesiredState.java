@@ -123,7 +123,7 @@ public final class DesiredState {
         void failed(VirtualService vs, VirtualServiceSpec spec, String why) {
             plans.put(VsRef.of(vs), new VsPlan(VsRef.of(vs), vs.getStatus().getAcceptedGeneration(),
                     IpLiteral.parse(spec.getVip()).orElse(InetAddress.getLoopbackAddress()), false, false, 0,
-                    Optional.empty(), Optional.empty(), Set.of(), Map.of(), List.of(why)));
+                    Optional.empty(), Optional.empty(), Set.of(), Map.of(), List.of(why), Map.of()));
         }
 
         void add(VirtualService vs, VirtualServiceSpec spec) {
@@ -155,6 +155,7 @@ public final class DesiredState {
             Optional<String> vipNetwork = Optional.empty();
             Set<ServiceKey> owned = new LinkedHashSet<>();
             Map<String, List<String>> probeKeys = new TreeMap<>();
+            Map<DestinationRef, String> realServers = new HashMap<>();
             if (director) {
                 Optional<NodeNetwork.LinkAddress> carrier = vipLink(spec, vip, problems);
                 link = carrier.map(NodeNetwork.LinkAddress::link);
@@ -171,7 +172,7 @@ public final class DesiredState {
                     }
                 }
                 if (method != ForwardingMethod.Local) {
-                    ipvsFor(ref, spec, vip, members, owned, probeKeys, problems);
+                    ipvsFor(ref, spec, vip, members, owned, probeKeys, realServers, problems);
                     if (method == ForwardingMethod.NAT && s.kernel().ipvsProblem().isEmpty()) {
                         want(SysctlWant.exactly(Sysctl.vsConntrack(), 1));
                     }
@@ -187,7 +188,7 @@ public final class DesiredState {
                 }
             }
             plans.put(ref, new VsPlan(ref, generation, vip, director, !hosted.isEmpty() && !director, priority, link,
-                    vipNetwork, owned, probeKeys, problems));
+                    vipNetwork, owned, probeKeys, problems, realServers));
         }
 
         /** The link that carries the VIP on this director, or empty after recording why none does. */
@@ -255,7 +256,8 @@ public final class DesiredState {
         }
 
         private void ipvsFor(VsRef ref, VirtualServiceSpec spec, InetAddress vip, List<RealServer> members,
-                             Set<ServiceKey> owned, Map<String, List<String>> probeKeys, List<String> problems) {
+                             Set<ServiceKey> owned, Map<String, List<String>> probeKeys,
+                             Map<DestinationRef, String> realServers, List<String> problems) {
             if (s.kernel().ipvsProblem().isPresent()) {
                 problems.add(s.kernel().ipvsProblem().get());
                 return;
@@ -282,6 +284,7 @@ public final class DesiredState {
                     String probe = probe(ref, spec, rs, d, key, probeKeys);
                     boolean healthy = probe == null || s.health().healthy(probe).orElse(initiallyHealthy(probe));
                     destinations.add(healthy ? d : d.withWeight(0));
+                    realServers.putIfAbsent(new DestinationRef(key, d.key()), rs.getMetadata().getName());
                 }
                 ipvs.service(service, destinations);
                 serviceOwners.put(key, ref);

@@ -1,6 +1,7 @@
 package io.lvs.agent.model;
 
 import io.lvs.agent.kernel.ipvs.ServiceKey;
+import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
 import io.lvs.agent.kernel.sysctl.Sysctl;
 import io.lvs.api.v1alpha1.HealthCheckSpec;
@@ -167,14 +168,18 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
      * @param services    the IPVS services this VirtualService owns here
      * @param probes      the probes of each of its real servers, by RealServer name (empty: not probed, healthy)
      * @param problems    what prevents this node from serving it fully, for its NodeReport
+     * @param realServers the RealServer (by name, in the VirtualService's namespace) behind each IPVS destination of
+     *                    its services (what per-real-server metrics are labelled with)
      */
     public record VsPlan(VsRef ref, long generation, InetAddress vip, boolean director, boolean realServer, int priority,
                          Optional<String> link, Optional<String> vipNetwork, Set<ServiceKey> services,
-                         Map<String, List<String>> probes, List<String> problems) {
+                         Map<String, List<String>> probes, List<String> problems,
+                         Map<DestinationRef, String> realServers) {
         public VsPlan {
             services = Set.copyOf(services);
             probes = Map.copyOf(probes);
             problems = List.copyOf(problems);
+            realServers = Map.copyOf(realServers);
         }
 
         /** Whether nothing stops this node from serving its part. */

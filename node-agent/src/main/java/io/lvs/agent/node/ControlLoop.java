@@ -103,6 +103,8 @@ public final class ControlLoop implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
     private volatile PassStatus status = PassStatus.initial();
+    /** The IPVS counters of this agent's entries as the last pass read them (published once per pass). */
+    private volatile IpvsMetrics.Snapshot ipvsStats = IpvsMetrics.Snapshot.EMPTY;
     private NodeDesired lastDesired = NodeDesired.nothing();
     private IpvsTable lastObserved;
     private final Set<InetAddress> announced = new HashSet<>();
@@ -169,6 +171,11 @@ public final class ControlLoop implements AutoCloseable {
     /** What the last full pass found. */
     public PassStatus status() {
         return status;
+    }
+
+    /** The IPVS counters per VirtualService and RealServer, as the last pass read them from the kernel. */
+    public IpvsMetrics.Snapshot ipvsStats() {
+        return ipvsStats;
     }
 
     /** The counters the loop keeps (passes, kernel operations, drift repairs, announcements). */
@@ -262,6 +269,10 @@ public final class ControlLoop implements AutoCloseable {
         IpvsReconciler.Result ipvsResult = step("reconciling IPVS", problems,
                 () -> ipvs.apply(kernel.ipvs(), desired.ipvs(), clock.instant()), IpvsReconciler.Result.unavailable());
         lastObserved = ipvsResult.observed().table();
+        IpvsMetrics.Snapshot previousStats = ipvsStats;
+        ipvsStats = step("naming IPVS counters", problems,
+                () -> IpvsMetrics.snapshot(desired, ipvsResult.observed(), state.ledger(), previousStats),
+                IpvsMetrics.Snapshot.EMPTY);
         ops += ipvsResult.ops();
         counters.ipvsOps.addAndGet(ipvsResult.ops());
         countDrift(ipvsDrift, ipvsResult.drift());

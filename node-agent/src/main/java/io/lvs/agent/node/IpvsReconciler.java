@@ -21,8 +21,8 @@ import java.util.Optional;
 /**
  * The IPVS table: reads the kernel's, plans the fewest operations against the desired one with the ledger (only
  * entries this agent created are changed or removed), saves the ledger and drains <em>before</em> applying, then
- * applies the plan as one pipelined batch. Leaving destinations are drained (weight 0 until their connections end, or
- * the drain timeout).
+ * applies the plan as one pipelined batch. Leaving destinations are drained (weight 0 until the kernel holds no
+ * connection entry for them — active, inactive or persistence template — or the drain timeout).
  */
 final class IpvsReconciler {
     private final StateDirectory state;

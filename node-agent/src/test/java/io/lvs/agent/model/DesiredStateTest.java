@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.lvs.agent.kernel.ipvs.Destination;
+import io.lvs.agent.kernel.ipvs.DestinationKey;
 import io.lvs.agent.kernel.ipvs.ForwardingMethod;
 import io.lvs.agent.kernel.ipvs.Scheduler;
 import io.lvs.agent.kernel.ipvs.ServiceKey;
 import io.lvs.agent.kernel.ipvs.Tunnel;
+import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
 import io.lvs.agent.kernel.sysctl.ConfScope;
 import io.lvs.agent.kernel.sysctl.Sysctl;
@@ -108,6 +110,20 @@ class DesiredStateTest {
         NodeDesired b = on("node-b", net("eth0", "192.0.2.3/24"), List.of(web("DirectRouting")),
                 List.of(server("web-1", "192.0.2.21", 2), server("web-2", "192.0.2.22", 1)));
         assertEquals(d.ipvs(), b.ipvs());
+    }
+
+    @Test
+    void aPlanNamesTheRealServerBehindEachOfItsDestinations() {
+        NodeDesired d = on("node-a", directorNet, List.of(web("DirectRouting")),
+                List.of(server("web-1", "192.0.2.21", 2), server("web-2", "192.0.2.22", 1)));
+        ServiceKey http = ServiceKey.tcp("192.0.2.10", 80);
+        ServiceKey https = ServiceKey.tcp("192.0.2.10", 443);
+        assertEquals(Map.of(
+                new DestinationRef(http, DestinationKey.of("192.0.2.21", 80)), "web-1",
+                new DestinationRef(http, DestinationKey.of("192.0.2.22", 80)), "web-2",
+                new DestinationRef(https, DestinationKey.of("192.0.2.21", 443)), "web-1",
+                new DestinationRef(https, DestinationKey.of("192.0.2.22", 443)), "web-2"),
+                d.plans().get(new VsRef("default", "web")).realServers());
     }
 
     @Test

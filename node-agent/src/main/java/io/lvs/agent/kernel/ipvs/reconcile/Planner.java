@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * <li>Ownership: only entries in the {@link Ledger} are changed or removed; a desired key held by a
  *     foreign entry is reported as a {@link Conflict}.</li>
  * <li>Drain (when asked): a leaving destination goes to weight 0 first and is deleted on a later pass,
- *     once it has no active connections or its drain is older than the timeout. A leaving service waits
+ *     once the kernel holds no connection entry for it — active, inactive (TIME_WAIT, UDP flows) or
+ *     persistence template — or its drain is older than the timeout. A leaving service waits
  *     for its destinations, then goes in one delete.</li>
  * </ul>
  */
@@ -175,21 +176,24 @@ public final class Planner {
         }
 
         /**
-         * Decides a leaving destination: true when it may be deleted now; otherwise it is (kept)
-         * draining at weight 0.
+         * Decides a leaving destination: true when it may be deleted now (the kernel holds no active,
+         * inactive or persistent entry for it, or its drain timed out); otherwise it is (kept) draining
+         * at weight 0.
          */
         private boolean leave(DestinationRef ref, Destination current) {
             if (!options.drain()) {
                 return true;
             }
-            int active = observed.activeConnections(ref);
+            // Any entry still routes packets to the destination: inactive ones carry UDP flows and
+            // closing TCP, templates pin persistent clients. Deleting it would drop them all.
+            boolean idle = observed.connections(ref).none();
             Instant started = draining.get(ref);
             if (started == null) {
-                if (current.weight() == 0 && active == 0) {
+                if (current.weight() == 0 && idle) {
                     return true; // nothing to drain
                 }
                 draining.put(ref, now);
-            } else if (active == 0 || !now.isBefore(started.plus(options.drainTimeout()))) {
+            } else if (idle || !now.isBefore(started.plus(options.drainTimeout()))) {
                 return true;
             }
             if (current.weight() != 0) {

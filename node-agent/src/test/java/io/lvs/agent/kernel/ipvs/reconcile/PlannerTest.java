@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs.agent.kernel.ipvs.AddressFamily;
 import io.lvs.agent.kernel.ipvs.Destination;
+import io.lvs.agent.kernel.ipvs.DestinationEntry;
 import io.lvs.agent.kernel.ipvs.DestinationKey;
 import io.lvs.agent.kernel.ipvs.ForwardingMethod;
 import io.lvs.agent.kernel.ipvs.Persistence;
 import io.lvs.agent.kernel.ipvs.Scheduler;
 import io.lvs.agent.kernel.ipvs.Service;
+import io.lvs.agent.kernel.ipvs.ServiceEntry;
 import io.lvs.agent.kernel.ipvs.ServiceKey;
+import io.lvs.agent.kernel.ipvs.Stats;
 import io.lvs.agent.kernel.ipvs.Tunnel;
 import io.lvs.agent.kernel.ipvs.TunnelChecksum;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsOp.AddDestination;
@@ -39,6 +42,7 @@ class PlannerTest {
     static final Destination RS2 = Destination.of("192.0.2.22", 80, ForwardingMethod.DROUTE);
     static final Destination RS3 = Destination.of("192.0.2.23", 80, ForwardingMethod.DROUTE);
     static final Destination NS1 = Destination.of("198.51.100.1", 53, ForwardingMethod.MASQ);
+    static final Destination NS2 = Destination.of("198.51.100.2", 53, ForwardingMethod.MASQ);
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     static final PlanOptions DRAIN_60S = PlanOptions.draining(Duration.ofSeconds(60));
 
@@ -193,12 +197,12 @@ class PlannerTest {
         IpvsTable desired = table(WEB_RR, RS1);
         Ledger ledger = ownerOf(kernel);
 
-        Plan first = Planner.plan(desired, new ObservedTable(kernel, Map.of(ref(WEB, RS2), 4)), ledger, Drains.none(), DRAIN_60S, T0);
+        Plan first = Planner.plan(desired, new ObservedTable(kernel, Map.of(ref(WEB, RS2), Connections.active(4))), ledger, Drains.none(), DRAIN_60S, T0);
         assertEquals(List.of(new UpdateDestination(WEB, RS2.withWeight(0))), first.ops());
         assertEquals(Map.of(ref(WEB, RS2), T0), first.drains().started());
 
         IpvsTable drained = table(WEB_RR, RS1, RS2.withWeight(0));
-        Plan waiting = Planner.plan(desired, new ObservedTable(drained, Map.of(ref(WEB, RS2), 2)), first.ledger(),
+        Plan waiting = Planner.plan(desired, new ObservedTable(drained, Map.of(ref(WEB, RS2), Connections.active(2))), first.ledger(),
                 first.drains(), DRAIN_60S, T0.plusSeconds(20));
         assertTrue(waiting.isEmpty(), "connections remain and the deadline is ahead: " + waiting.ops());
         assertEquals(first.drains(), waiting.drains());
@@ -212,7 +216,7 @@ class PlannerTest {
     void aDrainEndsAtItsDeadlineEvenWithConnectionsLeft() {
         IpvsTable drained = table(WEB_RR, RS1, RS2.withWeight(0));
         Drains started = new Drains(Map.of(ref(WEB, RS2), T0));
-        ObservedTable busy = new ObservedTable(drained, Map.of(ref(WEB, RS2), 50));
+        ObservedTable busy = new ObservedTable(drained, Map.of(ref(WEB, RS2), Connections.active(50)));
         Plan before = Planner.plan(table(WEB_RR, RS1), busy, ownerOf(drained), started, DRAIN_60S, T0.plusSeconds(59));
         assertTrue(before.isEmpty());
         Plan at = Planner.plan(table(WEB_RR, RS1), busy, ownerOf(drained), started, DRAIN_60S, T0.plusSeconds(60));
@@ -240,13 +244,13 @@ class PlannerTest {
     void aLeavingServiceDrainsItsDestinationsThenGoesInOneDelete() {
         IpvsTable kernel = table(WEB_RR, RS1, RS2, DNS_WRR, NS1);
         IpvsTable desired = table(DNS_WRR, NS1);
-        Map<DestinationRef, Integer> busy = Map.of(ref(WEB, RS1), 3, ref(WEB, RS2), 1);
+        Map<DestinationRef, Connections> busy = Map.of(ref(WEB, RS1), Connections.active(3), ref(WEB, RS2), Connections.active(1));
         Plan first = Planner.plan(desired, new ObservedTable(kernel, busy), ownerOf(kernel), Drains.none(), DRAIN_60S, T0);
         assertEquals(List.of(new UpdateDestination(WEB, RS1.withWeight(0)), new UpdateDestination(WEB, RS2.withWeight(0))),
                 first.ops());
 
         IpvsTable drained = table(WEB_RR, RS1.withWeight(0), RS2.withWeight(0), DNS_WRR, NS1);
-        Plan partly = Planner.plan(desired, new ObservedTable(drained, Map.of(ref(WEB, RS1), 1)), first.ledger(),
+        Plan partly = Planner.plan(desired, new ObservedTable(drained, Map.of(ref(WEB, RS1), Connections.active(1))), first.ledger(),
                 first.drains(), DRAIN_60S, T0.plusSeconds(10));
         assertEquals(List.of(new DeleteDestination(WEB, RS2.key())), partly.ops(),
                 "the finished one goes, the service waits for the other");
@@ -261,7 +265,7 @@ class PlannerTest {
     void aWeightRaisedDuringADrainIsPutBackToZero() {
         IpvsTable bumped = table(WEB_RR, RS1, RS2.withWeight(7));
         Drains started = new Drains(Map.of(ref(WEB, RS2), T0));
-        Plan p = Planner.plan(table(WEB_RR, RS1), new ObservedTable(bumped, Map.of(ref(WEB, RS2), 1)), ownerOf(bumped),
+        Plan p = Planner.plan(table(WEB_RR, RS1), new ObservedTable(bumped, Map.of(ref(WEB, RS2), Connections.active(1))), ownerOf(bumped),
                 started, DRAIN_60S, T0.plusSeconds(1));
         assertEquals(List.of(new UpdateDestination(WEB, RS2.withWeight(0))), p.ops());
         assertEquals(T0, p.drains().started().get(ref(WEB, RS2)), "the drain keeps its start time");
@@ -275,6 +279,72 @@ class PlannerTest {
         assertTrue(p.isEmpty());
         assertEquals(new Ledger(Set.of(WEB), Set.of(ref(WEB, RS1))), p.ledger());
         assertEquals(Drains.none(), p.drains());
+    }
+
+    @Test
+    void udpFlowsHeldAsInactiveEntriesKeepADestinationDraining() {
+        IpvsTable kernel = table(DNS_WRR, NS1, NS2);
+        IpvsTable desired = table(DNS_WRR, NS1);
+        ObservedTable flows = new ObservedTable(kernel, Map.of(ref(DNS, NS2), new Connections(0, 12, 0)));
+        Plan first = Planner.plan(desired, flows, ownerOf(kernel), Drains.none(), DRAIN_60S, T0);
+        assertEquals(List.of(new UpdateDestination(DNS, NS2.withWeight(0))), first.ops(),
+                "a UDP destination has no active connections, only flows; it drains rather than goes");
+
+        IpvsTable drained = table(DNS_WRR, NS1, NS2.withWeight(0));
+        Plan waiting = Planner.plan(desired, new ObservedTable(drained, Map.of(ref(DNS, NS2), new Connections(0, 3, 0))),
+                first.ledger(), first.drains(), DRAIN_60S, T0.plusSeconds(30));
+        assertTrue(waiting.isEmpty(), "flows remain and the deadline is ahead: " + waiting.ops());
+        assertEquals(first.drains(), waiting.drains());
+    }
+
+    @Test
+    void persistenceTemplatesAloneKeepADestinationDraining() {
+        IpvsTable drained = table(WEB_RR, RS1, RS2.withWeight(0));
+        Drains started = new Drains(Map.of(ref(WEB, RS2), T0));
+        ObservedTable templates = new ObservedTable(drained, Map.of(ref(WEB, RS2), new Connections(0, 0, 2)));
+        Plan p = Planner.plan(table(WEB_RR, RS1), templates, ownerOf(drained), started, DRAIN_60S, T0.plusSeconds(10));
+        assertTrue(p.isEmpty(), "templates still pin clients to it: " + p.ops());
+        assertTrue(p.drains().isDraining(ref(WEB, RS2)));
+
+        Plan fresh = Planner.plan(table(WEB_RR, RS1), templates, ownerOf(drained), Drains.none(), DRAIN_60S, T0);
+        assertTrue(fresh.isEmpty(), "already at weight 0 but holding templates: it starts draining, not deleted");
+        assertEquals(Map.of(ref(WEB, RS2), T0), fresh.drains().started());
+    }
+
+    @Test
+    void aDrainingDestinationWithNoEntryOfAnyKindIsDeleted() {
+        IpvsTable drained = table(DNS_WRR, NS1, NS2.withWeight(0));
+        Drains started = new Drains(Map.of(ref(DNS, NS2), T0));
+        ObservedTable empty = new ObservedTable(drained, Map.of(ref(DNS, NS2), Connections.NONE, ref(DNS, NS1),
+                new Connections(5, 6, 7)));
+        Plan p = Planner.plan(table(DNS_WRR, NS1), empty, ownerOf(drained), started, DRAIN_60S, T0.plusSeconds(10));
+        assertEquals(List.of(new DeleteDestination(DNS, NS2.key())), p.ops());
+    }
+
+    @Test
+    void aDrainHeldByInactiveAndPersistentEntriesEndsAtItsDeadline() {
+        IpvsTable drained = table(DNS_WRR, NS1, NS2.withWeight(0));
+        Drains started = new Drains(Map.of(ref(DNS, NS2), T0));
+        ObservedTable held = new ObservedTable(drained, Map.of(ref(DNS, NS2), new Connections(0, 40, 3)));
+        Plan before = Planner.plan(table(DNS_WRR, NS1), held, ownerOf(drained), started, DRAIN_60S, T0.plusSeconds(59));
+        assertTrue(before.isEmpty(), "before the deadline: " + before.ops());
+        Plan at = Planner.plan(table(DNS_WRR, NS1), held, ownerOf(drained), started, DRAIN_60S, T0.plusSeconds(60));
+        assertEquals(List.of(new DeleteDestination(DNS, NS2.key())), at.ops());
+    }
+
+    @Test
+    void kernelReadBacksKeepActiveInactiveAndPersistentCountsPerDestination() {
+        Destination idle = Destination.of("198.51.100.3", 53, ForwardingMethod.MASQ);
+        ObservedTable t = ObservedTable.of(List.of(new ServiceEntry(DNS_WRR, Stats.ZERO)), Map.of(DNS, List.of(
+                new DestinationEntry(NS1, 1, 2, 3, Stats.ZERO),
+                new DestinationEntry(NS2, 0, 9, 0, Stats.ZERO),
+                new DestinationEntry(idle, 0, 0, 0, Stats.ZERO))));
+        assertEquals(table(DNS_WRR, NS1, NS2, idle), t.table());
+        assertEquals(new Connections(1, 2, 3), t.connections(ref(DNS, NS1)));
+        assertEquals(new Connections(0, 9, 0), t.connections(ref(DNS, NS2)));
+        assertEquals(Connections.NONE, t.connections(ref(DNS, idle)));
+        assertEquals(Map.of(ref(DNS, NS1), 1), t.activeConnections(), "only destinations with established connections");
+        assertEquals(0, t.activeConnections(ref(DNS, NS2)));
     }
 
     @Test
