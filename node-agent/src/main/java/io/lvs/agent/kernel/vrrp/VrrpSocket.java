@@ -96,9 +96,10 @@ public final class VrrpSocket implements AutoCloseable {
      * One received packet: the IP payload (for IPv4 without the IP header) and what {@link VrrpCodec#decode} and
      * {@link AdvertVerifier#verify} need besides.
      *
-     * @param ttl the TTL / hop limit it arrived with
+     * @param ttl     the TTL / hop limit it arrived with
+     * @param ifindex the index of the interface it arrived on
      */
-    public record Packet(InetAddress source, InetAddress destination, int ttl, byte[] payload) {
+    public record Packet(InetAddress source, InetAddress destination, int ttl, int ifindex, byte[] payload) {
         public Packet {
             payload = payload.clone();
         }
@@ -111,7 +112,7 @@ public final class VrrpSocket implements AutoCloseable {
         @Override
         public String toString() {
             return "VRRP packet from " + InetText.of(source) + " to " + InetText.of(destination) + ", TTL " + ttl
-                    + ", " + payload.length + " bytes";
+                    + ", on interface " + ifindex + ", " + payload.length + " bytes";
         }
     }
 
@@ -197,6 +198,7 @@ public final class VrrpSocket implements AutoCloseable {
                 Libc.setsockopt(s, Libc.SOL_IP, Libc.IP_MULTICAST_TTL, options.ttl(), what);
                 Libc.setsockopt(s, Libc.SOL_IP, Libc.IP_MULTICAST_LOOP, 0, what);
                 Libc.setsockopt(s, Libc.SOL_IP, Libc.IP_RECVTTL, 1, what);
+                Libc.setsockopt(s, Libc.SOL_IP, Libc.IP_PKTINFO, 1, what);
                 Libc.setsockopt(s, Libc.SOL_IP, Libc.IP_MULTICAST_IF, ipMreqn(a, null), what);
                 if (options.joinGroup()) {
                     Libc.setsockopt(s, Libc.SOL_IP, Libc.IP_ADD_MEMBERSHIP, ipMreqn(a, VrrpCodec.GROUP_V4),
@@ -361,6 +363,7 @@ public final class VrrpSocket implements AutoCloseable {
         MemorySegment.copy(recvBuf, JAVA_BYTE, 0, recvBytes, 0, n);
         int ttl = -1;
         byte[] pktinfoDestination = null;
+        int arrivedOn = 0;
         long controlLen = recvMsg.get(JAVA_LONG, MsgHdr.CONTROLLEN);
         for (long off = 0; off + MsgHdr.CMSG_HDR <= controlLen; ) {
             long len = recvControl.get(JAVA_LONG, off + MsgHdr.CMSG_LEN);
@@ -372,10 +375,13 @@ public final class VrrpSocket implements AutoCloseable {
             long data = off + MsgHdr.CMSG_HDR;
             if (!v6 && level == Libc.SOL_IP && type == Libc.IP_TTL && len >= MsgHdr.CMSG_HDR + 4) {
                 ttl = recvControl.get(JAVA_INT, data);
+            } else if (!v6 && level == Libc.SOL_IP && type == Libc.IP_PKTINFO && len >= MsgHdr.CMSG_HDR + 12) {
+                arrivedOn = recvControl.get(JAVA_INT, data); // struct in_pktinfo: ipi_ifindex first
             } else if (v6 && level == Libc.SOL_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= MsgHdr.CMSG_HDR + 4) {
                 ttl = recvControl.get(JAVA_INT, data);
             } else if (v6 && level == Libc.SOL_IPV6 && type == Libc.IPV6_PKTINFO && len >= MsgHdr.CMSG_HDR + 20) {
                 pktinfoDestination = recvControl.asSlice(data, 16).toArray(JAVA_BYTE);
+                arrivedOn = recvControl.get(JAVA_INT, data + 16);
             }
             off += MsgHdr.align(len);
         }
@@ -386,7 +392,7 @@ public final class VrrpSocket implements AutoCloseable {
             byte[] src = recvName.asSlice(8, 16).toArray(JAVA_BYTE);
             int scope = recvName.get(JAVA_INT, 24);
             return Optional.of(new Packet(address6(src, scope), address6(pktinfoDestination, 0), ttl,
-                    Arrays.copyOf(recvBytes, n)));
+                    arrivedOn, Arrays.copyOf(recvBytes, n)));
         }
         // IPv4 raw sockets deliver the IP header
         if (n < 20 || (recvBytes[0] & 0xf0) != 0x40) {
@@ -400,7 +406,7 @@ public final class VrrpSocket implements AutoCloseable {
             ttl = recvBytes[8] & 0xff;
         }
         return Optional.of(new Packet(address4(Arrays.copyOfRange(recvBytes, 12, 16)),
-                address4(Arrays.copyOfRange(recvBytes, 16, 20)), ttl, Arrays.copyOfRange(recvBytes, ihl, n)));
+                address4(Arrays.copyOfRange(recvBytes, 16, 20)), ttl, arrivedOn, Arrays.copyOfRange(recvBytes, ihl, n)));
     }
 
     private static InetAddress address4(byte[] a) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs.agent.kernel.KernelException;
+import io.lvs.agent.kernel.sys.Libc;
 import io.lvs.agent.kernel.testing.Cmd;
 import io.lvs.agent.kernel.testing.Netns;
 import io.lvs.agent.kernel.testing.Root;
@@ -75,6 +76,10 @@ class VrrpSocketTest {
         return s;
     }
 
+    private static int index(Netns ns, String device) {
+        return ns.namespace().call(() -> Libc.ifNameToIndex(device));
+    }
+
     private static Accepted decode(Packet p) {
         return assertInstanceOf(Accepted.class, VrrpCodec.decode(p.payload(), p.source(), p.destination()), p.toString());
     }
@@ -92,6 +97,7 @@ class VrrpSocketTest {
         assertEquals(A4, p.source());
         assertEquals(B4, p.destination());
         assertEquals(255, p.ttl());
+        assertEquals(index(b, "veth-b"), p.ifindex());
         assertArrayEquals(bytes, p.payload(), "the payload is the VRRP message, without the IP header");
         assertEquals(Optional.empty(), VrrpCodec.checkTtl(p.ttl()));
         assertEquals(advert, decode(p).advert());
@@ -99,14 +105,16 @@ class VrrpSocketTest {
 
     @Test
     void anAdvertSentWithTtl64ArrivesWithIt_AndTheTtlCheckDropsIt() {
-        VrrpSocket rx = open(b, Options.from(B4).onDevice("veth-b"));
-        VrrpSocket tx = open(a, Options.from(A4).onDevice("veth-a").withTtl(64));
+        // neither socket is bound to a device: the route picks veth-a, the receiver hears every interface
+        VrrpSocket rx = open(b, Options.from(B4));
+        VrrpSocket tx = open(a, Options.from(A4).withTtl(64));
         VrrpAdvert advert = new VrrpAdvert(9, 100, 100, List.of(VIP4));
 
         tx.send(VrrpCodec.encode(advert, A4, B4), B4);
         Packet p = rx.receive(WAIT).orElseThrow(() -> new AssertionError("no advert within " + WAIT));
 
         assertEquals(64, p.ttl());
+        assertEquals(index(b, "veth-b"), p.ifindex());
         assertEquals(advert, decode(p).advert(), "the format is fine; only the TTL is wrong");
         Dropped d = VrrpCodec.checkTtl(p.ttl()).orElseThrow();
         assertEquals(DropReason.BAD_TTL, d.reason());
@@ -172,16 +180,16 @@ class VrrpSocketTest {
     }
 
     @Test
-    void aSocketThatDidNotJoinDoesNotSeeMulticastAdverts_AndTimesOutCleanly() {
+    void theSenderDoesNotHearItsOwnMulticast_AndReceiveTimesOutCleanly() {
         VrrpSocket joined = open(b, Options.from(B4).onDevice("veth-b").joiningGroup());
-        VrrpSocket unjoinedElsewhere = open(a, Options.from(A4).onDevice("veth-a"));
+        VrrpSocket senderSide = open(a, Options.from(A4).onDevice("veth-a").joiningGroup());
         VrrpSocket tx = open(a, Options.from(A4).onDevice("veth-a"));
         tx.send(VrrpCodec.encode(new VrrpAdvert(1, 100, 100, List.of(VIP4)), A4, VrrpCodec.GROUP_V4),
                 VrrpCodec.GROUP_V4);
         assertTrue(joined.receive(WAIT).isPresent(), "the joined socket in B gets it");
 
         // the sender's own host does not loop its multicast back, and nothing else sends
-        assertEquals(Optional.empty(), unjoinedElsewhere.receive(Duration.ofMillis(300)));
+        assertEquals(Optional.empty(), senderSide.receive(Duration.ofMillis(300)));
         assertEquals(Optional.empty(), joined.receive(Duration.ofMillis(300)));
     }
 
@@ -233,6 +241,7 @@ class VrrpSocketTest {
         assertEquals(A6, m.source());
         assertEquals(VrrpCodec.GROUP_V6, m.destination());
         assertEquals(255, m.ttl());
+        assertEquals(index(b, "veth-b"), m.ifindex());
         assertArrayEquals(multicast, m.payload());
         assertEquals(advert, decode(m).advert());
 
