@@ -3,6 +3,7 @@ package io.lvs.agent.kernel.sys;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -48,6 +49,28 @@ public final class Libc {
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_WAITFORONE = 0x10000;
+    public static final int MSG_CTRUNC = 0x8;
+    // IPPROTO_IP (SOL_IP) options and control messages
+    public static final int IP_TTL = 2;
+    public static final int IP_PKTINFO = 8;
+    public static final int IP_RECVTTL = 12;
+    public static final int IP_MULTICAST_IF = 32;
+    public static final int IP_MULTICAST_TTL = 33;
+    public static final int IP_MULTICAST_LOOP = 34;
+    public static final int IP_ADD_MEMBERSHIP = 35;
+    // IPPROTO_IPV6 (SOL_IPV6) options and control messages
+    public static final int IPV6_UNICAST_HOPS = 16;
+    public static final int IPV6_MULTICAST_IF = 17;
+    public static final int IPV6_MULTICAST_HOPS = 18;
+    public static final int IPV6_MULTICAST_LOOP = 19;
+    public static final int IPV6_ADD_MEMBERSHIP = 20;
+    public static final int IPV6_RECVPKTINFO = 49;
+    public static final int IPV6_PKTINFO = 50;
+    public static final int IPV6_RECVHOPLIMIT = 51;
+    public static final int IPV6_HOPLIMIT = 52;
+    // poll(2) and shutdown(2)
+    public static final short POLLIN = 0x1;
+    public static final int SHUT_RDWR = 2;
     // open(2)
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
@@ -77,6 +100,11 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETSOCKNAME = bind("getsockname",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDMSG = bind("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle IF_NAMETOINDEX = bind("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle SETNS = bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     // open(2) is variadic: the mode follows the two fixed arguments.
     private static final MethodHandle OPEN = LINKER.downcallHandle(
@@ -286,6 +314,147 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /**
+     * recvmsg(2) into a prepared {@code struct msghdr} (see {@link MsgHdr}); retries EINTR; returns the byte count or
+     * -EAGAIN when nothing was there (MSG_DONTWAIT or a receive timeout).
+     */
+    public static long recvmsg(int fd, MemorySegment msghdr, int flags, String subject) {
+        MemorySegment cap = CAPTURE.get();
+        while (true) {
+            long r;
+            try {
+                r = (long) RECVMSG.invokeExact(cap, fd, msghdr, flags);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r >= 0) {
+                return r;
+            }
+            int e = errno(cap);
+            if (e == Errno.EAGAIN.number()) {
+                return -e;
+            }
+            if (e != Errno.EINTR.number()) {
+                throw new SyscallException("recvmsg", subject, e);
+            }
+        }
+    }
+
+    /** sendmsg(2) of a prepared {@code struct msghdr} (see {@link MsgHdr}); retries EINTR; returns the bytes sent. */
+    public static long sendmsg(int fd, MemorySegment msghdr, int flags, String subject) {
+        MemorySegment cap = CAPTURE.get();
+        while (true) {
+            long r;
+            try {
+                r = (long) SENDMSG.invokeExact(cap, fd, msghdr, flags);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (r >= 0) {
+                return r;
+            }
+            int e = errno(cap);
+            if (e != Errno.EINTR.number()) {
+                throw new SyscallException("sendmsg", subject, e);
+            }
+        }
+    }
+
+    /**
+     * poll(2) of one descriptor for {@code events}; returns the revents, 0 when {@code timeoutMillis} passed first.
+     * EINTR counts as a timeout (the caller loops on its own deadline).
+     */
+    public static int poll(int fd, short events, int timeoutMillis, String subject) {
+        MemorySegment cap = CAPTURE.get();
+        try (Arena a = Arena.ofConfined()) {
+            // struct pollfd { int fd; short events; short revents; }
+            MemorySegment p = a.allocate(8, 4);
+            p.set(JAVA_INT, 0, fd);
+            p.set(JAVA_SHORT, 4, events);
+            int r = (int) POLL.invokeExact(cap, p, 1L, timeoutMillis);
+            if (r < 0) {
+                int e = errno(cap);
+                if (e == Errno.EINTR.number()) {
+                    return 0;
+                }
+                throw new SyscallException("poll", subject, e);
+            }
+            return r == 0 ? 0 : p.get(JAVA_SHORT, 6) & 0xffff;
+        } catch (SyscallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * shutdown(2); returns the errno, 0 on success. An unconnected datagram or raw socket answers ENOTCONN but is
+     * shut down all the same: its pollers and blocked receivers wake up.
+     */
+    public static int shutdown(int fd, int how) {
+        MemorySegment cap = CAPTURE.get();
+        int r;
+        try {
+            r = (int) SHUTDOWN.invokeExact(cap, fd, how);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return r < 0 ? errno(cap) : 0;
+    }
+
+    /** if_nametoindex(3) in the calling thread's network namespace; throws (ENODEV) when there is no such device. */
+    public static int ifNameToIndex(String name) {
+        MemorySegment cap = CAPTURE.get();
+        try (Arena a = Arena.ofConfined()) {
+            int r = (int) IF_NAMETOINDEX.invokeExact(cap, a.allocateFrom(name));
+            if (r == 0) {
+                int e = errno(cap);
+                throw new SyscallException("if_nametoindex", "device " + name, e == 0 ? Errno.ENODEV.number() : e);
+            }
+            return r;
+        } catch (SyscallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Offsets of {@code struct msghdr}, {@code struct iovec} and {@code struct cmsghdr} (LP64 Linux: x86_64 and
+     * aarch64), and the CMSG_* arithmetic.
+     */
+    public static final class MsgHdr {
+        public static final long SIZE = 56;
+        public static final long NAME = 0;
+        public static final long NAMELEN = 8;
+        public static final long IOV = 16;
+        public static final long IOVLEN = 24;
+        public static final long CONTROL = 32;
+        public static final long CONTROLLEN = 40;
+        public static final long FLAGS = 48;
+        public static final long IOVEC_SIZE = 16;
+        public static final long IOVEC_BASE = 0;
+        public static final long IOVEC_LEN = 8;
+        /** cmsghdr: {@code size_t cmsg_len; int cmsg_level; int cmsg_type;} then the data, 8-byte aligned. */
+        public static final long CMSG_LEN = 0;
+        public static final long CMSG_LEVEL = 8;
+        public static final long CMSG_TYPE = 12;
+        public static final long CMSG_HDR = 16;
+
+        private MsgHdr() {
+        }
+
+        /** CMSG_ALIGN. */
+        public static long align(long n) {
+            return (n + 7) & ~7L;
+        }
+
+        /** CMSG_SPACE: the room one control message with {@code dataLen} bytes of data takes. */
+        public static long space(long dataLen) {
+            return CMSG_HDR + align(dataLen);
         }
     }
 
