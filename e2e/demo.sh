@@ -2,11 +2,13 @@
 # lvs-operator local demo (README command one). On a fresh machine of this kind (Debian bookworm, x86_64, root,
 # Temurin 25) it installs what it needs, builds the project, and shows, with real parts:
 #   1. the control plane: an embedded Kubernetes API server, the real kubectl, the packaged operator (leader
-#      election on): CRDs and examples applied, status and printer columns, validation, a conflict; agent reports
-#      are not faked: nothing makes VirtualServices Programmed yet (see the end);
+#      election on): CRDs and examples applied, status and printer columns, validation, a conflict (no agents in
+#      this part: the operator says so in Programmed);
 #   2. the data plane: this project's netlink library programming IPVS in a real Linux kernel with IPVS (a
 #      User-mode Linux guest when the host kernel has none) with traffic from a client namespace through the VIP
-#      in DR and NAT modes, and a VIP takeover announced with gratuitous ARP / unsolicited NA.
+#      in DR and NAT modes, and a VIP takeover announced with gratuitous ARP / unsolicited NA;
+#   3. the product end to end: the packaged agent directing a guest kernel serves the DR and NAT examples applied
+#      with kubectl, a failing real server leaves the rotation and returns, deletion empties the IPVS table.
 # Everything it starts is stopped on exit and on Ctrl-C. DEMO_SKIP_BUILD=1 reuses the last build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,8 +24,9 @@ say "Setting up: packages, the real kubectl and helm, and a build"
 e2e/guest/install-deps.sh
 eval "$(e2e/tools/kube-tools.sh | grep -E '^(KUBECTL|HELM)=')"
 if [ "${DEMO_SKIP_BUILD:-0}" != 1 ]; then
-  ./mvnw -B -q package -DskipTests
+  ./mvnw -B -q install -DskipTests
 fi
+./mvnw -B -q -pl e2e dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 
 WORK=$(mktemp -d /var/tmp/lvs-demo.XXXXXX)
 PIDS=()
@@ -75,7 +78,7 @@ k get virtualservices -o wide
 say "kubectl describe virtualservice web   (conditions and events)"
 k describe virtualservice web | sed -n '/^Status:/,$p' | sed 's/^/    /'
 
-say "Why nothing is Programmed yet: no node agent runs (on a cluster the chart's DaemonSet starts them)"
+say "Nothing is Programmed in this part: no node agent runs here (on a cluster the chart's DaemonSet runs them; part 3)"
 k get virtualservice web -o jsonpath='{range .status.conditions[?(@.type=="Programmed")]}    Programmed={.status} {.reason}: {.message}{"\n"}{end}'
 
 say "Invalid input gets a condition a person can act on"
@@ -126,11 +129,17 @@ e2e/guest/run-scenario.sh ipvs-traffic 2>&1 | grep -E '^(CHECK|RESULT:|TIMING)|^
 note "a director takes over a VIP: rtnetlink adds it, gratuitous ARP / unsolicited NA tell a client with stale entries"
 e2e/guest/run-scenario.sh takeover-edges 2>&1 | grep -E '^(CHECK|RESULT:)' | sed 's/^/    /'
 
+# ---------------------------------------------------------------------------------------------- the product
+say "3. The product end to end: the node agent directing a guest kernel"
+(cd e2e && KUBECTL=$KUBECTL HELM=$HELM "$JAVA" --enable-native-access=ALL-UNNAMED \
+  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.lvs.e2e.agent.AgentDemo)
+
 say "What you saw, and what is not built yet"
 cat <<'TXT'
-    Real: kubectl 1.35, the packaged operator (validation, VIP claims, status, events, agent liveness,
-    leader election), IPVS and rtnetlink programmed over netlink from Java in a real kernel with real traffic.
+    Real: kubectl 1.35, the packaged operator (validation, VIP claims, status, events, agent liveness, leader
+    election), the packaged node agent (informers -> desired state -> minimal kernel operations -> NodeReports,
+    health checks, metrics), IPVS and rtnetlink programmed over netlink from Java in a real kernel, real traffic.
     Embedded: the API server (a Fabric8 store: no schema validation, no RBAC, no pods run from the DaemonSet).
-    Not built yet: the node agents' control loop that connects the two halves (informers -> kernel -> NodeReports),
-    and director election over the network. Until then VirtualServices stay Programmed=False (AwaitingAgents).
+    Not built yet: director election over the network (VRRPv3): today the active director is the live one with
+    the highest priority by the agents' Leases, so a dead director is replaced only when its Lease lapses (40 s).
 TXT

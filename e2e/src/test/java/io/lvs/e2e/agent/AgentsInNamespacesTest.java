@@ -70,12 +70,12 @@ class AgentsInNamespacesTest {
                         nodeSelector: {matchLabels: {lvs.io/director: "true"}}
                         priorities: [{nodeName: node-a, priority: 150}]
                     """);
-            await("proxy to be Ready on node-a", WAIT, () -> "node-a".equals(get(k, "virtualservice/proxy",
-                    "{.status.activeDirector}")) && "True".equals(condition(k, "virtualservice/proxy", "Ready")),
+            await("proxy to be Ready on node-a", WAIT, () -> "node-a".equals(Lab.get(k, "virtualservice/proxy",
+                    "{.status.activeDirector}")) && "True".equals(Lab.condition(k, "virtualservice/proxy", "Ready")),
                     operator, agentA, agentB);
             await("the client to reach node-a's proxy through the VIP", WAIT,
-                    () -> curl(lab, client, "192.0.2.100:8080").equals("node-a"), agentA);
-            assertEquals("True", condition(k, "virtualservice/proxy", "Programmed"));
+                    () -> lab.curl(client, "192.0.2.100:8080").equals("node-a"), agentA);
+            assertEquals("True", Lab.condition(k, "virtualservice/proxy", "Programmed"));
             assertTrue(lab.in(nodeB, "ip", "-o", "addr", "show", "dev", "eth0").contains("192.0.2.100") == false,
                     "the standby does not hold the VIP");
 
@@ -101,10 +101,10 @@ class AgentsInNamespacesTest {
             assertEquals("1", lab.in(worker, "sysctl", "-n", "net.ipv4.conf.eth0.arp_ignore").strip());
             assertEquals("2", lab.in(worker, "sysctl", "-n", "net.ipv4.conf.eth0.arp_announce").strip());
             await("web's Programmed condition to name the missing IPVS", WAIT, () -> {
-                String m = get(k, "virtualservice/web", "{.status.conditions[?(@.type==\"Programmed\")].message}");
+                String m = Lab.get(k, "virtualservice/web", "{.status.conditions[?(@.type==\"Programmed\")].message}");
                 return m.contains("has no IPVS") && m.contains("modprobe ip_vs");
             }, operator);
-            assertEquals("RealServer", get(k, "nodereport/web.worker-1", "{.status.role}"));
+            assertEquals("RealServer", Lab.get(k, "nodereport/web.worker-1", "{.status.role}"));
 
             // steady state: no NodeReport writes for a while
             String before = reportVersions(k);
@@ -116,8 +116,8 @@ class AgentsInNamespacesTest {
             agentA.kill();
             lab.in(nodeA, "ip", "link", "set", "eth0", "down");
             await("node-b to take the VIP", Duration.ofSeconds(120),
-                    () -> curl(lab, client, "192.0.2.100:8080").equals("node-b"), agentB);
-            await("status to say so", WAIT, () -> "node-b".equals(get(k, "virtualservice/proxy",
+                    () -> lab.curl(client, "192.0.2.100:8080").equals("node-b"), agentB);
+            await("status to say so", WAIT, () -> "node-b".equals(Lab.get(k, "virtualservice/proxy",
                     "{.status.activeDirector}")), operator);
 
             // deleting the VirtualServices gives the nodes back as they were
@@ -152,20 +152,6 @@ class AgentsInNamespacesTest {
             assertTrue(agentW.output().stream().anyMatch(l -> l.contains("removed everything this agent added")),
                     String.join("\n", agentW.output()));
         }
-    }
-
-    private static String curl(Lab lab, String ns, String target) {
-        Lab.Run r = lab.tryIn(ns, "curl", "-s", "--max-time", "1", "http://" + target + "/");
-        return r.exit() == 0 ? r.out().strip() : "";
-    }
-
-    private static String get(Kubectl k, String object, String jsonpath) {
-        Kubectl.Result r = k.run("get", object, "-o", "jsonpath=" + jsonpath);
-        return r.succeeded() ? r.stdout().strip() : "";
-    }
-
-    private static String condition(Kubectl k, String object, String type) {
-        return get(k, object, "{.status.conditions[?(@.type==\"" + type + "\")].status}");
     }
 
     private static String reportVersions(Kubectl k) {

@@ -201,6 +201,46 @@ public final class Lab implements AutoCloseable {
         return sh(c.toArray(String[]::new));
     }
 
+    /** One HTTP GET from namespace {@code ns}: the body, stripped, or "" when the request failed (1 s at most). */
+    public String curl(String ns, String target) {
+        Run r = tryIn(ns, "curl", "-s", "--max-time", "1", "http://" + target + "/");
+        return r.exit() == 0 ? r.out().strip() : "";
+    }
+
+    /** {@code kubectl get OBJECT -o jsonpath=...}, or "" when the object cannot be read. */
+    public static String get(Kubectl k, String object, String jsonpath) {
+        Kubectl.Result r = k.run("get", object, "-o", "jsonpath=" + jsonpath);
+        return r.succeeded() ? r.stdout().strip() : "";
+    }
+
+    /** The status of condition {@code type} of {@code object}, or "". */
+    public static String condition(Kubectl k, String object, String type) {
+        return get(k, object, "{.status.conditions[?(@.type==\"" + type + "\")].status}");
+    }
+
+    /**
+     * A whole node with its own kernel: a User-mode Linux guest (IPVS as modules) whose eth0 is a tap on the bridge,
+     * running {@code script} as root (see e2e/guest/README.md). Stopping the returned process halts the guest; a
+     * SIGKILL of its process group is node loss. {@code address} is the node address the script gives eth0.
+     */
+    public Proc guest(String name, String address, String script, Duration timeout) {
+        String tap = "t" + tag.substring(0, Math.min(6, tag.length())) + (ports++);
+        in(lab, "ip", "tuntap", "add", tap, "mode", "tap");
+        in(lab, "ip", "link", "set", tap, "master", "br0", "up");
+        Path file = dir.resolve("guest-" + name + ".sh");
+        try {
+            Files.writeString(file, script);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        nodeAddresses.put(name, address);
+        Proc p = start("guest-" + name, lab, Map.of("UML_EXTRA", "eth0=tuntap," + tap,
+                "TIMEOUT", Long.toString(timeout.toSeconds())),
+                List.of(REPO.resolve("e2e/guest/run-scenario.sh").toString(), file.toString()));
+        p.guest = true;
+        return p;
+    }
+
     /** Runs a command in namespace {@code ns} whatever its exit status: exit code and output. */
     public Run tryIn(String ns, String... cmd) {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
@@ -242,6 +282,7 @@ public final class Lab implements AutoCloseable {
         private final String name;
         private final Process process;
         private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+        private boolean guest;
 
         private Proc(String name, Process process) {
             this.name = name;
@@ -356,6 +397,17 @@ public final class Lab implements AutoCloseable {
 
     @Override
     public void close() {
+        // guests first, and gently: their runner stops the whole UML process group on SIGTERM (a SIGKILL of the
+        // runner would leave the guest running)
+        for (Proc p : processes) {
+            if (p.guest && p.alive()) {
+                try {
+                    p.stop(Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         for (Proc p : processes) {
             if (p.alive()) {
                 p.process.toHandle().destroyForcibly();

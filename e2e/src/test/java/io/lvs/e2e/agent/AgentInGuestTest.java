@@ -1,0 +1,104 @@
+package io.lvs.e2e.agent;
+
+import static io.lvs.e2e.agent.Lab.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lvs.e2e.apiserver.Kubectl;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged agent as the director of a whole node with its own kernel (a User-mode Linux guest with IPVS, its eth0
+ * a tap on the lab bridge), the repository's DR and NAT examples applied with the real kubectl to the embedded API
+ * server on the host side, real servers and a client in namespaces on the same bridge (the DR servers' nodes run their
+ * own agents; see {@link DrNatLab}): traffic through both VIPs reaches the real servers, the kernel's counters reach
+ * the agent's metrics, a real server whose health check fails leaves the rotation and comes back, {@code kubectl get
+ * lvs} tells the truth, and deleting the examples leaves the guest's IPVS table and the real servers' loopbacks as
+ * they were.
+ */
+class AgentInGuestTest {
+    private static final Duration WAIT = Duration.ofSeconds(240);
+
+    @Test
+    void drAndNatExamplesAreServedByAnAgentDirectingAGuestKernel() throws Exception {
+        try (DrNatLab l = DrNatLab.create()) {
+            Lab lab = l.lab;
+            Kubectl k = l.kubectl;
+            l.example("apply", "direct-routing.yaml");
+            l.example("apply", "nat.yaml");
+            for (String vs : List.of("web", "api")) {
+                await(vs + " to be Programmed and Ready on the guest", WAIT,
+                        () -> "True".equals(Lab.condition(k, "virtualservice/" + vs, "Programmed"))
+                                && "True".equals(Lab.condition(k, "virtualservice/" + vs, "Ready")), l.guest, l.operator);
+            }
+            await("the DR VIP to reach both real servers", WAIT,
+                    () -> l.seen(DrNatLab.DR_VIP, 8).containsAll(Set.of("worker-1", "worker-2")), l.guest);
+            await("the NAT VIP to reach both real servers", WAIT,
+                    () -> l.seen(DrNatLab.NAT_VIP, 8).containsAll(Set.of("nat-1", "nat-2")), l.guest);
+            assertEquals("1", lab.in(lab.ns("worker-1"), "sysctl", "-n", "net.ipv4.conf.eth0.arp_ignore").strip());
+            assertTrue(lab.in(lab.ns("worker-2"), "ip", "-o", "addr", "show", "dev", "lo").contains("192.0.2.10/32"));
+            // the kernel's counters, read with the table the loop reads anyway, per VirtualService and RealServer
+            await("the guest agent's metrics to count web's connections", WAIT,
+                    () -> counter(l.agentMetrics(), "lvs_ipvs_connections_total", "virtualservice=\"web\"") > 0
+                            && counter(l.agentMetrics(), "lvs_ipvs_realserver_connections_total",
+                            "realserver=\"api-1\"") > 0, l.guest);
+
+            // a DR real server stops answering: its HTTP check fails, it leaves the rotation; back when it answers
+            l.stopServer("worker-2");
+            await("web-2 to be unhealthy", WAIT, () -> "False".equals(Lab.condition(k, "realserver/web-2", "Healthy")),
+                    l.guest);
+            await("every request to go to worker-1", WAIT,
+                    () -> l.answers(DrNatLab.DR_VIP, 10).stream().allMatch("worker-1"::equals), l.guest);
+            l.startServer("worker-2");
+            await("web-2 to be healthy again", WAIT, () -> "True".equals(Lab.condition(k, "realserver/web-2", "Healthy")),
+                    l.guest);
+            await("worker-2 back in the rotation", WAIT, () -> l.seen(DrNatLab.DR_VIP, 8).contains("worker-2"), l.guest);
+
+            // what a user reads
+            String table = k.run("get", "lvs", "-n", "default", "-o", "wide").orFail().stdout();
+            assertTrue(table.contains("PROGRAMMED") && table.contains("HEALTHY"), table);
+            for (String vs : List.of("web", "api")) {
+                String row = table.lines().filter(r -> r.startsWith("virtualservice.lvs.io/" + vs + " ")).findFirst()
+                        .orElseThrow(() -> new AssertionError(vs + " is not listed:\n" + table));
+                assertTrue(row.contains(" node-a ") && row.contains(" 2/2 ") && row.contains(" True "), row);
+            }
+            for (String rs : List.of("web-1", "web-2", "api-1", "api-2")) {
+                assertEquals("True", Lab.condition(k, "realserver/" + rs, "Healthy"), rs + ":\n" + table);
+            }
+
+            // deleting the examples gives everything back
+            l.example("delete", "direct-routing.yaml");
+            l.example("delete", "nat.yaml");
+            await("the VIP to leave worker-1's lo", WAIT, () -> !lab.in(lab.ns("worker-1"), "ip", "-o", "addr", "show",
+                    "dev", "lo").contains("192.0.2.10"));
+            await("the VirtualServices to be gone", WAIT, () -> k.run("get", "virtualservices", "-n", "default",
+                    "-o", "name").stdout().isBlank(), l.operator, l.guest);
+            await("the VIPs to stop answering", WAIT, () -> lab.curl(l.client, DrNatLab.DR_VIP).isEmpty()
+                    && lab.curl(l.client, DrNatLab.NAT_VIP).isEmpty(), l.guest);
+            List<String> out = l.stopGuest(WAIT);
+            assertTrue(out.contains("RESULT: PASS"), String.join("\n", out));
+            int at = out.indexOf("[node-a] IPVS table after the agent stopped:");
+            List<String> after = out.subList(at + 1, out.indexOf("RESULT: PASS"));
+            assertTrue(after.stream().noneMatch(r -> r.startsWith("TCP") || r.contains("->  ")),
+                    "the guest's IPVS table is empty once the examples are deleted:\n" + String.join("\n", after));
+        }
+    }
+
+    /** The sum of a Prometheus counter's samples whose labels contain {@code label}. */
+    static double counter(String metrics, String name, String label) {
+        Pattern p = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher m = p.matcher(metrics);
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains(label)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+}
