@@ -2,6 +2,7 @@ package io.lvs.agent.kernel.ipvs.reconcile;
 
 import io.lvs.agent.kernel.ipvs.Destination;
 import io.lvs.agent.kernel.ipvs.DestinationKey;
+import io.lvs.agent.kernel.ipvs.Protocol;
 import io.lvs.agent.kernel.ipvs.ServiceKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,26 +150,34 @@ public final class Planner {
             }
         }
 
+        /**
+         * Removes a service lvs-operator created and no longer wants. When somebody else has added a destination to
+         * it, the service stays (deleting it would delete their destination, and with {@code drain} new connections
+         * would go only to it meanwhile): only the owned destinations go, and the conflict is reported until the
+         * foreign ones are gone too.
+         */
         private void retire(IpvsTable.Entry have) {
             ServiceKey key = have.service().key();
-            if (!options.drain()) {
-                deleteServices.add(new IpvsOp.DeleteService(key));
-                return;
-            }
             List<IpvsOp> ready = new ArrayList<>();
             boolean waiting = false;
+            List<DestinationKey> foreign = new ArrayList<>();
             for (DestinationKey dk : new TreeSet<>(have.destinations().keySet())) {
                 DestinationRef ref = new DestinationRef(key, dk);
                 if (!ledger.owns(ref)) {
-                    continue; // foreign destinations go with the service; they are not ours to wait for
-                }
-                if (leave(ref, have.destinations().get(dk))) {
+                    foreign.add(dk);
+                } else if (leave(ref, have.destinations().get(dk))) {
                     ready.add(new IpvsOp.DeleteDestination(key, dk));
                 } else {
                     waiting = true;
                 }
             }
-            if (waiting) {
+            if (!foreign.isEmpty()) {
+                deleteDestinations.addAll(ready);
+                conflicts.add(new Conflict(key, Optional.empty(), "no longer wanted, but it holds destinations "
+                        + "lvs-operator did not create (" + foreign.stream().map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + "): only lvs-operator's destinations were "
+                        + "removed; the service is deleted once the others are gone"));
+            } else if (waiting) {
                 deleteDestinations.addAll(ready);
             } else {
                 deleteServices.add(new IpvsOp.DeleteService(key));
@@ -176,17 +185,14 @@ public final class Planner {
         }
 
         /**
-         * Decides a leaving destination: true when it may be deleted now (the kernel holds no active,
-         * inactive or persistent entry for it, or its drain timed out); otherwise it is (kept) draining
-         * at weight 0.
+         * Decides a leaving destination: true when it may be deleted now (the kernel holds no flow for it,
+         * see {@link #holdsFlows}, or its drain timed out); otherwise it is (kept) draining at weight 0.
          */
         private boolean leave(DestinationRef ref, Destination current) {
             if (!options.drain()) {
                 return true;
             }
-            // Any entry still routes packets to the destination: inactive ones carry UDP flows and
-            // closing TCP, templates pin persistent clients. Deleting it would drop them all.
-            boolean idle = observed.connections(ref).none();
+            boolean idle = !holdsFlows(ref);
             Instant started = draining.get(ref);
             if (started == null) {
                 if (current.weight() == 0 && idle) {
@@ -200,6 +206,19 @@ public final class Planner {
                 updateDestinations.add(new IpvsOp.UpdateDestination(ref.service(), current.withWeight(0)));
             }
             return false;
+        }
+
+        /**
+         * Whether the kernel still routes flows to the destination: established connections, persistence templates
+         * (they pin clients to it), and for UDP and firewall-mark services the inactive entries too, which is all UDP
+         * flows are. A TCP or SCTP service's inactive entries are connections being closed (TIME_WAIT, FIN_WAIT...)
+         * that the kernel keeps for minutes after the last byte: waiting for them would hold every drain that long.
+         */
+        private boolean holdsFlows(DestinationRef ref) {
+            Connections c = observed.connections(ref);
+            boolean inactiveCount = !(ref.service() instanceof ServiceKey.Inet inet)
+                    || inet.protocol() == Protocol.UDP;
+            return c.active() != 0 || c.persistent() != 0 || (inactiveCount && c.inactive() != 0);
         }
     }
 }

@@ -174,6 +174,27 @@ class PlannerTest {
     }
 
     @Test
+    void retiringAServiceThatHoldsAForeignDestinationRemovesOnlyOursAndKeepsTheService() {
+        // we created WEB with RS1; somebody else added RS3 to it; WEB is no longer wanted
+        IpvsTable kernel = table(WEB_RR, RS1, RS3);
+        Ledger ours = new Ledger(Set.of(WEB), Set.of(ref(WEB, RS1)));
+        Plan now = Planner.plan(IpvsTable.empty(), ObservedTable.of(kernel), ours);
+        Plan draining = Planner.plan(IpvsTable.empty(), ObservedTable.of(kernel), ours, Drains.none(), DRAIN_60S, T0);
+        assertEquals(List.of(new DeleteDestination(WEB, RS1.key())), now.ops(), "the service and RS3 stay");
+        assertEquals(List.of(new UpdateDestination(WEB, RS1.withWeight(0))), draining.ops(),
+                "ours drains first; the service and RS3 stay");
+        for (Plan p : List.of(now, draining)) {
+            assertEquals(1, p.conflicts().size(), p.conflicts().toString());
+            assertTrue(p.conflicts().getFirst().reason().contains("192.0.2.23:80"), p.conflicts().toString());
+        }
+        // once the foreign destination is gone, the service goes
+        IpvsTable later = table(WEB_RR);
+        Plan p = Planner.plan(IpvsTable.empty(), ObservedTable.of(later), new Ledger(Set.of(WEB), Set.of()));
+        assertEquals(List.of(new DeleteService(WEB)), p.ops());
+        assertTrue(p.conflicts().isEmpty());
+    }
+
+    @Test
     void aRestartedAgentAdoptsItsEntriesFromThePersistedLedger() {
         IpvsTable t = table(WEB_RR, RS1, RS2, DNS_WRR, NS1);
         Plan first = Planner.plan(t, ObservedTable.of(IpvsTable.empty()), Ledger.empty());
@@ -295,6 +316,16 @@ class PlannerTest {
                 first.ledger(), first.drains(), DRAIN_60S, T0.plusSeconds(30));
         assertTrue(waiting.isEmpty(), "flows remain and the deadline is ahead: " + waiting.ops());
         assertEquals(first.drains(), waiting.drains());
+    }
+
+    @Test
+    void closingTcpConnectionsDoNotHoldADrain() {
+        // TIME_WAIT and FIN_WAIT entries are inactive entries the kernel keeps for minutes after the last byte
+        IpvsTable drained = table(WEB_RR, RS1, RS2.withWeight(0));
+        Drains started = new Drains(Map.of(ref(WEB, RS2), T0));
+        ObservedTable closing = new ObservedTable(drained, Map.of(ref(WEB, RS2), new Connections(0, 5, 0)));
+        Plan p = Planner.plan(table(WEB_RR, RS1), closing, ownerOf(drained), started, DRAIN_60S, T0.plusSeconds(1));
+        assertEquals(List.of(new DeleteDestination(WEB, RS2.key())), p.ops());
     }
 
     @Test
