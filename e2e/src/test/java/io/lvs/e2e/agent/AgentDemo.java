@@ -64,6 +64,8 @@ public final class AgentDemo {
             await("the VIP to leave worker-1's lo", WAIT, () -> !l.lab.in(l.lab.ns("worker-1"), "ip", "-o", "addr",
                     "show", "dev", "lo").contains("192.0.2.10"));
             List<String> out = l.stopGuest(WAIT);
+            out.stream().filter(s -> s.startsWith("[node-a] agent VmRSS")).forEach(s -> note("node-a's agent at the end: "
+                    + s.substring("[node-a] agent ".length())));
             int at = out.indexOf("[node-a] IPVS table after the agent stopped:");
             say("node-a's IPVS table after the deletion (ipvsadm -Ln in the guest)");
             out.subList(Math.max(0, at + 1), out.size()).stream().filter(s -> !s.startsWith("RESULT")

@@ -89,13 +89,13 @@ class AgentInGuestTest {
         }
     }
 
-    /** The sum of a Prometheus counter's samples whose labels contain {@code label}. */
+    /** The sum of a Prometheus counter's samples whose labels contain {@code label} ("": also a sample without labels). */
     static double counter(String metrics, String name, String label) {
-        Pattern p = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        Pattern p = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? (\\S+)$", Pattern.MULTILINE);
         Matcher m = p.matcher(metrics);
         double sum = 0;
         while (m.find()) {
-            if (m.group(1).contains(label)) {
+            if (m.group(1) == null ? label.isEmpty() : m.group(1).contains(label)) {
                 sum += Double.parseDouble(m.group(2));
             }
         }

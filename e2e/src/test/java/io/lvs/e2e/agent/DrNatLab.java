@@ -83,6 +83,7 @@ public final class DrNatLab implements AutoCloseable {
                   kill -0 "$agent" 2>/dev/null || { echo "[node-a] the agent exited"; exit 1; }
                   sleep 1
                 done
+                echo "[node-a] agent $(grep VmRSS /proc/$agent/status | tr -s ' \t' ' ')"
                 kill -TERM "$agent"; wait "$agent"; echo "[node-a] agent exit=$?"
                 echo "[node-a] IPVS table after the agent stopped:"
                 ipvsadm -Ln
