@@ -139,6 +139,19 @@ public final class VrrpInstance {
         return toBackup(now, List.of(Action.BECOME_BACKUP));
     }
 
+    /**
+     * Startup as the master of VIPs this node holds already (an agent restarted under them): master at once, so the
+     * restart moves nothing. A stronger master, if any, answers the first advert and this instance yields to it.
+     */
+    public Step adopt(long now) {
+        if (state != State.INITIALIZE) {
+            throw new IllegalStateException("adopt in state " + state);
+        }
+        preemptAllowedAt = now + preemptDelayMillis;
+        masterAdverIntervalCentis = advertIntervalCentis;
+        return toMaster(now);
+    }
+
     /** The Shutdown event: a master sends priority 0 and gives the VIPs up; both return to Initialize. */
     public Step shutdown(long now) {
         List<Action> actions = state == State.MASTER

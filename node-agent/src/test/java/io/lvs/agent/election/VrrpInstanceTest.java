@@ -65,6 +65,14 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void adoptMakesAHolderMasterAtOnce_AndAStrongerMasterTakesItBack() {
+        VrrpInstance b = instance(LOW, 100);
+        assertStep(List.of(SEND_ADVERT, BECOME_MASTER), MASTER, T0 + 1000, b.adopt(T0));
+        assertThrows(IllegalStateException.class, () -> b.adopt(T0));
+        assertStep(List.of(BECOME_BACKUP), BACKUP, T0 + 10 + 3000 + 609, b.advert(T0 + 10, 200, HIGH, 100));
+    }
+
+    @Test
     void initializeIgnoresAdvertsAndTimers() {
         VrrpInstance b = instance(LOW, 100);
         assertEquals(new Step(List.of(), INITIALIZE, OptionalLong.empty()), b.advert(T0, 200, HIGH, 100));
