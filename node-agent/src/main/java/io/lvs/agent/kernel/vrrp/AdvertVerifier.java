@@ -12,19 +12,21 @@ import java.util.Set;
 
 /**
  * Accepts or drops received adverts: the format ({@link VrrpCodec#decode}), the TTL, and the authentication trailer
- * under the current or the previous key, with replay protection (a sender's sequence number must rise). Plain RFC
+ * under the current or the previous key (or the key ring given to {@link #accept}), with replay protection (a
+ * sender's sequence number must rise). Plain RFC
  * 5798 adverts are accepted only from the listed compatibility peers. Holds the last sequence number accepted from
  * each sender; not thread-safe (one receiving thread).
  */
 public final class AdvertVerifier {
     private VrrpKey current;
-    private VrrpKey previous;
+    private Map<Integer, VrrpKey> keys = new HashMap<>();
     private final Set<InetAddress> compatibilityPeers;
     private final Map<InetAddress, Long> lastSequence = new HashMap<>();
 
     /** {@code compatibilityPeers}: senders whose plain adverts are accepted (e.g. routers running keepalived). */
     public AdvertVerifier(VrrpKey current, Set<InetAddress> compatibilityPeers) {
         this.current = current;
+        this.keys.put(current.id(), current);
         this.compatibilityPeers = Set.copyOf(compatibilityPeers);
     }
 
@@ -33,8 +35,26 @@ public final class AdvertVerifier {
         if (next.id() == current.id()) {
             throw new IllegalArgumentException("a new key needs a new id, " + next.id() + " is the current one");
         }
-        previous = current;
+        keys = new HashMap<>(Map.of(current.id(), current, next.id(), next));
         current = next;
+    }
+
+    /**
+     * Accepts adverts under exactly {@code accepted} from now on (a key ring read from the key file: the key senders
+     * sign with and the ones they are moving from or to); at least one key, ids distinct.
+     */
+    public void accept(java.util.Collection<VrrpKey> accepted) {
+        if (accepted.isEmpty()) {
+            throw new IllegalArgumentException("no key to accept adverts under");
+        }
+        Map<Integer, VrrpKey> m = new HashMap<>();
+        for (VrrpKey k : accepted) {
+            if (m.put(k.id(), k) != null) {
+                throw new IllegalArgumentException("two keys with id " + k.id());
+            }
+        }
+        keys = m;
+        current = accepted.iterator().next();
     }
 
     /** Checks the packet {@code m} received from {@code source} to {@code destination} with TTL {@code ttl}. */
@@ -53,8 +73,7 @@ public final class AdvertVerifier {
                             + ", not a compatibility peer");
         }
         Trailer t = a.trailer().get();
-        VrrpKey key = t.keyId() == current.id() ? current
-                : previous != null && t.keyId() == previous.id() ? previous : null;
+        VrrpKey key = keys.get(t.keyId());
         if (key == null) {
             return new Dropped(DropReason.UNKNOWN_KEY, "key id " + t.keyId() + " from " + source.getHostAddress());
         }
