@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The agent's settings, from the environment the DaemonSet gives it (the chart sets every one).
@@ -21,11 +22,27 @@ import java.util.Optional;
  * @param httpPort      their port ({@code LVS_AGENT_HTTP_PORT}; 0: any free port)
  * @param resync        the longest time between two looks at the kernel ({@code LVS_AGENT_RESYNC}): bounds drift repair
  * @param drainTimeout  the longest a leaving real server drains ({@code LVS_AGENT_DRAIN_TIMEOUT})
- * @param election      how directors elect the active one ({@code LVS_AGENT_ELECTION}: {@code lease})
+ * @param election      how directors elect the active one ({@code LVS_AGENT_ELECTION}): {@code vrrp} (adverts between
+ *                      the directors) or {@code lease} (the interim rule over the agents' Leases)
+ * @param vrrpKeyFile   the directors' advert keys ({@code LVS_AGENT_VRRP_KEY_FILE}, a mounted Secret; see
+ *                      {@code VrrpKeyRing}); required with {@code vrrp}
+ * @param vrrpCompatibilityPeers routers whose plain RFC 5798 adverts are accepted ({@code LVS_AGENT_VRRP_COMPAT_PEERS},
+ *                      comma-separated addresses: keepalived directors of the same VIPs during a migration)
  */
 public record AgentConfig(String nodeName, String namespace, String daemonSetName, Path stateDir, Path sysctlNet,
                           Path modulesDir, InetAddress httpAddress, int httpPort, Duration resync, Duration drainTimeout,
-                          String election) {
+                          String election, Optional<Path> vrrpKeyFile, Set<InetAddress> vrrpCompatibilityPeers) {
+
+    public AgentConfig {
+        vrrpCompatibilityPeers = Set.copyOf(vrrpCompatibilityPeers);
+        if (!election.equals("vrrp") && !election.equals("lease")) {
+            throw new IllegalArgumentException("LVS_AGENT_ELECTION=" + election + " is not known: vrrp or lease");
+        }
+        if (election.equals("vrrp") && vrrpKeyFile.isEmpty()) {
+            throw new IllegalArgumentException("LVS_AGENT_ELECTION=vrrp needs LVS_AGENT_VRRP_KEY_FILE: the directors' "
+                    + "advert keys (the chart mounts them from a Secret)");
+        }
+    }
 
     /** Reads the settings; IllegalArgumentException naming the variable when one is missing or malformed. */
     public static AgentConfig fromEnvironment(Map<String, String> env) {
@@ -41,7 +58,9 @@ public record AgentConfig(String nodeName, String namespace, String daemonSetNam
                 get(env, "LVS_AGENT_HTTP_PORT").map(p -> port("LVS_AGENT_HTTP_PORT", p)).orElse(9470),
                 get(env, "LVS_AGENT_RESYNC").map(d -> duration("LVS_AGENT_RESYNC", d)).orElse(Duration.ofSeconds(1)),
                 get(env, "LVS_AGENT_DRAIN_TIMEOUT").map(d -> duration("LVS_AGENT_DRAIN_TIMEOUT", d)).orElse(Duration.ofSeconds(30)),
-                get(env, "LVS_AGENT_ELECTION").orElse("lease"));
+                get(env, "LVS_AGENT_ELECTION").orElse("lease"),
+                get(env, "LVS_AGENT_VRRP_KEY_FILE").map(Path::of),
+                get(env, "LVS_AGENT_VRRP_COMPAT_PEERS").map(AgentConfig::addresses).orElse(Set.of()));
     }
 
     private static Optional<String> get(Map<String, String> env, String name) {
@@ -55,6 +74,16 @@ public record AgentConfig(String nodeName, String namespace, String daemonSetNam
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + "=" + value + " is not an IP address");
         }
+    }
+
+    private static Set<InetAddress> addresses(String list) {
+        Set<InetAddress> out = new java.util.LinkedHashSet<>();
+        for (String a : list.split(",")) {
+            if (!a.isBlank()) {
+                out.add(parse("LVS_AGENT_VRRP_COMPAT_PEERS", a.strip()));
+            }
+        }
+        return out;
     }
 
     private static InetAddress anyAddress() {

@@ -1,7 +1,9 @@
 package io.lvs.agent.app;
 
 import io.lvs.agent.http.AgentHttp;
+import io.lvs.agent.election.VrrpElection;
 import io.lvs.agent.http.PrometheusText;
+import io.lvs.agent.node.ActiveDirectors;
 import io.lvs.agent.inspect.InspectReport;
 import io.lvs.agent.inspect.IpvsadmListing;
 import io.lvs.agent.inspect.NodeInspector;
@@ -68,6 +70,9 @@ final class Endpoints implements AgentHttp.Endpoints {
         if (agent.health() instanceof MonitoredHealth mh) {
             health(t, mh.metrics());
         }
+        if (agent.election() instanceof VrrpElection v) {
+            vrrp(t, v);
+        }
         histogram(t, "lvs_agent_pass_duration_seconds", "How long control-loop passes take.", c.passDuration);
         histogram(t, "lvs_agent_programming_latency_seconds", "From a change (object, health verdict, role) to the end of "
                 + "the pass that programmed it.", c.programmingLatency);
@@ -82,6 +87,30 @@ final class Endpoints implements AgentHttp.Endpoints {
         t.sample(name + "_bucket", h.count(), "le", "+Inf");
         t.sample(name + "_count", h.count());
         t.sample(name + "_sum", h.sum());
+    }
+
+    private static void vrrp(PrometheusText t, VrrpElection v) {
+        VrrpElection.Counters c = v.counters();
+        t.single("lvs_agent_vrrp_adverts_sent_total", "counter", "VRRP adverts sent (one per peer address).",
+                c.advertsSent());
+        t.single("lvs_agent_vrrp_adverts_received_total", "counter", "VRRP adverts received and authenticated.",
+                c.advertsReceived());
+        t.single("lvs_agent_vrrp_send_errors_total", "counter", "VRRP adverts the kernel refused to send.",
+                c.sendErrors());
+        t.family("lvs_agent_vrrp_adverts_dropped_total", "counter", "VRRP packets dropped, by reason.");
+        c.dropped().forEach((reason, n) -> t.sample("lvs_agent_vrrp_adverts_dropped_total", n, "reason",
+                reason.name().toLowerCase(java.util.Locale.ROOT)));
+        t.single("lvs_agent_vrrp_adverts_not_ours_total", "counter", "Authenticated adverts of no election this node "
+                + "runs (other VIPs or directors on the link).", c.notOurs());
+        t.single("lvs_agent_vrrp_conflicts_total", "counter", "Adverts of another director holding a VIP this node is "
+                + "active for (a split brain ending: that director yields, this one announces again).", c.conflicts());
+        t.family("lvs_agent_vrrp_active", "gauge", "1 while this node is the active director of the VIP.");
+        t.family("lvs_agent_vrrp_transitions_total", "counter", "Changes of this node's role for the VIP.");
+        for (VrrpElection.VipState s : v.vips()) {
+            String vip = io.lvs.agent.kernel.InetText.of(s.vip());
+            t.sample("lvs_agent_vrrp_active", s.role() == ActiveDirectors.Role.ACTIVE ? 1 : 0, "vip", vip);
+            t.sample("lvs_agent_vrrp_transitions_total", s.transitions(), "vip", vip);
+        }
     }
 
     private static void health(PrometheusText t, HealthMetrics m) {

@@ -13,6 +13,8 @@ import io.lvs.agent.kernel.ipvs.KernelModules;
 import io.lvs.agent.kernel.sys.NetworkNamespace;
 import io.lvs.agent.kube.AgentLease;
 import io.lvs.agent.kube.KubeObjects;
+import io.lvs.agent.election.VrrpElection;
+import io.lvs.agent.election.VrrpKeyRing;
 import io.lvs.agent.kube.LeaseRuleElection;
 import io.lvs.agent.kube.ReportWriter;
 import io.lvs.agent.node.ActiveDirectors;
@@ -200,8 +202,11 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     private static ActiveDirectors election(AgentConfig config, KubernetesClient client, Clock clock) {
-        if (!config.election().equals("lease")) {
-            throw new IllegalArgumentException("LVS_AGENT_ELECTION=" + config.election() + " is not known (lease)");
+        if (config.election().equals("vrrp")) {
+            Path keyFile = config.vrrpKeyFile().orElseThrow();
+            VrrpKeyRing.read(keyFile); // a missing or malformed key file stops the start with its reason
+            return new VrrpElection(VrrpElection.sockets(NetworkNamespace.current()), () -> VrrpKeyRing.read(keyFile),
+                    config.vrrpCompatibilityPeers(), clock);
         }
         return new LeaseRuleElection(client, config.namespace(), config.nodeName(), clock);
     }

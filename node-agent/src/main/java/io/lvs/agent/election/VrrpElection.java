@@ -107,7 +107,7 @@ public final class VrrpElection implements ActiveDirectors {
 
     /** What the election counts, for /metrics. */
     public record Counters(long advertsSent, long advertsReceived, long sendErrors, Map<DropReason, Long> dropped,
-                           long notOurs, long transitions) {
+                           long notOurs, long transitions, long conflicts) {
     }
 
     /** One VIP's state, for /metrics and reports. */
@@ -135,6 +135,7 @@ public final class VrrpElection implements ActiveDirectors {
         Role role = Role.STANDBY;
         Instant since;
         long transitions;
+        long epoch;
 
         Entry(DirectorGroup group, VrrpInstance instance, LinkKey link, List<InetAddress> destinations) {
             this.group = group;
@@ -152,6 +153,7 @@ public final class VrrpElection implements ActiveDirectors {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Map<InetAddress, Role> roles = new ConcurrentHashMap<>();
     private final Map<InetAddress, Instant> since = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Long> epochs = new ConcurrentHashMap<>();
 
     // guarded by this
     private final Map<InetAddress, Entry> entries = new HashMap<>();
@@ -167,6 +169,7 @@ public final class VrrpElection implements ActiveDirectors {
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLong notOurs = new AtomicLong();
     private final AtomicLong transitions = new AtomicLong();
+    private final AtomicLong conflicts = new AtomicLong();
     private final Map<DropReason, AtomicLong> dropped = new EnumMap<>(DropReason.class);
     private final Thread thread;
     private long nextKeyCheck;
@@ -230,6 +233,7 @@ public final class VrrpElection implements ActiveDirectors {
                     if (g == null) {
                         roles.remove(old.group.vip());
                         since.remove(old.group.vip());
+                        epochs.remove(old.group.vip());
                     } else {
                         changed.put(g.vip(), old);
                     }
@@ -285,6 +289,7 @@ public final class VrrpElection implements ActiveDirectors {
         LinkKey key = new LinkKey(g.link(), local);
         Entry e = new Entry(g, instance, key, List.copyOf(destinations));
         e.transitions = transitionsSoFar;
+        e.epoch = epochs.getOrDefault(g.vip(), 0L);
         if (!destinations.isEmpty() && link(key) == null) {
             setRole(g.vip(), Role.STANDBY, null);
             return; // the link cannot be opened (warned): nothing to elect over; configure tries again
@@ -438,8 +443,20 @@ public final class VrrpElection implements ActiveDirectors {
         received.incrementAndGet();
         for (Entry e : entries.values()) {
             if (e.link.equals(a.link()) && e.instance.id().matches(advert.vrid(), advert.addresses(), p.source())) {
+                boolean wasMaster = e.instance.state() == VrrpInstance.State.MASTER;
                 perform(e, e.instance.advert(now, advert.priority(), p.source(), advert.maxAdvertIntervalCentis()),
                         now);
+                boolean isMaster = e.instance.state() == VrrpInstance.State.MASTER;
+                if (wasMaster && !isMaster) {
+                    // We held it too and yield: tell the winner at once, so it announces the VIP again.
+                    send(e, 0, List.of(p.source()));
+                } else if (wasMaster) {
+                    // Another director held the VIP too (a partition healed): it yields, we announce again.
+                    e.epoch++;
+                    conflicts.incrementAndGet();
+                    epochs.put(e.group.vip(), e.epoch);
+                    listeners.forEach(Runnable::run);
+                }
                 return;
             }
         }
@@ -449,8 +466,8 @@ public final class VrrpElection implements ActiveDirectors {
     private void perform(Entry e, VrrpInstance.Step step, long now) {
         for (VrrpInstance.Action action : step.actions()) {
             switch (action) {
-                case SEND_ADVERT -> send(e, e.instance.priority());
-                case SEND_PRIORITY_ZERO -> send(e, 0);
+                case SEND_ADVERT -> send(e, e.instance.priority(), e.destinations);
+                case SEND_PRIORITY_ZERO -> send(e, 0, e.destinations);
                 case BECOME_MASTER -> {
                     if (e.role != Role.ACTIVE) {
                         e.role = Role.ACTIVE;
@@ -475,8 +492,8 @@ public final class VrrpElection implements ActiveDirectors {
         }
     }
 
-    private void send(Entry e, int priority) {
-        if (e.destinations.isEmpty()) {
+    private void send(Entry e, int priority, List<InetAddress> destinations) {
+        if (destinations.isEmpty()) {
             return; // the only director: nobody to tell
         }
         Link l = link(e.link);
@@ -486,7 +503,7 @@ public final class VrrpElection implements ActiveDirectors {
         }
         VrrpAdvert advert = new VrrpAdvert(e.instance.id().vrid(), priority, e.instance.advertIntervalCentis(),
                 List.of(e.group.vip()));
-        for (InetAddress to : e.destinations) {
+        for (InetAddress to : destinations) {
             try {
                 l.send(signer.seal(advert, e.link.source(), to), to);
                 sent.incrementAndGet();
@@ -520,6 +537,11 @@ public final class VrrpElection implements ActiveDirectors {
     }
 
     @Override
+    public long announceEpoch(InetAddress vip) {
+        return epochs.getOrDefault(vip, 0L);
+    }
+
+    @Override
     public void onChange(Runnable listener) {
         listeners.add(listener);
     }
@@ -528,7 +550,8 @@ public final class VrrpElection implements ActiveDirectors {
     public Counters counters() {
         Map<DropReason, Long> d = new EnumMap<>(DropReason.class);
         dropped.forEach((k, v) -> d.put(k, v.get()));
-        return new Counters(sent.get(), received.get(), sendErrors.get(), d, notOurs.get(), transitions.get());
+        return new Counters(sent.get(), received.get(), sendErrors.get(), d, notOurs.get(), transitions.get(),
+                conflicts.get());
     }
 
     /** Each VIP's election, in no particular order. */

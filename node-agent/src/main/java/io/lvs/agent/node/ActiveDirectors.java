@@ -24,6 +24,14 @@ public interface ActiveDirectors extends AutoCloseable {
     /** When this node last became active for {@code vip}, while it is. */
     Optional<Instant> activeSince(InetAddress vip);
 
+    /**
+     * Rises each time the active director of {@code vip} must announce it again although it kept it: another director
+     * held it too (a healed partition) and the network may still send the VIP's traffic there.
+     */
+    default long announceEpoch(InetAddress vip) {
+        return 0;
+    }
+
     /** Called (on the election's thread; must not block) whenever a role may have changed. */
     void onChange(Runnable listener);
 

@@ -107,7 +107,7 @@ public final class ControlLoop implements AutoCloseable {
     private volatile IpvsMetrics.Snapshot ipvsStats = IpvsMetrics.Snapshot.EMPTY;
     private NodeDesired lastDesired = NodeDesired.nothing();
     private IpvsTable lastObserved;
-    private final Set<InetAddress> announced = new HashSet<>();
+    private final Map<InetAddress, Long> announced = new HashMap<>(); // VIP -> the announce epoch announced
     private final Deque<Instant> ipvsDrift = new ArrayDeque<>();
     private final Deque<Instant> otherDrift = new ArrayDeque<>();
     private final AgentCounters counters = new AgentCounters();
@@ -326,12 +326,15 @@ public final class ControlLoop implements AutoCloseable {
         r.failures().forEach((a, why) -> problems.add("address " + AddressReconciler.describe(a) + ": " + why));
         for (Map.Entry<InetAddress, DirectorVip> e : active.entrySet()) {
             boolean held = r.present().contains(AddressReconciler.host(e.getValue().link(), e.getKey()));
-            if (held && announced.add(e.getKey())) {
+            long epoch = election.announceEpoch(e.getKey());
+            Long before = announced.get(e.getKey());
+            if (held && (before == null || before != epoch)) {
+                announced.put(e.getKey(), epoch);
                 announcements.acquired(e.getKey(), e.getValue().link(), e.getValue().announce());
                 LOG.info("VIP {} is now held on {} and announced", InetText.of(e.getKey()), e.getValue().link());
             }
         }
-        for (InetAddress v : new ArrayList<>(announced)) {
+        for (InetAddress v : new ArrayList<>(announced.keySet())) {
             if (!active.containsKey(v)) {
                 announced.remove(v);
                 announcements.released(v);
@@ -477,7 +480,7 @@ public final class ControlLoop implements AutoCloseable {
      * could not be removed, as sentences.
      */
     public List<String> removeEverything() {
-        announced.forEach(announcements::released);
+        announced.keySet().forEach(announcements::released);
         announced.clear();
         return KernelCleanup.removeEverything(kernel, state, clock);
     }

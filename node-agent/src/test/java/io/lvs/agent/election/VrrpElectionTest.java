@@ -209,9 +209,12 @@ class VrrpElectionTest {
         VrrpElection[] ab = pair();
         segment.cut.add(Set.of(A, B));
         await("both active while cut off", () -> ab[0].role(VIP) == Role.ACTIVE && ab[1].role(VIP) == Role.ACTIVE);
+        long epoch = ab[0].announceEpoch(VIP);
         segment.cut.clear();
         await("one active after healing", () -> ab[1].role(VIP) == Role.STANDBY);
         assertEquals(Role.ACTIVE, ab[0].role(VIP));
+        assertTrue(ab[0].announceEpoch(VIP) > epoch, "the winner announces the VIP again");
+        assertTrue(ab[0].counters().conflicts() >= 1);
     }
 
     @Test
