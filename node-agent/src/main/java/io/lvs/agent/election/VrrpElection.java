@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
 public final class VrrpElection implements ActiveDirectors {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
     private static final Duration RECEIVE_SLICE = Duration.ofMillis(500);
+    /**
+     * The interval the last advert of a restarting agent announces: standbys then wait 3 times as long (15 s and a
+     * skew) for the next agent before they take the VIP. A node that dies during a restart fails over that late.
+     */
+    static final int RESTART_HOLD_CENTIS = 500;
 
     /** Where adverts go out and come in: a socket per link and source address (a seam for tests). */
     public interface Links {
@@ -493,6 +498,10 @@ public final class VrrpElection implements ActiveDirectors {
     }
 
     private void send(Entry e, int priority, List<InetAddress> destinations) {
+        send(e, priority, destinations, e.instance.advertIntervalCentis());
+    }
+
+    private void send(Entry e, int priority, List<InetAddress> destinations, int intervalCentis) {
         if (destinations.isEmpty()) {
             return; // the only director: nobody to tell
         }
@@ -501,8 +510,7 @@ public final class VrrpElection implements ActiveDirectors {
             sendErrors.incrementAndGet();
             return;
         }
-        VrrpAdvert advert = new VrrpAdvert(e.instance.id().vrid(), priority, e.instance.advertIntervalCentis(),
-                List.of(e.group.vip()));
+        VrrpAdvert advert = new VrrpAdvert(e.instance.id().vrid(), priority, intervalCentis, List.of(e.group.vip()));
         for (InetAddress to : destinations) {
             try {
                 l.send(signer.seal(advert, e.link.source(), to), to);
@@ -567,9 +575,13 @@ public final class VrrpElection implements ActiveDirectors {
                 return;
             }
             long now = now();
-            if (handOver) {
-                for (Entry e : entries.values()) {
+            for (Entry e : entries.values()) {
+                if (handOver) {
                     perform(e, e.instance.shutdown(now), now); // priority 0: a standby takes over after Skew_Time
+                } else if (e.instance.state() == VrrpInstance.State.MASTER) {
+                    // A restart: the standbys learn a long interval from this last advert (RFC 5798 6.4.2), so they
+                    // wait out the restart instead of taking the VIP; the next agent's adverts set it back.
+                    send(e, e.instance.priority(), e.destinations, RESTART_HOLD_CENTIS);
                 }
             }
             stopped = true;
