@@ -26,6 +26,7 @@ import io.lvs.api.v1alpha1.validation.ApiObjects;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    /** How long a leaving active director keeps answering after its priority-0 advert (the successor's takeover). */
+    private static final Duration HAND_OVER_HOLD = Duration.ofSeconds(1);
 
     /** How the agent is going away, decided at shutdown from what the API server says. */
     public enum Shutdown {
@@ -162,6 +165,9 @@ public final class NodeAgent implements AutoCloseable {
             loop.close();
             election.stop(how != Shutdown.RESTART);
             if (how != Shutdown.RESTART) {
+                // The standby takes over a Skew_Time after the priority-0 advert and announces the VIP; until its
+                // announcement lands, clients still send here: keep answering for a moment, then let go.
+                holdForHandOver();
                 loop.releaseVips();
             }
             if (how == Shutdown.UNINSTALL) {
@@ -191,6 +197,17 @@ public final class NodeAgent implements AutoCloseable {
     @Override
     public void close() {
         stop(Shutdown.RESTART);
+    }
+
+    private void holdForHandOver() {
+        if (loop.heldVips().isEmpty()) {
+            return;
+        }
+        try {
+            Thread.sleep(HAND_OVER_HOLD.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

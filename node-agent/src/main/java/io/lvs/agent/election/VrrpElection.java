@@ -7,6 +7,7 @@ import io.lvs.agent.kernel.vrrp.AdvertSigner;
 import io.lvs.agent.kernel.vrrp.AdvertVerifier;
 import io.lvs.agent.kernel.vrrp.DropReason;
 import io.lvs.agent.kernel.vrrp.VrrpAdvert;
+import io.lvs.agent.kernel.vrrp.VrrpCodec;
 import io.lvs.agent.kernel.vrrp.VrrpCodec.Accepted;
 import io.lvs.agent.kernel.vrrp.VrrpCodec.Dropped;
 import io.lvs.agent.kernel.vrrp.VrrpCodec.Received;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The director election on the data path: one VRRPv3 instance ({@link VrrpInstance}) per VIP this node directs,
  * adverts unicast to the other directors' node addresses on the VIP's link, each sealed with the key ring's HMAC
- * (plain RFC 5798 adverts are accepted only from the compatibility peers). No API server is involved: once
+ * (plain RFC 5798 adverts are accepted only from the compatibility peers, which take part in every election of
+ * their family and are sent plain adverts). No API server is involved: once
  * configured, an election keeps running with the API server gone.
  *
  * <p>The VRID of a VIP is its last byte (0 becomes 255): a keepalived router sharing the VIP during a migration uses
@@ -288,6 +290,12 @@ public final class VrrpElection implements ActiveDirectors {
                 }
             }
         }
+        for (InetAddress a : compatibilityPeers) {
+            if ((a instanceof Inet6Address) == (g.vip() instanceof Inet6Address) && !a.equals(local)
+                    && members.add(a)) {
+                destinations.add(a); // a keepalived router of this VIP during a migration: plain adverts both ways
+            }
+        }
         int priority = Math.max(1, Math.min(VrrpInstance.OWNER_PRIORITY - 1, g.priority()));
         VrrpInstance instance = new VrrpInstance(new InstanceId(vrid(g.vip()), members, List.of(g.vip())), local,
                 priority, centis(g.advertInterval()), g.preempt(), g.preemptDelay());
@@ -513,7 +521,9 @@ public final class VrrpElection implements ActiveDirectors {
         VrrpAdvert advert = new VrrpAdvert(e.instance.id().vrid(), priority, intervalCentis, List.of(e.group.vip()));
         for (InetAddress to : destinations) {
             try {
-                l.send(signer.seal(advert, e.link.source(), to), to);
+                byte[] m = compatibilityPeers.contains(to) ? VrrpCodec.encode(advert, e.link.source(), to)
+                        : signer.seal(advert, e.link.source(), to);
+                l.send(m, to);
                 sent.incrementAndGet();
             } catch (KernelException ex) {
                 sendErrors.incrementAndGet();

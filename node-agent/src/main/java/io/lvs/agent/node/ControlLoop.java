@@ -348,7 +348,12 @@ public final class ControlLoop implements AutoCloseable {
         return r;
     }
 
-    private Set<InetAddress> heldVips = Set.of();
+    private volatile Set<InetAddress> heldVips = Set.of();
+
+    /** The director VIPs this node held on their links after the last pass. */
+    public Set<InetAddress> heldVips() {
+        return heldVips;
+    }
     private Set<InetAddress> loopbackHeld = Set.of();
 
     private Map<VsRef, NodeReportStatus> reports(NodeDesired desired, AddressReconciler.Result addr,

@@ -311,6 +311,36 @@ class VrrpElectionTest {
     }
 
     @Test
+    void aKeepalivedRouterListedAsACompatibilityPeerTakesPartWithPlainAdverts() {
+        InetAddress keepalived = InetAddress.ofLiteral("192.0.2.9");
+        FakeLink k = (FakeLink) segment.links().open("eth0", keepalived); // what keepalived's socket receives
+        VrrpElection a = new VrrpElection(segment.links(), () -> new VrrpKeyRing(List.of(K1)), Set.of(keepalived),
+                Clock.systemUTC());
+        elections.add(a);
+        a.configure(List.of(group(VIP, A, 150, Map.of(), false)));
+        await("A active: nobody else speaks yet", () -> a.role(VIP) == Role.ACTIVE);
+        VrrpSocket.Packet p = assertDoesNotThrowPoll(k);
+        VrrpCodec.Received r = VrrpCodec.decode(p.payload(), A, keepalived);
+        assertTrue(r instanceof VrrpCodec.Accepted acc && acc.trailer().isEmpty() && acc.advert().priority() == 150,
+                "keepalived gets plain RFC 5798 adverts: " + r);
+        VrrpAdvert stronger = new VrrpAdvert(VrrpElection.vrid(VIP), 200, 20, List.of(VIP));
+        segment.deliver(keepalived, A, VrrpCodec.encode(stronger, keepalived, A), VrrpCodec.TTL);
+        await("A yields to the stronger keepalived router", () -> a.role(VIP) == Role.STANDBY);
+    }
+
+    private static VrrpSocket.Packet assertDoesNotThrowPoll(FakeLink link) {
+        try {
+            VrrpSocket.Packet p = link.inbox.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            if (p == null) {
+                throw new AssertionError("no advert reached " + link.source);
+            }
+            return p;
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void keyFilesAreReadWithTheirLinesNamedInErrors() {
         String k = Base64.getEncoder().encodeToString("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
         VrrpKeyRing ring = VrrpKeyRing.parse("# directors' keys\n\n2:" + k + "\n1:" + k + "\n", "f");
