@@ -37,3 +37,8 @@ app.kubernetes.io/part-of: lvs-operator
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
+
+{{/* The Secret holding the directors' VRRP advert keys: the user's, or the one this chart keeps. */}}
+{{- define "lvs-operator.vrrpKeySecret" -}}
+{{- .Values.agent.election.keySecret | default (printf "%s-vrrp-keys" (include "lvs-operator.fullname" .)) -}}
+{{- end -}}

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -181,6 +182,43 @@ class HelmChartTest {
                 "coordination.k8s.io leases watch", "apps daemonsets get")), "agents renew their Lease, watch the others' "
                 + "(the Lease-rule election) and read their DaemonSet on shutdown: " + agentRole);
         assertTrue(agentRole.stream().noneMatch(r -> r.startsWith("apps daemonsets ") && !r.endsWith(" get")), agentRole.toString());
+    }
+
+    @Test
+    void agentsElectOverVrrpWithAKeySecretTheChartKeepsOrTheUsersOwn() throws Exception {
+        List<JsonNode> docs = render("--set", "agent.election.compatibilityPeers={192.0.2.7,192.0.2.8}");
+        JsonNode pod = find(docs, "DaemonSet", "lvs-node-agent").at("/spec/template/spec");
+        JsonNode agent = pod.at("/containers/0");
+        assertEquals(Optional.of("vrrp"), env(agent, "LVS_AGENT_ELECTION"));
+        assertEquals(Optional.of("/etc/lvs-node-agent/vrrp/keys"), env(agent, "LVS_AGENT_VRRP_KEY_FILE"));
+        assertEquals(Optional.of("192.0.2.7,192.0.2.8"), env(agent, "LVS_AGENT_VRRP_COMPAT_PEERS"));
+        assertTrue(agent.path("volumeMounts").toString().contains(
+                "\"name\":\"vrrp-keys\",\"mountPath\":\"/etc/lvs-node-agent/vrrp\",\"readOnly\":true"),
+                agent.path("volumeMounts").toString());
+        JsonNode secret = find(docs, "Secret", "lvs-lvs-operator-vrrp-keys");
+        assertEquals("keep", secret.at("/metadata/annotations/helm.sh~1resource-policy").asText(),
+                "an uninstall or upgrade never changes the directors' key under them");
+        String keys = new String(Base64.getDecoder().decode(secret.at("/data/keys").asText()), StandardCharsets.UTF_8);
+        assertTrue(keys.matches("1:[A-Za-z0-9+/=]{64}\n"), "one generated key line: " + keys.length() + " chars");
+        assertEquals(48, Base64.getDecoder().decode(keys.substring(2).strip()).length);
+        boolean mounted = false;
+        for (JsonNode v : pod.path("volumes")) {
+            mounted |= v.at("/secret/secretName").asText().equals("lvs-lvs-operator-vrrp-keys");
+        }
+        assertTrue(mounted, pod.path("volumes").toString());
+
+        List<JsonNode> own = render("--set", "agent.election.keySecret=my-keys");
+        assertTrue(own.stream().noneMatch(d -> "Secret".equals(d.path("kind").asText())), "the user's Secret is used");
+        assertTrue(find(own, "DaemonSet", "lvs-node-agent").at("/spec/template/spec/volumes").toString()
+                .contains("\"secretName\":\"my-keys\""));
+
+        List<JsonNode> lease = render("--set", "agent.election.mode=lease");
+        JsonNode leaseAgent = find(lease, "DaemonSet", "lvs-node-agent").at("/spec/template/spec/containers/0");
+        assertEquals(Optional.of("lease"), env(leaseAgent, "LVS_AGENT_ELECTION"));
+        assertEquals(Optional.empty(), env(leaseAgent, "LVS_AGENT_VRRP_KEY_FILE"));
+        assertTrue(lease.stream().noneMatch(d -> "Secret".equals(d.path("kind").asText())));
+        assertNotEquals(0, helm("template", "lvs", CHART.toString(), "--set", "agent.election.mode=bgp").exit(),
+                "an unknown election mode is refused by the schema");
     }
 
     /** Each rule as "group resource verb" lines. */

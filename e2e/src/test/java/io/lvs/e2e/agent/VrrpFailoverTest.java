@@ -1,0 +1,237 @@
+package io.lvs.e2e.agent;
+
+import static io.lvs.e2e.agent.Lab.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lvs.e2e.apiserver.Kubectl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Director election over VRRP adverts between the packaged agents, each in its node's network namespace on the host
+ * kernel (Local mode: a small server on each director answers on the VIP when that node holds it), with the embedded
+ * API server, the packaged operator and the real kubectl. A client namespace asks the VIP every few tens of
+ * milliseconds and logs who answered, so every figure here is what a client saw.
+ *
+ * <p>Node loss (the agent SIGKILLed, its link down, the VIP gone as after a reboot) is repeated
+ * {@code -Dlvs.failover.reps} times (default 3; 20 for the benchmark in docs/benchmarks.md) with p50/p99/max
+ * printed, with adverts every {@code -Dlvs.failover.interval} (default 200ms, the API's default); then graceful
+ * hand-over on drain, an agent restart under the VIP, a partition (split brain reported and healed) and the adverts
+ * as tcpdump decodes them.
+ */
+class VrrpFailoverTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String VIP = "192.0.2.100";
+
+    private Lab lab;
+    private String client;
+    private final Map<String, Lab.Proc> agents = new java.util.HashMap<>();
+    private Map<String, String> agentEnv;
+
+    @Test
+    void directorsElectOverVrrpAndTheVipFollowsNodeLossDrainRestartAndPartition() throws Exception {
+        int reps = Integer.getInteger("lvs.failover.reps", 3);
+        String interval = System.getProperty("lvs.failover.interval", "200ms");
+        try (Lab l = Lab.create("vr")) {
+            lab = l;
+            String nodeA = lab.host("node-a", "192.0.2.2");
+            String nodeB = lab.host("node-b", "192.0.2.3");
+            client = lab.host("client", "192.0.2.50");
+            Kubectl k = lab.startApiServer();
+            k.run("apply", "--validate=false", "-f", Path.of("../crds").toAbsolutePath().toString()).orFail();
+            lab.apply("""
+                    apiVersion: v1
+                    kind: Namespace
+                    metadata: {name: lvs-system}
+                    ---
+                    apiVersion: apps/v1
+                    kind: DaemonSet
+                    metadata: {name: lvs-node-agent, namespace: lvs-system}
+                    spec:
+                      selector: {matchLabels: {app.kubernetes.io/name: lvs-node-agent}}
+                      template:
+                        metadata: {labels: {app.kubernetes.io/name: lvs-node-agent}}
+                        spec: {containers: [{name: agent, image: lvs-node-agent}]}
+                    """);
+            lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
+            lab.registerNode("node-b", Map.of("lvs.io/director", "true"));
+            Path keyFile = lab.dir().resolve("vrrp.key");
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            Files.writeString(keyFile, "1:" + Base64.getEncoder().encodeToString(secret) + "\n");
+            agentEnv = Map.of("LVS_AGENT_ELECTION", "vrrp", "LVS_AGENT_VRRP_KEY_FILE", keyFile.toString());
+            Lab.Proc operator = lab.startOperator();
+            startAgent("node-a");
+            startAgent("node-b");
+            for (String n : new String[] {"node-a", "node-b"}) {
+                Path www = Files.createDirectories(lab.dir().resolve("www-" + n));
+                Files.writeString(www.resolve("index.html"), n + "\n");
+                lab.background("httpd-" + n, lab.ns(n), "busybox", "httpd", "-f", "-p", "8080", "-h", www.toString());
+            }
+            lab.apply("""
+                    apiVersion: lvs.io/v1alpha1
+                    kind: VirtualService
+                    metadata: {name: proxy, namespace: default}
+                    spec:
+                      vip: %s
+                      ports: [{port: 8080}]
+                      forwarding: {method: Local}
+                      directors:
+                        nodeSelector: {matchLabels: {lvs.io/director: "true"}}
+                        priorities: [{nodeName: node-a, priority: 150}]
+                      failover: {advertInterval: %s}
+                    """.formatted(VIP, interval));
+            await("node-a active and the VirtualService Ready", WAIT, () -> "node-a".equals(Lab.get(k,
+                    "virtualservice/proxy", "{.status.activeDirector}")) && "True".equals(Lab.condition(k,
+                    "virtualservice/proxy", "Ready")), operator, agents.get("node-a"), agents.get("node-b"));
+            Lab.Proc probe = lab.background("probe", client, "sh", "-c", "while :; do b=$(curl -s "
+                    + "--connect-timeout 0.1 --max-time 0.4 http://" + VIP + ":8080/); echo \"$(date +%s%3N) "
+                    + "${b:-FAIL}\"; sleep 0.02; done");
+            await("the client to reach node-a through the VIP", WAIT, () -> answeredAfter(probe, 0, "node-a")
+                    .isPresent(), probe);
+
+            // the adverts on the wire are VRRPv3, as tcpdump reads them
+            String dump = lab.in(nodeB, "timeout", "10", "tcpdump", "-n", "-v", "-c", "2", "-i", "eth0", "ip proto 112");
+            assertTrue(dump.contains("VRRPv3, Advertisement, vrid 100, prio 150, intvl "), dump);
+            assertTrue(dump.contains("ttl 255"), dump);
+
+            // node loss, again and again: the active's agent dies, its link goes down and the VIP is gone; the other
+            // node takes over; then the node comes back and, with the higher priority, takes the VIP back
+            List<Long> failovers = new ArrayList<>();
+            List<Long> failbacks = new ArrayList<>();
+            for (int i = 0; i < reps; i++) {
+                long t0 = System.currentTimeMillis();
+                agents.get("node-a").kill();
+                lab.in(nodeA, "ip", "link", "set", "eth0", "down");
+                lab.tryIn(nodeA, "ip", "addr", "del", VIP + "/32", "dev", "eth0");
+                await("node-b to answer on the VIP (rep " + i + ")", WAIT,
+                        () -> answeredAfter(probe, t0, "node-b").isPresent(), agents.get("node-b"), probe);
+                failovers.add(answeredAfter(probe, t0, "node-b").getAsLong() - t0);
+                lab.in(nodeA, "ip", "link", "set", "eth0", "up");
+                long up = System.currentTimeMillis();
+                startAgent("node-a");
+                await("node-a back as the active (rep " + i + ")", WAIT, () -> lastAnswer(probe).equals("node-a"),
+                        agents.get("node-a"), agents.get("node-b"), probe);
+                long back = answeredAfter(probe, up, "node-a").getAsLong();
+                failbacks.add(failures(probe, up, back));
+                await("the answers to settle on node-a", WAIT, () -> settled(probe, "node-a"), probe);
+            }
+            System.out.println("VRRP failover on node loss, " + interval + " adverts, " + reps + " reps, ms from "
+                    + "the kill to the first answer from node-b: " + summary(failovers) + "; failed requests "
+                    + "while node-a took the VIP back: " + failbacks);
+
+            // graceful hand-over: node-a is drained, its agent stops and hands the VIP over with priority 0
+            k.run("cordon", "node-a").orFail();
+            long t1 = System.currentTimeMillis();
+            assertEquals(143, agents.get("node-a").stop(Duration.ofSeconds(30)));
+            await("node-b to answer after the hand-over", WAIT, () -> answeredAfter(probe, t1, "node-b").isPresent(),
+                    agents.get("node-b"), probe);
+            long handOver = answeredAfter(probe, t1, "node-b").getAsLong() - t1;
+            long handOverFailures = failures(probe, t1, t1 + handOver);
+            System.out.println("VRRP graceful hand-over: " + handOver + " ms to node-b, " + handOverFailures
+                    + " failed requests");
+            assertFalse(lab.in(nodeA, "ip", "-o", "addr", "show", "dev", "eth0").contains(VIP),
+                    "the drained node gave the VIP up");
+            k.run("uncordon", "node-a").orFail();
+            startAgent("node-a");
+            await("node-a to take the VIP back", WAIT, () -> settled(probe, "node-a"), agents.get("node-a"), probe);
+
+            // an agent restart under the VIP (no drain, no uninstall): the VIP stays, no request fails
+            long takeoversByB = agents.get("node-b").output().stream().filter(s -> s.contains("active for VIP")).count();
+            long t2 = System.currentTimeMillis();
+            assertEquals(143, agents.get("node-a").stop(Duration.ofSeconds(30)));
+            assertTrue(lab.in(nodeA, "ip", "-o", "addr", "show", "dev", "eth0").contains(VIP), "the VIP stays");
+            startAgent("node-a");
+            await("the new agent to be converged", WAIT, () -> agents.get("node-a").output().stream()
+                    .anyMatch(s -> s.contains("VIP " + VIP + " is now held on eth0 and announced")), agents.get("node-a"));
+            Thread.sleep(3_000); // the standby would have taken over within 1 s; give it three
+            long t3 = System.currentTimeMillis();
+            assertEquals(0, failures(probe, t2, t3), "no failed request across the restart");
+            assertEquals(takeoversByB, agents.get("node-b").output().stream().filter(s -> s.contains("active for VIP"))
+                    .count(), "node-b never took the VIP during the restart");
+            assertEquals("node-a", Lab.get(k, "virtualservice/proxy", "{.status.activeDirector}"));
+
+            // a partition: the directors' adverts are cut both ways, both hold the VIP, status says so; healed,
+            // the higher priority keeps it and the other lets go
+            for (String n : new String[] {nodeA, nodeB}) {
+                lab.in(n, "nft", "add", "table", "inet", "partition");
+                lab.in(n, "nft", "add", "chain", "inet", "partition", "in",
+                        "{ type filter hook input priority 0; }");
+                lab.in(n, "nft", "add", "rule", "inet", "partition", "in", "ip", "protocol", "vrrp", "drop");
+            }
+            await("both to hold the VIP", WAIT, () -> lab.in(nodeB, "ip", "-o", "addr", "show", "dev", "eth0")
+                    .contains(VIP), agents.get("node-b"));
+            await("SplitBrain to be reported", WAIT, () -> "SplitBrain".equals(Lab.get(k, "virtualservice/proxy",
+                    "{.status.conditions[?(@.type==\"Degraded\")].reason}")), operator);
+            for (String n : new String[] {nodeA, nodeB}) {
+                lab.in(n, "nft", "delete", "table", "inet", "partition");
+            }
+            await("node-b to let go", WAIT, () -> !lab.in(nodeB, "ip", "-o", "addr", "show", "dev", "eth0")
+                    .contains(VIP), agents.get("node-b"));
+            await("SplitBrain to clear", WAIT, () -> !"SplitBrain".equals(Lab.get(k, "virtualservice/proxy",
+                    "{.status.conditions[?(@.type==\"Degraded\")].reason}")), operator);
+            await("the client to settle on node-a", WAIT, () -> settled(probe, "node-a"), probe);
+            assertTrue(lab.in(nodeA, "ip", "-o", "addr", "show", "dev", "eth0").contains(VIP));
+        }
+    }
+
+    private void startAgent(String node) {
+        agents.put(node, lab.startAgent(node, agentEnv));
+    }
+
+    /** A probe line: when it ended (ms since the epoch) and who answered, or FAIL. */
+    private record Answer(long at, String who) {
+    }
+
+    private static List<Answer> answers(Lab.Proc probe) {
+        List<Answer> out = new ArrayList<>();
+        for (String line : probe.output()) {
+            int sp = line.indexOf(' ');
+            if (sp > 0) {
+                try {
+                    out.add(new Answer(Long.parseLong(line.substring(0, sp)), line.substring(sp + 1).strip()));
+                } catch (NumberFormatException e) {
+                    // not a probe line
+                }
+            }
+        }
+        return out;
+    }
+
+    private static OptionalLong answeredAfter(Lab.Proc probe, long t0, String who) {
+        return answers(probe).stream().filter(a -> a.at() >= t0 && a.who().equals(who)).mapToLong(Answer::at)
+                .findFirst();
+    }
+
+    private static String lastAnswer(Lab.Proc probe) {
+        List<Answer> a = answers(probe);
+        return a.isEmpty() ? "" : a.getLast().who();
+    }
+
+    /** The last ten answers all came from {@code who}. */
+    private static boolean settled(Lab.Proc probe, String who) {
+        List<Answer> a = answers(probe);
+        return a.size() >= 10 && a.subList(a.size() - 10, a.size()).stream().allMatch(x -> x.who().equals(who));
+    }
+
+    private static long failures(Lab.Proc probe, long from, long to) {
+        return answers(probe).stream().filter(a -> a.at() >= from && a.at() <= to && a.who().equals("FAIL")).count();
+    }
+
+    static String summary(List<Long> ms) {
+        List<Long> s = ms.stream().sorted().toList();
+        long p50 = s.get((s.size() - 1) / 2);
+        long p99 = s.get((int) Math.ceil(0.99 * s.size()) - 1);
+        return "p50 " + p50 + ", p99 " + p99 + ", max " + s.getLast() + " (all: " + ms + ")";
+    }
+}
