@@ -227,7 +227,14 @@ public final class VrrpElection implements ActiveDirectors {
             }
             long now = now();
             Map<InetAddress, DirectorGroup> wanted = new HashMap<>();
-            groups.forEach(g -> wanted.put(g.vip(), g));
+            Set<InetAddress> ineligible = new HashSet<>();
+            for (DirectorGroup g : groups) {
+                if (g.eligible()) {
+                    wanted.put(g.vip(), g);
+                } else {
+                    ineligible.add(g.vip()); // its local service fails: out of the election until it passes again
+                }
+            }
             Map<InetAddress, Entry> changed = new HashMap<>();
             for (Iterator<Map.Entry<InetAddress, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<InetAddress, Entry> e = it.next();
@@ -237,7 +244,10 @@ public final class VrrpElection implements ActiveDirectors {
                     // Gone: hand the VIP over at once. Changed: the new instance takes over from this one below.
                     perform(old, g == null ? old.instance.shutdown(now) : silentShutdown(old, now), now);
                     it.remove();
-                    if (g == null) {
+                    if (ineligible.contains(old.group.vip())) {
+                        LOG.info("the local service of VIP {} fails its health check: standing down",
+                                InetText.of(old.group.vip()));
+                    } else if (g == null) {
                         roles.remove(old.group.vip());
                         since.remove(old.group.vip());
                         epochs.remove(old.group.vip());
@@ -246,7 +256,7 @@ public final class VrrpElection implements ActiveDirectors {
                     }
                 }
             }
-            for (DirectorGroup g : groups) {
+            for (DirectorGroup g : wanted.values()) {
                 Entry old = changed.get(g.vip());
                 if (old != null) {
                     start(g, old.role == Role.ACTIVE, old.transitions, now);

@@ -227,13 +227,14 @@ public final class DesiredState {
         }
 
         private void group(VsRef ref, VirtualServiceSpec spec, InetAddress vip, NodeNetwork.LinkAddress carrier, int priority) {
+            boolean eligible = localServiceHealthy(ref, spec, vip);
             DirectorGroup existing = groups.get(vip);
             if (existing != null) {
                 List<VsRef> vss = new ArrayList<>(existing.virtualServices());
                 vss.add(ref);
                 groups.put(vip, new DirectorGroup(existing.vip(), existing.link(), existing.localAddress(), existing.priority(),
                         existing.peers(), existing.advertInterval(), existing.preempt(), existing.preemptDelay(), vss,
-                        existing.heldNow()));
+                        existing.heldNow(), existing.eligible() && eligible));
                 return;
             }
             int family = vip.getAddress().length;
@@ -252,7 +253,31 @@ public final class DesiredState {
             boolean held = s.network().link(carrier.link()).map(l -> l.addresses().stream()
                     .anyMatch(p -> p.address().equals(vip))).orElse(false);
             groups.put(vip, new DirectorGroup(vip, carrier.link(), local, priority, peers, GoDuration.parse(f.getAdvertInterval()),
-                    !Boolean.FALSE.equals(f.getPreempt()), GoDuration.parse(f.getPreemptDelay()), List.of(ref), held));
+                    !Boolean.FALSE.equals(f.getPreempt()), GoDuration.parse(f.getPreemptDelay()), List.of(ref), held,
+                    eligible));
+        }
+
+        /**
+         * Local mode: the proxy on this director is probed with the VirtualService's health check on the loopback
+         * address of the VIP's family (a proxy listening on all addresses answers there whether or not this node
+         * holds the VIP), on the check's port or the first port. While it fails, this director may not be active.
+         * Other modes, and check type None: always eligible.
+         */
+        private boolean localServiceHealthy(VsRef ref, VirtualServiceSpec spec, InetAddress vip) {
+            HealthCheckSpec hc = spec.getHealthCheck();
+            if (spec.getForwarding().getMethod() != ForwardingMethod.Local || hc == null
+                    || hc.getType() == HealthCheckType.None) {
+                return true;
+            }
+            int port = hc.getType() == HealthCheckType.ICMP ? 0
+                    : hc.getPort() != null ? hc.getPort() : spec.getPorts().getFirst().getPort();
+            InetAddress loopback = InetAddress.ofLiteral(vip.getAddress().length == 4 ? "127.0.0.1" : "::1");
+            String key = "local/" + ref.namespace() + "/" + ref.name() + "/" + port;
+            boolean startsUp = !Boolean.TRUE.equals(hc.getStartDown());
+            if (initial.putIfAbsent(key, startsUp) == null) {
+                probes.add(new ProbeSpec(key, ref, ref, loopback, port, hc, startsUp));
+            }
+            return s.health().healthy(key).orElse(startsUp);
         }
 
         private void ipvsFor(VsRef ref, VirtualServiceSpec spec, InetAddress vip, List<RealServer> members,

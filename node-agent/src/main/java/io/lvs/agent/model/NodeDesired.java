@@ -137,13 +137,22 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
      * @param virtualServices the VirtualServices on this VIP (they share its election)
      * @param heldNow         this node holds the VIP on a link right now (after an agent restart: resume as active at
      *                        once, so a restart moves nothing)
+     * @param eligible        this node may be active: false while the local service of a Local-mode VirtualService on
+     *                        this VIP fails its health check (keepalived's track_script), so the VIP goes to a director
+     *                        whose proxy works
      */
     public record DirectorGroup(InetAddress vip, String link, Optional<InetAddress> localAddress, int priority,
                                 List<Peer> peers, Duration advertInterval, boolean preempt, Duration preemptDelay,
-                                List<VsRef> virtualServices, boolean heldNow) {
+                                List<VsRef> virtualServices, boolean heldNow, boolean eligible) {
         public DirectorGroup {
             peers = List.copyOf(peers);
             virtualServices = List.copyOf(virtualServices);
+        }
+
+        /** The same group, with {@code eligible} cleared when {@code stillEligible} is false. */
+        public DirectorGroup eligibleIf(boolean stillEligible) {
+            return stillEligible || !eligible ? this : new DirectorGroup(vip, link, localAddress, priority, peers,
+                    advertInterval, preempt, preemptDelay, virtualServices, heldNow, false);
         }
     }
 

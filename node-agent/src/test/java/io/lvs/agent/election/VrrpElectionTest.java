@@ -129,7 +129,7 @@ class VrrpElectionTest {
         List<Peer> p = peers.entrySet().stream()
                 .map(e -> new Peer("node-" + e.getKey().getHostAddress(), e.getValue(), List.of(e.getKey()))).toList();
         return new DirectorGroup(vip, "eth0", Optional.of(self), priority, p, INTERVAL, true, Duration.ZERO, List.of(),
-                heldNow);
+                heldNow, true);
     }
 
     static void await(String what, BooleanSupplier condition) {
@@ -338,6 +338,16 @@ class VrrpElectionTest {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void aDirectorWhoseLocalServiceFailsStandsDownAndReturnsWhenItPasses() {
+        VrrpElection[] ab = pair();
+        ab[0].configure(List.of(group(VIP, A, 150, Map.of(B, 100), true).eligibleIf(false)));
+        assertEquals(Role.STANDBY, ab[0].role(VIP), "A gives the VIP up at once");
+        await("B takes over (priority 0 from A)", () -> ab[1].role(VIP) == Role.ACTIVE);
+        ab[0].configure(List.of(group(VIP, A, 150, Map.of(B, 100), false)));
+        await("A, passing again, preempts", () -> ab[0].role(VIP) == Role.ACTIVE && ab[1].role(VIP) == Role.STANDBY);
     }
 
     @Test

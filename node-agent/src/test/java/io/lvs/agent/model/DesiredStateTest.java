@@ -18,6 +18,7 @@ import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
 import io.lvs.agent.kernel.sysctl.ConfScope;
 import io.lvs.agent.kernel.sysctl.Sysctl;
+import io.lvs.agent.model.NodeDesired.ProbeSpec;
 import io.lvs.agent.model.NodeDesired.SysctlWant;
 import io.lvs.agent.model.NodeDesired.VsPlan;
 import io.lvs.api.v1alpha1.RealServer;
@@ -211,6 +212,46 @@ class DesiredStateTest {
         assertEquals(IpvsTable.empty(), d.ipvs());
         assertEquals("eth0", d.directorVips().get(InetAddress.ofLiteral("192.0.2.40")).link());
         assertTrue(d.plans().get(new VsRef("default", "proxy")).programmable(), "Local needs no IPVS");
+    }
+
+    @Test
+    void aLocalDirectorWhoseProxyFailsItsCheckOnLoopbackIsNotEligible() {
+        VirtualService vs = accepted("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: proxy}
+                spec:
+                  vip: 192.0.2.40
+                  ports: [{port: 443}, {port: 80}]
+                  forwarding: {method: Local}
+                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                """);
+        KernelSupport kernel = new KernelSupport(Optional.of("no IPVS"), s -> Optional.empty());
+        NodeDesired d = on("node-a", directorNet, List.of(vs), List.of(), Snapshot.HealthView.none(), kernel,
+                IpvsTable.empty());
+        ProbeSpec probe = d.probes().stream().filter(p -> p.key().equals("local/default/proxy/443")).findFirst()
+                .orElseThrow(() -> new AssertionError(d.probes().toString()));
+        assertEquals(InetAddress.ofLiteral("127.0.0.1"), probe.address(), "the proxy is asked on loopback");
+        assertEquals(443, probe.port(), "the default check goes to the first port");
+        assertTrue(d.directorGroups().getFirst().eligible(), "no verdict yet: eligible");
+        NodeDesired failing = on("node-a", directorNet, List.of(vs), List.of(), key -> key.equals(probe.key())
+                ? Optional.of(false) : Optional.empty(), kernel, IpvsTable.empty());
+        assertFalse(failing.directorGroups().getFirst().eligible(), "a failing proxy takes this director out");
+        VirtualService noCheck = accepted("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: proxy}
+                spec:
+                  vip: 192.0.2.40
+                  ports: [{port: 443}]
+                  forwarding: {method: Local}
+                  healthCheck: {type: None}
+                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                """);
+        NodeDesired unchecked = on("node-a", directorNet, List.of(noCheck), List.of(), Snapshot.HealthView.none(),
+                kernel, IpvsTable.empty());
+        assertTrue(unchecked.probes().isEmpty());
+        assertTrue(unchecked.directorGroups().getFirst().eligible());
     }
 
     @Test

@@ -100,7 +100,7 @@ public final class VrrpLoadBenchmark {
                                        int peerPriority, Duration interval) {
         return new DirectorGroup(vip, link, Optional.of(self), priority,
                 List.of(new Peer(peer.getHostAddress(), peerPriority, List.of(peer))), interval, true, Duration.ZERO,
-                List.of(), false);
+                List.of(), false, true);
     }
 
     private static boolean settled(VrrpElection a, VrrpElection b, List<InetAddress> vips) {
