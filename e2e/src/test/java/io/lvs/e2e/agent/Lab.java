@@ -45,6 +45,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, String> nodeAddresses = new LinkedHashMap<>();
     private Kubectl kubectl;
     private Path kubeconfig;
+    private Proc apiServer;
     private int ports;
 
     private Lab(String tag) throws IOException {
@@ -100,7 +101,7 @@ public final class Lab implements AutoCloseable {
             case KubeTools.Broken b -> throw new AssertionError("real kubectl needed: " + b.reason());
         };
         kubeconfig = dir.resolve("kubeconfig");
-        Proc api = start("apiserver", lab, Map.of(), List.of(java(), "-Xmx512m", "-Dio.netty.noUnsafe=true", "-cp",
+        Proc api = apiServer = start("apiserver", lab, Map.of(), List.of(java(), "-Xmx512m", "-Dio.netty.noUnsafe=true", "-cp",
                 testClasspath(), "io.lvs.e2e.apiserver.EmbeddedApiServer", "--address", GATEWAY, "0", kubeconfig.toString()));
         await("the API server", START, () -> api.output().stream().anyMatch(l -> l.startsWith("server: ")), api);
         // kubectl runs in the lab too: a wrapper puts it there.
@@ -113,6 +114,11 @@ public final class Lab implements AutoCloseable {
         }
         kubectl = new Kubectl(wrapper, kubeconfig);
         return kubectl;
+    }
+
+    /** The API server's process (e.g. to freeze it with SIGSTOP: an API server that stalls). */
+    public Proc apiServer() {
+        return apiServer;
     }
 
     public Kubectl kubectl() {
@@ -322,6 +328,22 @@ public final class Lab implements AutoCloseable {
                 process.waitFor();
             }
             return process.exitValue();
+        }
+
+        /** SIGSTOP ({@code true}) or SIGCONT: the process freezes or resumes, its sockets open but silent. */
+        public void freeze(boolean frozen) {
+            try {
+                Process p = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                        .inheritIO().start();
+                if (p.waitFor() != 0) {
+                    throw new AssertionError("kill " + (frozen ? "-STOP " : "-CONT ") + process.pid() + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
 
         /** SIGKILL: the process dies without a word, as when its node fails. */

@@ -26,16 +26,19 @@ import org.junit.jupiter.api.Test;
  * <p>Node loss (the agent SIGKILLed, its link down, the VIP gone as after a reboot) is repeated
  * {@code -Dlvs.failover.reps} times (default 3; 20 for the benchmark in docs/benchmarks.md) with p50/p99/max
  * printed, with adverts every {@code -Dlvs.failover.interval} (default 200ms, the API's default); then graceful
- * hand-over on drain, an agent restart under the VIP, a partition (split brain reported and healed) and the adverts
- * as tcpdump decodes them.
+ * hand-over on drain, an agent restart under the VIP, a partition (split brain reported and healed), the API server
+ * stalled for a minute (nothing moves), Local mode's check of the proxy moving the VIP, and the adverts as tcpdump
+ * decodes them.
  */
 class VrrpFailoverTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String VIP = "192.0.2.100";
+    private static final Duration API_STALL = Duration.ofSeconds(Long.getLong("lvs.failover.apiStallSeconds", 60));
 
     private Lab lab;
     private String client;
     private final Map<String, Lab.Proc> agents = new java.util.HashMap<>();
+    private final Map<String, Lab.Proc> httpd = new java.util.HashMap<>();
     private Map<String, String> agentEnv;
 
     @Test
@@ -73,11 +76,8 @@ class VrrpFailoverTest {
             Lab.Proc operator = lab.startOperator();
             startAgent("node-a");
             startAgent("node-b");
-            for (String n : new String[] {"node-a", "node-b"}) {
-                Path www = Files.createDirectories(lab.dir().resolve("www-" + n));
-                Files.writeString(www.resolve("index.html"), n + "\n");
-                lab.background("httpd-" + n, lab.ns(n), "busybox", "httpd", "-f", "-p", "8080", "-h", www.toString());
-            }
+            startHttpd("node-a");
+            startHttpd("node-b");
             lab.apply("""
                     apiVersion: lvs.io/v1alpha1
                     kind: VirtualService
@@ -182,7 +182,42 @@ class VrrpFailoverTest {
                     "{.status.conditions[?(@.type==\"Degraded\")].reason}")), operator);
             await("the client to settle on node-a", WAIT, () -> settled(probe, "node-a"), probe);
             assertTrue(lab.in(nodeA, "ip", "-o", "addr", "show", "dev", "eth0").contains(VIP));
+
+            // the API server stalls for a minute (SIGSTOP): nothing moves, no request fails; then reports catch up
+            long takeovers = agents.get("node-b").output().stream().filter(x -> x.contains("active for VIP")).count();
+            long t4 = System.currentTimeMillis();
+            lab.apiServer().freeze(true);
+            try {
+                Thread.sleep(API_STALL.toMillis());
+            } finally {
+                lab.apiServer().freeze(false);
+            }
+            long t5 = System.currentTimeMillis();
+            assertEquals(0, failures(probe, t4, t5), "no failed request while the API server stalled");
+            assertTrue(answers(probe).stream().filter(x -> x.at() >= t4 && x.at() <= t5)
+                    .allMatch(x -> x.who().equals("node-a")), "the VIP stayed on node-a");
+            assertEquals(takeovers, agents.get("node-b").output().stream().filter(x -> x.contains("active for VIP"))
+                    .count(), "node-b never took the VIP");
+            await("status to be Ready again", WAIT, () -> "True".equals(Lab.condition(k, "virtualservice/proxy",
+                    "Ready")) && "node-a".equals(Lab.get(k, "virtualservice/proxy", "{.status.activeDirector}")),
+                    operator);
+
+            // Local mode tracks the proxy: node-a's fails its check (default TCP on loopback:8080), node-b takes
+            // the VIP; when node-a's proxy is back, so is the VIP
+            httpd.get("node-a").kill();
+            await("node-b to serve while node-a's proxy is down", WAIT, () -> settled(probe, "node-b"),
+                    agents.get("node-a"), agents.get("node-b"), probe);
+            assertFalse(lab.in(nodeA, "ip", "-o", "addr", "show", "dev", "eth0").contains(VIP));
+            startHttpd("node-a");
+            await("node-a to serve again", WAIT, () -> settled(probe, "node-a"), agents.get("node-a"), probe);
         }
+    }
+
+    private void startHttpd(String node) throws java.io.IOException {
+        Path www = Files.createDirectories(lab.dir().resolve("www-" + node));
+        Files.writeString(www.resolve("index.html"), node + "\n");
+        httpd.put(node, lab.background("httpd-" + node, lab.ns(node), "busybox", "httpd", "-f", "-p", "8080", "-h",
+                www.toString()));
     }
 
     private void startAgent(String node) {
