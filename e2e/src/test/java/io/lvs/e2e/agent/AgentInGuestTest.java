@@ -71,6 +71,10 @@ class AgentInGuestTest {
                 assertEquals("True", Lab.condition(k, "realserver/" + rs, "Healthy"), rs + ":\n" + table);
             }
 
+            // the director runs the IPVS connection-sync daemons both ways, as ipvsadm in the guest lists them
+            await("the sync daemons to run", WAIT, () -> lastSyncLine(l).contains("master sync daemon (mcast=eth0, "
+                    + "syncid=0") && lastSyncLine(l).contains("backup sync daemon (mcast=eth0, syncid=0"), l.guest);
+
             // deleting the examples gives everything back
             l.example("delete", "direct-routing.yaml");
             l.example("delete", "nat.yaml");
@@ -80,6 +84,8 @@ class AgentInGuestTest {
                     "-o", "name").stdout().isBlank(), l.operator, l.guest);
             await("the VIPs to stop answering", WAIT, () -> lab.curl(l.client, DrNatLab.DR_VIP).isEmpty()
                     && lab.curl(l.client, DrNatLab.NAT_VIP).isEmpty(), l.guest);
+            await("the sync daemons to stop once no VirtualService wants them", WAIT,
+                    () -> !lastSyncLine(l).isEmpty() && !lastSyncLine(l).contains("sync daemon ("), l.guest);
             List<String> out = l.stopGuest(WAIT);
             assertTrue(out.contains("RESULT: PASS"), String.join("\n", out));
             int at = out.indexOf("[node-a] IPVS table after the agent stopped:");
@@ -87,6 +93,17 @@ class AgentInGuestTest {
             assertTrue(after.stream().noneMatch(r -> r.startsWith("TCP") || r.contains("->  ")),
                     "the guest's IPVS table is empty once the examples are deleted:\n" + String.join("\n", after));
         }
+    }
+
+    /** The guest's last report of its sync daemons (ipvsadm -L --daemon, lines joined by ';'), or "". */
+    private static String lastSyncLine(DrNatLab l) {
+        List<String> out = l.guest.output();
+        for (int i = out.size() - 1; i >= 0; i--) {
+            if (out.get(i).startsWith("[node-a] sync daemons:")) {
+                return out.get(i);
+            }
+        }
+        return "";
     }
 
     /** The sum of a Prometheus counter's samples whose labels contain {@code label} ("": also a sample without labels). */

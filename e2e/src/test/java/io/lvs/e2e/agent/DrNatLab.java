@@ -60,7 +60,8 @@ public final class DrNatLab implements AutoCloseable {
                     spec: {containers: [{name: agent, image: lvs-node-agent}]}
                 """);
 
-        // the guest's script: eth0 on the bridge, the agent until asked to stop, then the table it left
+        // the guest's script: eth0 on the bridge, the agent until asked to stop (printing the IPVS sync daemons as
+        // ipvsadm lists them whenever they change), then the table it left
         control = Files.createDirectories(lab.dir().resolve("control"));
         lab.background("control", lab.ns("lab"), "busybox", "httpd", "-f", "-p", Lab.GATEWAY + ":8099", "-h",
                 control.toString());
@@ -79,8 +80,12 @@ public final class DrNatLab implements AutoCloseable {
                     LVS_AGENT_HTTP_ADDRESS=0.0.0.0 LVS_AGENT_HTTP_PORT=9470 \\
                     "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx96m -XX:TieredStopAtLevel=1 -jar %s run &
                 agent=$!
+                last=""
                 until busybox wget -q -O /dev/null http://%s:8099/stop 2>/dev/null; do
                   kill -0 "$agent" 2>/dev/null || { echo "[node-a] the agent exited"; exit 1; }
+                  d=$(ipvsadm -L --daemon 2>&1 | tr '\n' ';')
+                  [ "$d" != "$last" ] && echo "[node-a] sync daemons: $d"
+                  last=$d
                   sleep 1
                 done
                 echo "[node-a] agent $(grep VmRSS /proc/$agent/status | tr -s ' \t' ' ')"

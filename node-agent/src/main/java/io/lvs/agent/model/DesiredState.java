@@ -8,6 +8,7 @@ import io.lvs.agent.kernel.ipvs.Destination;
 import io.lvs.agent.kernel.ipvs.Persistence;
 import io.lvs.agent.kernel.ipvs.Service;
 import io.lvs.agent.kernel.ipvs.ServiceKey;
+import io.lvs.agent.kernel.ipvs.SyncDaemon;
 import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
 import io.lvs.agent.kernel.sysctl.ConfScope;
@@ -107,6 +108,7 @@ public final class DesiredState {
         private final Map<ServiceKey, VsRef> serviceOwners = new HashMap<>();
         private final Map<InetAddress, DirectorVip> directorVips = new LinkedHashMap<>();
         private final Map<InetAddress, DirectorGroup> groups = new LinkedHashMap<>();
+        private final Map<InetAddress, String> syncLinks = new HashMap<>(); // VIP -> its link, for the sync daemons
         private final Set<InetAddress> loopback = new LinkedHashSet<>();
         private final Map<Sysctl, SysctlWant> sysctls = new LinkedHashMap<>();
         private final Set<TunnelDecap> tunnels = new LinkedHashSet<>();
@@ -173,6 +175,10 @@ public final class DesiredState {
                 }
                 if (method != ForwardingMethod.Local) {
                     ipvsFor(ref, spec, vip, members, owned, probeKeys, realServers, problems);
+                    if (carrier.isPresent() && s.kernel().ipvsProblem().isEmpty()
+                            && !Boolean.FALSE.equals(spec.getFailover().getConnectionSync().getEnabled())) {
+                        syncLinks.merge(vip, carrier.get().link(), (a, b) -> a);
+                    }
                     if (method == ForwardingMethod.NAT && s.kernel().ipvsProblem().isEmpty()) {
                         want(SysctlWant.exactly(Sysctl.vsConntrack(), 1));
                     }
@@ -416,7 +422,19 @@ public final class DesiredState {
 
         NodeDesired build() {
             return new NodeDesired(ipvs.build(), directorVips, loopback, List.copyOf(sysctls.values()), tunnels, probes,
-                    List.copyOf(groups.values()), plans);
+                    List.copyOf(groups.values()), plans, syncDaemons());
+        }
+
+        /**
+         * A master and a backup, sync id 0 (a backup with 0 takes any master's), on the link of the lowest VIP that
+         * wants them: the kernel runs one of each per node and syncs every connection through it, whatever its VIP.
+         */
+        private List<SyncDaemon> syncDaemons() {
+            return syncLinks.entrySet().stream()
+                    .min(Comparator.comparing((Map.Entry<InetAddress, String> e) -> e.getKey().getAddress().length)
+                            .thenComparing(e -> e.getKey().getAddress(), java.util.Arrays::compareUnsigned))
+                    .map(e -> List.of(SyncDaemon.master(e.getValue(), 0), SyncDaemon.backup(e.getValue(), 0)))
+                    .orElse(List.of());
         }
     }
 

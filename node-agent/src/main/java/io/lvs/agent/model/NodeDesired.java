@@ -2,6 +2,7 @@ package io.lvs.agent.model;
 
 import io.lvs.agent.kernel.ipvs.ServiceKey;
 import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
+import io.lvs.agent.kernel.ipvs.SyncDaemon;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
 import io.lvs.agent.kernel.sysctl.Sysctl;
 import io.lvs.api.v1alpha1.HealthCheckSpec;
@@ -26,11 +27,15 @@ import java.util.Set;
  * @param probes         the health checks this node runs (as a director)
  * @param directorGroups one election per VIP this node directs
  * @param plans          per VirtualService this node has a part in, what it does and what went wrong
+ * @param syncDaemons    the IPVS connection-sync daemons this node runs: a master and a backup on every director of an
+ *                       IPVS VirtualService with connection sync on (both ways, so a node that comes back is not
+ *                       empty), or none
  */
 public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> directorVips, Set<InetAddress> loopbackVips,
                           List<SysctlWant> sysctls, Set<TunnelDecap> tunnels, List<ProbeSpec> probes,
-                          List<DirectorGroup> directorGroups, Map<VsRef, VsPlan> plans) {
+                          List<DirectorGroup> directorGroups, Map<VsRef, VsPlan> plans, List<SyncDaemon> syncDaemons) {
     public NodeDesired {
+        syncDaemons = List.copyOf(syncDaemons);
         Objects.requireNonNull(ipvs);
         directorVips = Map.copyOf(directorVips);
         loopbackVips = Set.copyOf(loopbackVips);
@@ -65,7 +70,8 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
 
     /** Nothing: what a node holds when no VirtualService concerns it. */
     public static NodeDesired nothing() {
-        return new NodeDesired(IpvsTable.empty(), Map.of(), Set.of(), List.of(), Set.of(), List.of(), List.of(), Map.of());
+        return new NodeDesired(IpvsTable.empty(), Map.of(), Set.of(), List.of(), Set.of(), List.of(), List.of(), Map.of(),
+                List.of());
     }
 
     /**

@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * arrive while a pass runs are served by the next one. A role change is served first by a VIP-only step from the
  * last desired state (a takeover moves the VIP at once, without recomputing anything), then by a full pass.
  *
- * <p>A full pass: snapshot → desired state (pure) → election configured → sysctls set → IPVS reconciled → addresses
- * reconciled → sysctls no longer wanted restored → probes handed to the health monitor → NodeReports published. Each
+ * <p>A full pass: snapshot → desired state (pure) → election configured → sysctls set → IPVS reconciled → sync
+ * daemons → addresses reconciled → sysctls no longer wanted restored → probes handed to the health monitor → NodeReports published. Each
  * step fails on its own: a refused IPVS operation does not keep a VIP off its link. Nothing is done before the
  * informers have synced: an empty cache would otherwise look like "delete everything".
  */
@@ -87,6 +87,7 @@ public final class ControlLoop implements AutoCloseable {
     private final Clock clock;
     private final Options options;
     private final SysctlReconciler sysctls;
+    private final SyncReconciler syncs;
     private final AddressReconciler addresses;
     private final IpvsReconciler ipvs;
     private final Announcements announcements;
@@ -124,6 +125,7 @@ public final class ControlLoop implements AutoCloseable {
         this.clock = clock;
         this.options = options;
         this.sysctls = new SysctlReconciler(kernel.sysctls(), state);
+        this.syncs = new SyncReconciler(state);
         this.addresses = new AddressReconciler(kernel.rtnl(), state);
         this.ipvs = new IpvsReconciler(state, options.drainTimeout());
         this.announcements = new Announcements(kernel::announcer, kernel.rtnl());
@@ -277,6 +279,12 @@ public final class ControlLoop implements AutoCloseable {
         counters.ipvsOps.addAndGet(ipvsResult.ops());
         countDrift(ipvsDrift, ipvsResult.drift());
         ipvsResult.conflicts().forEach(c -> problems.add("left alone: " + c));
+
+        SyncReconciler.Result sync = step("reconciling IPVS sync daemons", problems,
+                () -> syncs.apply(kernel.ipvs(), desired.syncDaemons()), SyncReconciler.Result.none());
+        problems.addAll(sync.problems());
+        ops += sync.ops();
+        countDrift(ipvsDrift, sync.drift());
 
         AddressReconciler.Result addr = vipStep(desired, problems);
         ops += addr.added().size() + addr.removed().size();

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Removes everything an agent recorded in its state directory (its VIP addresses, its IPVS services and destinations
- * at once, the links and ports it opened) and restores every sysctl it changed: what an uninstall must leave, also
+ * at once, its IPVS sync daemons, the links and ports it opened) and restores every sysctl it changed: what an uninstall must leave, also
  * from {@code lvs-node-agent cleanup} when no agent runs. Entries it did not record are not touched.
  */
 public final class KernelCleanup {
@@ -35,6 +35,12 @@ public final class KernelCleanup {
             }
         } catch (RuntimeException e) {
             problems.add("removing IPVS entries failed: " + e.getMessage());
+        }
+        try {
+            SyncReconciler.Result d = new SyncReconciler(state).apply(kernel.ipvs(), List.of());
+            problems.addAll(d.problems());
+        } catch (RuntimeException e) {
+            problems.add("stopping IPVS sync daemons failed: " + e.getMessage());
         }
         try {
             SysctlReconciler.Result s = new SysctlReconciler(kernel.sysctls(), state).restoreUnwanted(List.of());

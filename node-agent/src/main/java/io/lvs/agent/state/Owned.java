@@ -2,6 +2,7 @@ package io.lvs.agent.state;
 
 import io.lvs.agent.kernel.InetText;
 import io.lvs.agent.kernel.ipvs.Addresses;
+import io.lvs.agent.kernel.ipvs.SyncState;
 import io.lvs.agent.kernel.sysctl.Sysctl;
 import java.net.InetAddress;
 import java.util.Map;
@@ -12,16 +13,18 @@ import java.util.TreeSet;
 
 /**
  * What this agent owns outside IPVS (IPVS has its own ledger): addresses it added, sysctls it changed with the value
- * each had before, links it brought up, FOU receive ports it opened. Immutable.
+ * each had before, links it brought up, FOU receive ports it opened, IPVS sync daemons it started. Immutable.
  *
  * @param addresses the addresses it added, each on its link
  * @param sysctls   each parameter it changed, with the value before its first change and the value it set
  * @param linksUp   links it brought up (they were down)
  * @param fouPorts  FOU (GUE) receive ports it opened
+ * @param syncDaemons the IPVS sync daemons it started (master, backup)
  */
 public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord> sysctls, Set<String> linksUp,
-                    Set<FouPort> fouPorts) {
+                    Set<FouPort> fouPorts, Set<SyncState> syncDaemons) {
     public Owned {
+        syncDaemons = Set.copyOf(syncDaemons);
         addresses = Set.copyOf(addresses);
         sysctls = Map.copyOf(sysctls);
         linksUp = Set.copyOf(linksUp);
@@ -29,11 +32,12 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
     }
 
     public static Owned nothing() {
-        return new Owned(Set.of(), Map.of(), Set.of(), Set.of());
+        return new Owned(Set.of(), Map.of(), Set.of(), Set.of(), Set.of());
     }
 
     public boolean isEmpty() {
-        return addresses.isEmpty() && sysctls.isEmpty() && linksUp.isEmpty() && fouPorts.isEmpty();
+        return addresses.isEmpty() && sysctls.isEmpty() && linksUp.isEmpty() && fouPorts.isEmpty()
+                && syncDaemons.isEmpty();
     }
 
     /** An address on a link, with its prefix length. */
@@ -70,25 +74,25 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
     public Owned withAddress(OwnedAddress a) {
         Set<OwnedAddress> s = new TreeSet<>(addresses);
         s.add(a);
-        return new Owned(s, sysctls, linksUp, fouPorts);
+        return new Owned(s, sysctls, linksUp, fouPorts, syncDaemons);
     }
 
     public Owned withoutAddress(OwnedAddress a) {
         Set<OwnedAddress> s = new TreeSet<>(addresses);
         s.remove(a);
-        return new Owned(s, sysctls, linksUp, fouPorts);
+        return new Owned(s, sysctls, linksUp, fouPorts, syncDaemons);
     }
 
     public Owned withSysctl(Sysctl key, SysctlChangeRecord r) {
         Map<Sysctl, SysctlChangeRecord> m = new java.util.HashMap<>(sysctls);
         m.put(key, r);
-        return new Owned(addresses, m, linksUp, fouPorts);
+        return new Owned(addresses, m, linksUp, fouPorts, syncDaemons);
     }
 
     public Owned withoutSysctl(Sysctl key) {
         Map<Sysctl, SysctlChangeRecord> m = new java.util.HashMap<>(sysctls);
         m.remove(key);
-        return new Owned(addresses, m, linksUp, fouPorts);
+        return new Owned(addresses, m, linksUp, fouPorts, syncDaemons);
     }
 
     public Owned withLinkUp(String link, boolean owned) {
@@ -98,7 +102,7 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
         } else {
             s.remove(link);
         }
-        return new Owned(addresses, sysctls, s, fouPorts);
+        return new Owned(addresses, sysctls, s, fouPorts, syncDaemons);
     }
 
     public Owned withFouPort(FouPort p, boolean owned) {
@@ -108,7 +112,17 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
         } else {
             s.remove(p);
         }
-        return new Owned(addresses, sysctls, linksUp, s);
+        return new Owned(addresses, sysctls, linksUp, s, syncDaemons);
+    }
+
+    public Owned withSyncDaemon(SyncState state, boolean owned) {
+        Set<SyncState> s = new TreeSet<>(syncDaemons);
+        if (owned) {
+            s.add(state);
+        } else {
+            s.remove(state);
+        }
+        return new Owned(addresses, sysctls, linksUp, fouPorts, s);
     }
 
     /** The text form: one sorted line per entry. */
@@ -122,6 +136,8 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
                 .append('\n'));
         new TreeSet<>(linksUp).forEach(l -> b.append("link-up ").append(l).append('\n'));
         new TreeSet<>(fouPorts).forEach(p -> b.append("fou ").append(p.port()).append(' ').append(p.ipv6() ? "ipv6" : "ipv4")
+                .append('\n'));
+        new TreeSet<>(syncDaemons).forEach(d -> b.append("sync-daemon ").append(d.name().toLowerCase(java.util.Locale.ROOT))
                 .append('\n'));
         return b.toString();
     }
@@ -149,6 +165,7 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
                     case "sysctl" -> o.withSysctl(Sysctl.parse(f[1]),
                             new SysctlChangeRecord(Integer.parseInt(f[2]), Integer.parseInt(f[3])));
                     case "link-up" -> o.withLinkUp(f[1], true);
+                    case "sync-daemon" -> o.withSyncDaemon(SyncState.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)), true);
                     case "fou" -> o.withFouPort(new FouPort(Integer.parseInt(f[1]), f[2].equals("ipv6")), true);
                     default -> throw new IllegalArgumentException("unknown entry kind " + f[0]);
                 };

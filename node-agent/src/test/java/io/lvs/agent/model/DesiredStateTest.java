@@ -215,6 +215,33 @@ class DesiredStateTest {
     }
 
     @Test
+    void directorsOfIpvsVirtualServicesRunASyncMasterAndBackupOnTheLowestVipsLink() {
+        VirtualService vs = web("DirectRouting");
+        NodeDesired d = on("node-a", directorNet, List.of(vs), List.of(server("web-1", "192.0.2.21", 2)),
+                Snapshot.HealthView.none(), KernelSupport.full(), IpvsTable.empty());
+        assertEquals(List.of(io.lvs.agent.kernel.ipvs.SyncDaemon.master("eth0", 0),
+                io.lvs.agent.kernel.ipvs.SyncDaemon.backup("eth0", 0)), d.syncDaemons());
+        VirtualService noSync = accepted("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: web}
+                spec:
+                  vip: 192.0.2.10
+                  ports: [{port: 80}]
+                  realServerSelector: {matchLabels: {app: web}}
+                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                  failover: {connectionSync: {enabled: false}}
+                """);
+        NodeDesired off = on("node-a", directorNet, List.of(noSync), List.of(server("web-1", "192.0.2.21", 2)),
+                Snapshot.HealthView.none(), KernelSupport.full(), IpvsTable.empty());
+        assertTrue(off.syncDaemons().isEmpty(), "connection sync off: no daemon");
+        NodeDesired realServer = on("worker-1", net("eth0", "192.0.2.21/24"), List.of(web("DirectRouting")),
+                List.of(server("web-1", "192.0.2.21", 2)), Snapshot.HealthView.none(), KernelSupport.full(),
+                IpvsTable.empty());
+        assertTrue(realServer.syncDaemons().isEmpty(), "only directors sync");
+    }
+
+    @Test
     void aLocalDirectorWhoseProxyFailsItsCheckOnLoopbackIsNotEligible() {
         VirtualService vs = accepted("""
                 apiVersion: lvs.io/v1alpha1

@@ -63,7 +63,7 @@ class IpvsMetricsTest {
     static NodeDesired desired(VsPlan... plans) {
         Map<VsRef, VsPlan> byRef = new java.util.HashMap<>();
         Arrays.stream(plans).forEach(p -> byRef.put(p.ref(), p));
-        return new NodeDesired(IpvsTable.empty(), Map.of(), Set.of(), List.of(), Set.of(), List.of(), List.of(), byRef);
+        return new NodeDesired(IpvsTable.empty(), Map.of(), Set.of(), List.of(), Set.of(), List.of(), List.of(), byRef, List.of());
     }
 
     /** The kernel as dumped: our HTTP service (two RealServers and one destination added by hand), a foreign one. */

@@ -32,7 +32,9 @@ class StateDirectoryTest {
                 .withAddress(new Owned.OwnedAddress("eth0.100", InetAddress.ofLiteral("2001:db8::10"), 128))
                 .withSysctl(Sysctl.parse("net.ipv4.conf.eth0/100.arp_ignore"), new Owned.SysctlChangeRecord(0, 1))
                 .withLinkUp("tunl0", true)
-                .withFouPort(new Owned.FouPort(6080, false), true);
+                .withFouPort(new Owned.FouPort(6080, false), true)
+                .withSyncDaemon(io.lvs.agent.kernel.ipvs.SyncState.MASTER, true)
+                .withSyncDaemon(io.lvs.agent.kernel.ipvs.SyncState.BACKUP, true);
         try (StateDirectory s = StateDirectory.open(dir)) {
             s.save(new Ledger(Set.of(svc), Set.of(dest)));
             s.save(owned);
