@@ -65,6 +65,11 @@ public final class VrrpElection implements ActiveDirectors {
      * skew) for the next agent before they take the VIP. A node that dies during a restart fails over that late.
      */
     static final int RESTART_HOLD_CENTIS = 500;
+    /**
+     * How long a newly started instance listens before it may take the VIP for want of a master (and, when the
+     * VirtualService sets a longer preempt delay, that): a starting agent may not have heard its peers yet.
+     */
+    static final Duration STARTUP_GRACE = Duration.ofSeconds(2);
 
     /** Where adverts go out and come in: a socket per link and source address (a seam for tests). */
     public interface Links {
@@ -322,7 +327,8 @@ public final class VrrpElection implements ActiveDirectors {
             e.role = Role.ACTIVE;
             e.since = since.getOrDefault(g.vip(), clock.instant());
         }
-        perform(e, active ? instance.adopt(now) : instance.startup(now), now);
+        perform(e, active ? instance.adopt(now) : instance.startup(now, Math.max(STARTUP_GRACE.toMillis(),
+                g.preemptDelay().toMillis())), now);
     }
 
     private Link link(LinkKey key) {

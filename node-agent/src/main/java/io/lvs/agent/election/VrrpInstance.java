@@ -128,6 +128,16 @@ public final class VrrpInstance {
 
     /** The Startup event: the owner becomes master at once, any other router a backup. */
     public Step startup(long now) {
+        return startup(now, 0);
+    }
+
+    /**
+     * The Startup event, with the first Master_Down_Timer running at least {@code graceMillis} plus Skew_Time
+     * (keepalived's {@code vrrp_startup_delay}): a router that has just started may not have heard its peers yet (a
+     * cold process, a link still settling), and taking over from a master it simply has not heard would steal the
+     * VIP. The skew keeps the higher priority first when several start together.
+     */
+    public Step startup(long now, long graceMillis) {
         if (state != State.INITIALIZE) {
             throw new IllegalStateException("startup in state " + state);
         }
@@ -136,7 +146,12 @@ public final class VrrpInstance {
         if (priority == OWNER_PRIORITY) {
             return toMaster(now);
         }
-        return toBackup(now, List.of(Action.BECOME_BACKUP));
+        Step s = toBackup(now, List.of(Action.BECOME_BACKUP));
+        if (graceMillis + skewTimeMillis() > masterDownIntervalMillis()) {
+            deadline = now + graceMillis + skewTimeMillis(); // the skew keeps the higher priority first
+            return step(s.actions());
+        }
+        return s;
     }
 
     /**

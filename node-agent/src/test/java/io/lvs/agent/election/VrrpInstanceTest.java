@@ -65,6 +65,17 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void aStartupGraceHoldsTheFirstTakeoverUntilThePeersCouldBeHeard() {
+        VrrpInstance b = instance(LOW, 100);
+        // priority 100, 1 s adverts: Skew_Time 609 ms, Master_Down_Interval 3609 ms
+        assertStep(List.of(BECOME_BACKUP), BACKUP, T0 + 5609, b.startup(T0, 5000));
+        assertStep(List.of(), BACKUP, T0 + 5609, b.timer(T0 + 3609)); // Master_Down_Interval alone does not do
+        VrrpInstance shortGrace = instance(LOW, 100);
+        assertStep(List.of(BECOME_BACKUP), BACKUP, T0 + 3609, shortGrace.startup(T0, 1000)); // the longer one wins
+        assertStep(List.of(SEND_ADVERT, BECOME_MASTER), MASTER, T0 + 5609 + 1000, b.timer(T0 + 5609));
+    }
+
+    @Test
     void adoptMakesAHolderMasterAtOnce_AndAStrongerMasterTakesItBack() {
         VrrpInstance b = instance(LOW, 100);
         assertStep(List.of(SEND_ADVERT, BECOME_MASTER), MASTER, T0 + 1000, b.adopt(T0));
