@@ -19,8 +19,11 @@ public class LeaderElection {
         LeaderElectionConfigurationBuilder b = LeaderElectionConfigurationBuilder
                 .aLeaderElectionConfiguration(config.operator().leaseName())
                 .withLeaseNamespace(config.operator().namespace().orElse(null));
-        // A replica that loses the Lease must stop reconciling at once: it exits and Kubernetes restarts it. Tests
-        // keep the JVM (JOSDK only allows that through buildForTest).
-        return config.operator().exitOnLostLeadership() ? b.build() : b.buildForTest(false);
+        // A replica that loses the Lease (an API server that stalled past the renew deadline, say) must stop
+        // reconciling at once and must not stay a silent non-leader forever: it exits, Kubernetes restarts it and the
+        // new process stands for election again. JOSDK's build() means "do not exit" (it logs "Stopped leading,
+        // configured not to exit" and the replica never reconciles again), so the flag goes through buildForTest;
+        // tests keep their JVM.
+        return b.buildForTest(config.operator().exitOnLostLeadership());
     }
 }
