@@ -14,10 +14,11 @@
 #   nftables         nft: drop rules in test namespaces (health checks against servers that drop SYNs)
 #   procps util-linux time   pgrep, taskset/flock/setsid, /usr/bin/time for the runner
 #   gcc libc6-dev    builds xstate-shim.c, which lets UML 6.1 run on hosts with AMX (see the file)
+#   python3          the long-lived TCP echo server and client of GuestFailoverTest
 #
 # Java 25 (/usr/lib/jvm/temurin-25-jdk-amd64) is not a Debian package; it is checked, not installed.
 set -euo pipefail
-PACKAGES=(user-mode-linux ipvsadm busybox-static kmod iproute2 tcpdump iputils-ping curl nftables procps util-linux time gcc libc6-dev)
+PACKAGES=(user-mode-linux ipvsadm busybox-static kmod iproute2 tcpdump iputils-ping curl nftables procps util-linux time gcc libc6-dev python3)
 JAVA_HOME_25=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 if [ "$(id -u)" != 0 ]; then

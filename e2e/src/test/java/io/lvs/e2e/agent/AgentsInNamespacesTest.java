@@ -28,21 +28,7 @@ class AgentsInNamespacesTest {
             String worker = lab.host("worker-1", "192.0.2.21");
             String client = lab.host("client", "192.0.2.50");
             Kubectl k = lab.startApiServer();
-            k.run("apply", "--validate=false", "-f", Path.of("../crds").toAbsolutePath().toString()).orFail();
-            lab.apply("""
-                    apiVersion: v1
-                    kind: Namespace
-                    metadata: {name: lvs-system}
-                    ---
-                    apiVersion: apps/v1
-                    kind: DaemonSet
-                    metadata: {name: lvs-node-agent, namespace: lvs-system}
-                    spec:
-                      selector: {matchLabels: {app.kubernetes.io/name: lvs-node-agent}}
-                      template:
-                        metadata: {labels: {app.kubernetes.io/name: lvs-node-agent}}
-                        spec: {containers: [{name: agent, image: lvs-node-agent}]}
-                    """);
+            lab.installCrdsAndAgentDaemonSet();
             lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
             lab.registerNode("node-b", Map.of("lvs.io/director", "true"));
             lab.registerNode("worker-1", Map.of());

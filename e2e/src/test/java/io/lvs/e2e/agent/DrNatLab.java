@@ -44,21 +44,7 @@ public final class DrNatLab implements AutoCloseable {
             lab.in(ns, "ip", "route", "add", "default", "via", "198.51.100.1");
         }
         kubectl = lab.startApiServer();
-        kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
-        lab.apply("""
-                apiVersion: v1
-                kind: Namespace
-                metadata: {name: lvs-system}
-                ---
-                apiVersion: apps/v1
-                kind: DaemonSet
-                metadata: {name: lvs-node-agent, namespace: lvs-system}
-                spec:
-                  selector: {matchLabels: {app.kubernetes.io/name: lvs-node-agent}}
-                  template:
-                    metadata: {labels: {app.kubernetes.io/name: lvs-node-agent}}
-                    spec: {containers: [{name: agent, image: lvs-node-agent}]}
-                """);
+        lab.installCrdsAndAgentDaemonSet();
 
         // the guest's script: eth0 on the bridge, the agent until asked to stop (printing the IPVS sync daemons as
         // ipvsadm lists them whenever they change), then the table it left

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lvs.e2e.apiserver.Kubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,7 +62,6 @@ class GuestFailoverTest {
             """;
 
     private Lab lab;
-    private Path keyFile;
     private Path control;
 
     @Test
@@ -74,25 +71,7 @@ class GuestFailoverTest {
             String client = lab.host("client", "192.0.2.50");
             String worker = lab.host("worker-1", "192.0.2.21");
             Kubectl k = lab.startApiServer();
-            k.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
-            lab.apply("""
-                    apiVersion: v1
-                    kind: Namespace
-                    metadata: {name: lvs-system}
-                    ---
-                    apiVersion: apps/v1
-                    kind: DaemonSet
-                    metadata: {name: lvs-node-agent, namespace: lvs-system}
-                    spec:
-                      selector: {matchLabels: {app.kubernetes.io/name: lvs-node-agent}}
-                      template:
-                        metadata: {labels: {app.kubernetes.io/name: lvs-node-agent}}
-                        spec: {containers: [{name: agent, image: lvs-node-agent}]}
-                    """);
-            keyFile = lab.dir().resolve("vrrp.key");
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            Files.writeString(keyFile, "1:" + Base64.getEncoder().encodeToString(secret) + "\n");
+            lab.installCrdsAndAgentDaemonSet();
             control = Files.createDirectories(lab.dir().resolve("control"));
             lab.background("control", lab.ns("lab"), "busybox", "httpd", "-f", "-p", Lab.GATEWAY + ":8099", "-h",
                     control.toString());
@@ -183,7 +162,7 @@ class GuestFailoverTest {
                   sleep 1
                 done
                 echo "RESULT: PASS"
-                """.formatted(address, name, lab.kubeconfig(), keyFile, jar, Lab.GATEWAY, name, name, name),
+                """.formatted(address, name, lab.kubeconfig(), lab.vrrpKeyFile(), jar, Lab.GATEWAY, name, name, name),
                 Duration.ofMinutes(15));
     }
 

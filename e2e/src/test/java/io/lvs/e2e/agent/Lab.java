@@ -142,6 +142,28 @@ public final class Lab implements AutoCloseable {
         apply(yaml);
     }
 
+    /**
+     * What every agent scenario's cluster starts with: {@code crds/} applied with kubectl, the agents' namespace and
+     * their DaemonSet (a stopping agent reads it to tell a restart from an uninstall).
+     */
+    public void installCrdsAndAgentDaemonSet() {
+        kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
+        apply("""
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: lvs-system}
+                ---
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: lvs-node-agent, namespace: lvs-system}
+                spec:
+                  selector: {matchLabels: {app.kubernetes.io/name: lvs-node-agent}}
+                  template:
+                    metadata: {labels: {app.kubernetes.io/name: lvs-node-agent}}
+                    spec: {containers: [{name: agent, image: lvs-node-agent}]}
+                """);
+    }
+
     /** {@code kubectl apply -f -} of {@code yaml}. */
     public void apply(String yaml) {
         Path f = dir.resolve("apply-" + System.nanoTime() + ".yaml");
@@ -188,6 +210,21 @@ public final class Lab implements AutoCloseable {
     /** Starts any long-running command (a test server, a client loop) in namespace {@code ns}, stopped on close. */
     public Proc background(String name, String ns, String... cmd) {
         return start(name, ns, Map.of(), List.of(cmd));
+    }
+
+    /** A VRRP key file for the directors' agents: one random 32-byte key, in this lab's directory. */
+    public Path vrrpKeyFile() {
+        Path f = dir.resolve("vrrp.key");
+        if (!Files.exists(f)) {
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            try {
+                Files.writeString(f, "1:" + java.util.Base64.getEncoder().encodeToString(secret) + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return f;
     }
 
     /** A scratch directory of this lab (removed on close). */

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lvs.e2e.apiserver.Kubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -51,28 +49,10 @@ class VrrpFailoverTest {
             String nodeB = lab.host("node-b", "192.0.2.3");
             client = lab.host("client", "192.0.2.50");
             Kubectl k = lab.startApiServer();
-            k.run("apply", "--validate=false", "-f", Path.of("../crds").toAbsolutePath().toString()).orFail();
-            lab.apply("""
-                    apiVersion: v1
-                    kind: Namespace
-                    metadata: {name: lvs-system}
-                    ---
-                    apiVersion: apps/v1
-                    kind: DaemonSet
-                    metadata: {name: lvs-node-agent, namespace: lvs-system}
-                    spec:
-                      selector: {matchLabels: {app.kubernetes.io/name: lvs-node-agent}}
-                      template:
-                        metadata: {labels: {app.kubernetes.io/name: lvs-node-agent}}
-                        spec: {containers: [{name: agent, image: lvs-node-agent}]}
-                    """);
+            lab.installCrdsAndAgentDaemonSet();
             lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
             lab.registerNode("node-b", Map.of("lvs.io/director", "true"));
-            Path keyFile = lab.dir().resolve("vrrp.key");
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            Files.writeString(keyFile, "1:" + Base64.getEncoder().encodeToString(secret) + "\n");
-            agentEnv = Map.of("LVS_AGENT_ELECTION", "vrrp", "LVS_AGENT_VRRP_KEY_FILE", keyFile.toString());
+            agentEnv = Map.of("LVS_AGENT_ELECTION", "vrrp", "LVS_AGENT_VRRP_KEY_FILE", lab.vrrpKeyFile().toString());
             Lab.Proc operator = lab.startOperator();
             startAgent("node-a");
             startAgent("node-b");

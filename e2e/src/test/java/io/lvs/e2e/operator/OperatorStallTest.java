@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs.e2e.agent.Lab;
 import io.lvs.e2e.apiserver.Kubectl;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -25,21 +24,7 @@ class OperatorStallTest {
     void anOperatorThatLostItsLeaseToAStallExitsAndItsRestartReconcilesNewObjects() throws Exception {
         try (Lab lab = Lab.create("os")) {
             Kubectl k = lab.startApiServer();
-            k.run("apply", "--validate=false", "-f", Path.of("../crds").toAbsolutePath().toString()).orFail();
-            lab.apply("""
-                    apiVersion: v1
-                    kind: Namespace
-                    metadata: {name: lvs-system}
-                    ---
-                    apiVersion: apps/v1
-                    kind: DaemonSet
-                    metadata: {name: lvs-node-agent, namespace: lvs-system}
-                    spec:
-                      selector: {matchLabels: {app.kubernetes.io/name: lvs-node-agent}}
-                      template:
-                        metadata: {labels: {app.kubernetes.io/name: lvs-node-agent}}
-                        spec: {containers: [{name: agent, image: lvs-node-agent}]}
-                    """);
+            lab.installCrdsAndAgentDaemonSet();
             Lab.Proc operator = lab.startOperator();
             lab.apply(vs("before", "192.0.2.10"));
             await("the first object accepted", Duration.ofSeconds(90), () -> "True".equals(Lab.condition(k,

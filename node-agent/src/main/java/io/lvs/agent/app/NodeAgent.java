@@ -221,7 +221,7 @@ public final class NodeAgent implements AutoCloseable {
     private static ActiveDirectors election(AgentConfig config, KubernetesClient client, Clock clock) {
         if (config.election().equals("vrrp")) {
             Path keyFile = config.vrrpKeyFile().orElseThrow();
-            VrrpKeyRing.read(keyFile); // a missing or malformed key file stops the start with its reason
+            // the constructor reads the key ring: a missing or malformed key file stops the start with its reason
             return new VrrpElection(VrrpElection.sockets(NetworkNamespace.current()), () -> VrrpKeyRing.read(keyFile),
                     config.vrrpCompatibilityPeers(), clock);
         }

@@ -155,11 +155,6 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
             virtualServices = List.copyOf(virtualServices);
         }
 
-        /** The same group, with {@code eligible} cleared when {@code stillEligible} is false. */
-        public DirectorGroup eligibleIf(boolean stillEligible) {
-            return stillEligible || !eligible ? this : new DirectorGroup(vip, link, localAddress, priority, peers,
-                    advertInterval, preempt, preemptDelay, virtualServices, heldNow, false);
-        }
     }
 
     /** Another director of a VIP: its node, priority and the node's addresses of the VIP's family. */

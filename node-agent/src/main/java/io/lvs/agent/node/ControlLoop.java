@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * last desired state (a takeover moves the VIP at once, without recomputing anything), then by a full pass.
  *
  * <p>A full pass: snapshot → desired state (pure) → election configured → sysctls set → IPVS reconciled → sync
- * daemons → addresses reconciled → sysctls no longer wanted restored → probes handed to the health monitor → NodeReports published. Each
- * step fails on its own: a refused IPVS operation does not keep a VIP off its link. Nothing is done before the
+ * daemons → addresses reconciled → sysctls no longer wanted restored → probes handed to the health monitor →
+ * NodeReports published. Each step fails on its own: a refused IPVS operation does not keep a VIP off its link. Nothing is done before the
  * informers have synced: an empty cache would otherwise look like "delete everything".
  */
 public final class ControlLoop implements AutoCloseable {

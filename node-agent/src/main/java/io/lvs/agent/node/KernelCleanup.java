@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Removes everything an agent recorded in its state directory (its VIP addresses, its IPVS services and destinations
- * at once, its IPVS sync daemons, the links and ports it opened) and restores every sysctl it changed: what an uninstall must leave, also
+ * at once, its IPVS sync daemons, the links and ports it opened) and restores every sysctl it changed: what an
+ * uninstall must leave, also
  * from {@code lvs-node-agent cleanup} when no agent runs. Entries it did not record are not touched.
  */
 public final class KernelCleanup {

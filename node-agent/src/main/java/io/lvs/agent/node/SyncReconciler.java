@@ -2,9 +2,9 @@ package io.lvs.agent.node;
 
 import io.lvs.agent.kernel.KernelException;
 import io.lvs.agent.kernel.ipvs.Ipvs;
-import io.lvs.agent.kernel.sys.Errno;
 import io.lvs.agent.kernel.ipvs.SyncDaemon;
 import io.lvs.agent.kernel.ipvs.SyncState;
+import io.lvs.agent.kernel.sys.Errno;
 import io.lvs.agent.state.StateDirectory;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +34,9 @@ final class SyncReconciler {
         if (ipvs.isEmpty()) {
             return Result.none(); // no IPVS here: the IPVS step reports it
         }
+        if (wanted.isEmpty() && state.owned().syncDaemons().isEmpty()) {
+            return Result.none(); // nothing to start or stop: no read of the kernel on every pass of every node
+        }
         List<SyncDaemon> running = ipvs.get().syncDaemons();
         int ops = 0;
         int drift = 0;
@@ -54,7 +57,7 @@ final class SyncReconciler {
                         continue;
                     }
                     if (run.isPresent()) {
-                        ipvs.get().stopSyncDaemon(role); // ours, on another link: move it
+                        stop(ipvs.get(), role); // ours, on another link: move it
                         ops++;
                     } else if (ours) {
                         drift++; // we had started it; someone stopped it

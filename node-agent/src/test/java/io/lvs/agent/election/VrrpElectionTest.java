@@ -126,10 +126,15 @@ class VrrpElectionTest {
 
     static DirectorGroup group(InetAddress vip, InetAddress self, int priority, Map<InetAddress, Integer> peers,
                                boolean heldNow) {
+        return group(vip, self, priority, peers, heldNow, true);
+    }
+
+    static DirectorGroup group(InetAddress vip, InetAddress self, int priority, Map<InetAddress, Integer> peers,
+                               boolean heldNow, boolean eligible) {
         List<Peer> p = peers.entrySet().stream()
                 .map(e -> new Peer("node-" + e.getKey().getHostAddress(), e.getValue(), List.of(e.getKey()))).toList();
         return new DirectorGroup(vip, "eth0", Optional.of(self), priority, p, INTERVAL, true, Duration.ZERO, List.of(),
-                heldNow, true);
+                heldNow, eligible);
     }
 
     static void await(String what, BooleanSupplier condition) {
@@ -343,7 +348,7 @@ class VrrpElectionTest {
     @Test
     void aDirectorWhoseLocalServiceFailsStandsDownAndReturnsWhenItPasses() {
         VrrpElection[] ab = pair();
-        ab[0].configure(List.of(group(VIP, A, 150, Map.of(B, 100), true).eligibleIf(false)));
+        ab[0].configure(List.of(group(VIP, A, 150, Map.of(B, 100), true, false)));
         assertEquals(Role.STANDBY, ab[0].role(VIP), "A gives the VIP up at once");
         await("B takes over (priority 0 from A)", () -> ab[1].role(VIP) == Role.ACTIVE);
         ab[0].configure(List.of(group(VIP, A, 150, Map.of(B, 100), false)));
