@@ -37,6 +37,8 @@ public final class Messages {
     public static final String PREEMPT_DELAY = "failover.preemptDelay must be at most 1h";
     public static final String GARP_REPEAT_DELAY = "gratuitousArp.repeatDelay must be at most 1h";
     public static final String GARP_REFRESH = "gratuitousArp.refreshInterval must be 0s (off) or between 1s and 24h";
+    public static final String SYNC_GROUP =
+            "connectionSync.group must be an IPv4 or IPv6 multicast address (224.0.0.0/4 or ff00::/8), such as 224.0.0.81";
     public static final String CONNECTION_LIMITS = "connectionLimits.lower needs an upper limit and must not exceed it";
     public static final String NODE_REPORT_IMMUTABLE = "a NodeReport's spec is immutable";
 

@@ -74,6 +74,21 @@ class AgentInGuestTest {
             // the director runs the IPVS connection-sync daemons both ways, as ipvsadm in the guest lists them
             await("the sync daemons to run", WAIT, () -> lastSyncLine(l).contains("master sync daemon (mcast=eth0, "
                     + "syncid=0") && lastSyncLine(l).contains("backup sync daemon (mcast=eth0, syncid=0"), l.guest);
+            // their multicast group, port and TTL follow the VirtualServices (both, so neither is told it differs)
+            for (String vs : List.of("web", "api")) {
+                k.run("patch", "virtualservice", vs, "-n", "default", "--type", "merge", "-p",
+                        "{\"spec\":{\"failover\":{\"connectionSync\":{\"group\":\"233.252.0.81\",\"port\":9000,\"ttl\":2}}}}")
+                        .orFail();
+            }
+            await("the sync daemons to run with group 233.252.0.81, port 9000, TTL 2", WAIT, () -> {
+                List<String> daemons = java.util.Arrays.stream(lastSyncLine(l).split(";"))
+                        .filter(line -> line.contains("sync daemon (")).toList();
+                return daemons.size() == 2 && daemons.stream().allMatch(line -> line.contains("group=233.252.0.81")
+                        && line.contains("port=9000") && line.contains("ttl=2"));
+            }, l.guest);
+            await("web and api to be Programmed with the new settings", WAIT,
+                    () -> "True".equals(Lab.condition(k, "virtualservice/web", "Programmed"))
+                            && "True".equals(Lab.condition(k, "virtualservice/api", "Programmed")), l.guest);
 
             // deleting the examples gives everything back
             l.example("delete", "direct-routing.yaml");

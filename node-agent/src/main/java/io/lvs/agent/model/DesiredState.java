@@ -22,6 +22,7 @@ import io.lvs.agent.model.NodeDesired.SysctlWant;
 import io.lvs.agent.model.NodeDesired.TunnelDecap;
 import io.lvs.agent.model.NodeDesired.VsPlan;
 import io.lvs.api.v1alpha1.ConnectionLimits;
+import io.lvs.api.v1alpha1.ConnectionSyncSpec;
 import io.lvs.api.v1alpha1.DirectorsSpec;
 import io.lvs.api.v1alpha1.FailoverSpec;
 import io.lvs.api.v1alpha1.ForwardingMethod;
@@ -108,7 +109,7 @@ public final class DesiredState {
         private final Map<ServiceKey, VsRef> serviceOwners = new HashMap<>();
         private final Map<InetAddress, DirectorVip> directorVips = new LinkedHashMap<>();
         private final Map<InetAddress, DirectorGroup> groups = new LinkedHashMap<>();
-        private final Map<InetAddress, String> syncLinks = new HashMap<>(); // VIP -> its link, for the sync daemons
+        private final List<SyncWant> syncWants = new ArrayList<>(); // VirtualServices that want the sync daemons here
         private final Set<InetAddress> loopback = new LinkedHashSet<>();
         private final Map<Sysctl, SysctlWant> sysctls = new LinkedHashMap<>();
         private final Set<TunnelDecap> tunnels = new LinkedHashSet<>();
@@ -125,7 +126,7 @@ public final class DesiredState {
         void failed(VirtualService vs, VirtualServiceSpec spec, String why) {
             plans.put(VsRef.of(vs), new VsPlan(VsRef.of(vs), vs.getStatus().getAcceptedGeneration(),
                     IpLiteral.parse(spec.getVip()).orElse(InetAddress.getLoopbackAddress()), false, false, 0,
-                    Optional.empty(), Optional.empty(), Set.of(), Map.of(), List.of(why), Map.of()));
+                    Optional.empty(), Optional.empty(), Set.of(), Map.of(), List.of(why), List.of(), Map.of()));
         }
 
         void add(VirtualService vs, VirtualServiceSpec spec) {
@@ -175,9 +176,9 @@ public final class DesiredState {
                 }
                 if (method != ForwardingMethod.Local) {
                     ipvsFor(ref, spec, vip, members, owned, probeKeys, realServers, problems);
-                    if (carrier.isPresent() && s.kernel().ipvsProblem().isEmpty()
-                            && !Boolean.FALSE.equals(spec.getFailover().getConnectionSync().getEnabled())) {
-                        syncLinks.merge(vip, carrier.get().link(), (a, b) -> a);
+                    ConnectionSyncSpec sync = spec.getFailover().getConnectionSync();
+                    if (carrier.isPresent() && s.kernel().ipvsProblem().isEmpty() && !Boolean.FALSE.equals(sync.getEnabled())) {
+                        syncWants.add(SyncWant.of(ref, vip, carrier.get().link(), sync));
                     }
                     if (method == ForwardingMethod.NAT && s.kernel().ipvsProblem().isEmpty()) {
                         want(SysctlWant.exactly(Sysctl.vsConntrack(), 1));
@@ -194,7 +195,7 @@ public final class DesiredState {
                 }
             }
             plans.put(ref, new VsPlan(ref, generation, vip, director, !hosted.isEmpty() && !director, priority, link,
-                    vipNetwork, owned, probeKeys, problems, realServers));
+                    vipNetwork, owned, probeKeys, problems, List.of(), realServers));
         }
 
         /** The link that carries the VIP on this director, or empty after recording why none does. */
@@ -427,14 +428,48 @@ public final class DesiredState {
 
         /**
          * A master and a backup, sync id 0 (a backup with 0 takes any master's), on the link of the lowest VIP that
-         * wants them: the kernel runs one of each per node and syncs every connection through it, whatever its VIP.
+         * wants them, with that VirtualService's group, port and TTL: the kernel runs one of each per node and syncs
+         * every connection through it, whatever its VIP. A VirtualService that asks for other settings is told which
+         * ones this node runs and why.
          */
         private List<SyncDaemon> syncDaemons() {
-            return syncLinks.entrySet().stream()
-                    .min(Comparator.comparing((Map.Entry<InetAddress, String> e) -> e.getKey().getAddress().length)
-                            .thenComparing(e -> e.getKey().getAddress(), java.util.Arrays::compareUnsigned))
-                    .map(e -> List.of(SyncDaemon.master(e.getValue(), 0), SyncDaemon.backup(e.getValue(), 0)))
-                    .orElse(List.of());
+            Optional<SyncWant> chosen = syncWants.stream().min(Comparator
+                    .comparing((SyncWant w) -> w.vip().getAddress().length)
+                    .thenComparing(w -> w.vip().getAddress(), java.util.Arrays::compareUnsigned)
+                    .thenComparing(SyncWant::ref));
+            if (chosen.isEmpty()) {
+                return List.of();
+            }
+            SyncWant c = chosen.get();
+            for (SyncWant w : syncWants) {
+                if (!w.sameSettings(c)) {
+                    plans.computeIfPresent(w.ref(), (ref, plan) -> plan.withNote("connection sync on this node runs with "
+                            + c.settings() + " (from " + c.ref() + ", the lowest VIP here), not the " + w.settings()
+                            + " this VirtualService asks for: a node has one sync daemon, so give every VirtualService "
+                            + "whose directors share a node the same connectionSync group, port and ttl"));
+                }
+            }
+            return List.of(SyncDaemon.master(c.link(), 0).withMulticast(c.group(), c.port(), c.ttl()),
+                    SyncDaemon.backup(c.link(), 0).withMulticast(c.group(), c.port(), c.ttl()));
+        }
+    }
+
+    /** A VirtualService's wish for the node's connection-sync daemons. */
+    private record SyncWant(VsRef ref, InetAddress vip, String link, InetAddress group, int port, int ttl) {
+        static SyncWant of(VsRef ref, InetAddress vip, String link, ConnectionSyncSpec spec) {
+            InetAddress group = IpLiteral.parse(spec.getGroup() == null ? ConnectionSyncSpec.DEFAULT_GROUP : spec.getGroup())
+                    .orElseThrow(() -> new IllegalArgumentException("connectionSync.group " + spec.getGroup()
+                            + " passed validation but is no address"));
+            return new SyncWant(ref, vip, link, group, Objects.requireNonNullElse(spec.getPort(), ConnectionSyncSpec.DEFAULT_PORT),
+                    Objects.requireNonNullElse(spec.getTtl(), ConnectionSyncSpec.DEFAULT_TTL));
+        }
+
+        boolean sameSettings(SyncWant o) {
+            return group.equals(o.group) && port == o.port && ttl == o.ttl;
+        }
+
+        String settings() {
+            return "group " + InetText.of(group) + " port " + port + " ttl " + ttl;
         }
     }
 

@@ -178,18 +178,29 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
      * @param services    the IPVS services this VirtualService owns here
      * @param probes      the probes of each of its real servers, by RealServer name (empty: not probed, healthy)
      * @param problems    what prevents this node from serving it fully, for its NodeReport
+     * @param notes       what this node does otherwise than the VirtualService asks without being kept from serving
+     *                    it (reported, so it is not Programmed, but no fault: it still takes part in the election)
      * @param realServers the RealServer (by name, in the VirtualService's namespace) behind each IPVS destination of
      *                    its services (what per-real-server metrics are labelled with)
      */
     public record VsPlan(VsRef ref, long generation, InetAddress vip, boolean director, boolean realServer, int priority,
                          Optional<String> link, Optional<String> vipNetwork, Set<ServiceKey> services,
-                         Map<String, List<String>> probes, List<String> problems,
+                         Map<String, List<String>> probes, List<String> problems, List<String> notes,
                          Map<DestinationRef, String> realServers) {
         public VsPlan {
             services = Set.copyOf(services);
             probes = Map.copyOf(probes);
             problems = List.copyOf(problems);
+            notes = List.copyOf(notes);
             realServers = Map.copyOf(realServers);
+        }
+
+        /** This plan with one more note. */
+        public VsPlan withNote(String note) {
+            List<String> more = new java.util.ArrayList<>(notes);
+            more.add(note);
+            return new VsPlan(ref, generation, vip, director, realServer, priority, link, vipNetwork, services, probes,
+                    problems, more, realServers);
         }
 
         /** Whether nothing stops this node from serving its part. */

@@ -49,6 +49,7 @@ final class ReportBuilder {
         NodeReportStatus st = new NodeReportStatus();
         st.setVirtualServiceGeneration(plan.generation());
         List<String> problems = new ArrayList<>(plan.problems());
+        problems.addAll(plan.notes());
         for (ServiceKey k : plan.services()) {
             String failed = o.ipvsFailures().get(k);
             if (failed != null) {

@@ -6,17 +6,21 @@ import io.lvs.agent.kernel.ipvs.SyncDaemon;
 import io.lvs.agent.kernel.ipvs.SyncState;
 import io.lvs.agent.kernel.sys.Errno;
 import io.lvs.agent.state.StateDirectory;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The IPVS connection-sync daemons (one master, one backup per node): starts the wanted ones, recording each before it
- * starts, restarts one of ours whose link changed, starts one again that someone stopped (drift), and stops ours when
+ * starts, restarts one of ours whose link or multicast settings changed, starts one again that someone stopped (drift), and stops ours when
  * no longer wanted. A daemon this agent did not start is never touched; when it stands where ours would, that is
  * reported.
  */
 final class SyncReconciler {
+    private static final InetAddress KERNEL_GROUP = InetAddress.ofLiteral("224.0.0.81"); // IP_VS_SYNC_GROUP
+    private static final int KERNEL_PORT = 8848; // IP_VS_SYNC_PORT
+    private static final int KERNEL_TTL = 1;
     private final StateDirectory state;
 
     SyncReconciler(StateDirectory state) {
@@ -57,7 +61,7 @@ final class SyncReconciler {
                         continue;
                     }
                     if (run.isPresent()) {
-                        stop(ipvs.get(), role); // ours, on another link: move it
+                        stop(ipvs.get(), role); // ours, on another link or with other settings: restart it
                         ops++;
                     } else if (ours) {
                         drift++; // we had started it; someone stopped it
@@ -89,9 +93,18 @@ final class SyncReconciler {
         }
     }
 
-    /** The options a read-back shows that we set (the others read back as the kernel's defaults). */
+    /**
+     * Whether a running daemon does what the wanted one asks: link, sync id and, where the wanted one sets them, the
+     * multicast group, port and TTL (a kernel older than 4.3 reports none of these: it runs its defaults).
+     */
     private static boolean same(SyncDaemon running, SyncDaemon wanted) {
-        return running.interfaceName().equals(wanted.interfaceName()) && running.syncId() == wanted.syncId();
+        return running.interfaceName().equals(wanted.interfaceName()) && running.syncId() == wanted.syncId()
+                && (wanted.multicastGroup().isEmpty()
+                        || wanted.multicastGroup().equals(running.multicastGroup().or(() -> Optional.of(KERNEL_GROUP))))
+                && (wanted.multicastPort().isEmpty()
+                        || wanted.multicastPort().getAsInt() == running.multicastPort().orElse(KERNEL_PORT))
+                && (wanted.multicastTtl().isEmpty()
+                        || wanted.multicastTtl().getAsInt() == running.multicastTtl().orElse(KERNEL_TTL));
     }
 
     private static String name(SyncState role) {

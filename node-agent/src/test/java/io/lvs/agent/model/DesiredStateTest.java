@@ -13,6 +13,7 @@ import io.lvs.agent.kernel.ipvs.DestinationKey;
 import io.lvs.agent.kernel.ipvs.ForwardingMethod;
 import io.lvs.agent.kernel.ipvs.Scheduler;
 import io.lvs.agent.kernel.ipvs.ServiceKey;
+import io.lvs.agent.kernel.ipvs.SyncDaemon;
 import io.lvs.agent.kernel.ipvs.Tunnel;
 import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
@@ -219,8 +220,9 @@ class DesiredStateTest {
         VirtualService vs = web("DirectRouting");
         NodeDesired d = on("node-a", directorNet, List.of(vs), List.of(server("web-1", "192.0.2.21", 2)),
                 Snapshot.HealthView.none(), KernelSupport.full(), IpvsTable.empty());
-        assertEquals(List.of(io.lvs.agent.kernel.ipvs.SyncDaemon.master("eth0", 0),
-                io.lvs.agent.kernel.ipvs.SyncDaemon.backup("eth0", 0)), d.syncDaemons());
+        InetAddress kernelGroup = InetAddress.ofLiteral("224.0.0.81");
+        assertEquals(List.of(SyncDaemon.master("eth0", 0).withMulticast(kernelGroup, 8848, 1),
+                SyncDaemon.backup("eth0", 0).withMulticast(kernelGroup, 8848, 1)), d.syncDaemons());
         VirtualService noSync = accepted("""
                 apiVersion: lvs.io/v1alpha1
                 kind: VirtualService
@@ -239,6 +241,45 @@ class DesiredStateTest {
                 List.of(server("web-1", "192.0.2.21", 2)), Snapshot.HealthView.none(), KernelSupport.full(),
                 IpvsTable.empty());
         assertTrue(realServer.syncDaemons().isEmpty(), "only directors sync");
+    }
+
+    @Test
+    void theSyncDaemonsTakeTheLowestVipsGroupPortAndTtlAndAVirtualServiceAskingOtherwiseIsToldWhy() {
+        VirtualService low = accepted(syncing("low", "192.0.2.10", "{group: 233.252.0.81, port: 9000, ttl: 3}"));
+        VirtualService same = accepted(syncing("same", "192.0.2.11", "{group: 233.252.0.81, port: 9000, ttl: 3}"));
+        VirtualService other = accepted(syncing("other", "192.0.2.12", "{group: 'ff05::db8:0:81'}"));
+        NodeDesired d = on("node-a", directorNet, List.of(other, same, low), List.of(server("web-1", "192.0.2.21", 2)));
+        InetAddress group = InetAddress.ofLiteral("233.252.0.81");
+        assertEquals(List.of(SyncDaemon.master("eth0", 0).withMulticast(group, 9000, 3),
+                SyncDaemon.backup("eth0", 0).withMulticast(group, 9000, 3)), d.syncDaemons());
+        assertEquals(List.of(), d.plans().get(new VsRef("default", "low")).notes());
+        assertEquals(List.of(), d.plans().get(new VsRef("default", "same")).notes());
+        VsPlan asksOtherwise = d.plans().get(new VsRef("default", "other"));
+        assertEquals(List.of("connection sync on this node runs with group 233.252.0.81 port 9000 ttl 3 (from default/low, "
+                + "the lowest VIP here), not the group ff05::db8:0:81 port 8848 ttl 1 this VirtualService asks for: a node has "
+                + "one sync daemon, so give every VirtualService whose directors share a node the same connectionSync "
+                + "group, port and ttl"), asksOtherwise.notes());
+        assertTrue(asksOtherwise.programmable(), "a note is no fault: the director still serves and takes part in the election");
+
+        NodeDesired alone = on("node-a", directorNet, List.of(other), List.of(server("web-1", "192.0.2.21", 2)));
+        InetAddress v6 = InetAddress.ofLiteral("ff05::db8:0:81");
+        assertEquals(List.of(SyncDaemon.master("eth0", 0).withMulticast(v6, 8848, 1),
+                SyncDaemon.backup("eth0", 0).withMulticast(v6, 8848, 1)), alone.syncDaemons());
+        assertEquals(List.of(), alone.plans().get(new VsRef("default", "other")).notes());
+    }
+
+    private static String syncing(String name, String vip, String connectionSync) {
+        return """
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: %s}
+                spec:
+                  vip: %s
+                  ports: [{port: 80}]
+                  realServerSelector: {matchLabels: {app: web}}
+                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                  failover: {connectionSync: %s}
+                """.formatted(name, vip, connectionSync);
     }
 
     @Test

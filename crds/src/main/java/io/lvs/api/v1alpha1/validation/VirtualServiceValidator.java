@@ -1,5 +1,6 @@
 package io.lvs.api.v1alpha1.validation;
 
+import io.lvs.api.v1alpha1.ConnectionSyncSpec;
 import io.lvs.api.v1alpha1.DirectorPriority;
 import io.lvs.api.v1alpha1.DirectorsSpec;
 import io.lvs.api.v1alpha1.Encapsulation;
@@ -204,6 +205,15 @@ public final class VirtualServiceValidator {
             Durations.parse(v, g.getRefreshInterval(), "spec.failover.gratuitousArp.refreshInterval").ifPresent(d ->
                     v.check(d.isZero() || (d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofHours(24)) <= 0),
                             "spec.failover.gratuitousArp.refreshInterval", Messages.GARP_REFRESH));
+        }
+        ConnectionSyncSpec c = f.getConnectionSync();
+        if (c != null) {
+            if (c.getGroup() != null && v.maxLength(c.getGroup(), 64, "spec.failover.connectionSync.group")) {
+                v.check(IpLiteral.parse(c.getGroup()).filter(InetAddress::isMulticastAddress).isPresent(),
+                        "spec.failover.connectionSync.group", Messages.SYNC_GROUP);
+            }
+            v.range(c.getPort(), 1, 65535, "spec.failover.connectionSync.port", "connectionSync.port");
+            v.range(c.getTtl(), 1, 255, "spec.failover.connectionSync.ttl", "connectionSync.ttl");
         }
     }
 }
