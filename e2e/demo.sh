@@ -134,12 +134,14 @@ say "3. The product end to end: the node agent directing a guest kernel"
 (cd e2e && KUBECTL=$KUBECTL HELM=$HELM "$JAVA" --enable-native-access=ALL-UNNAMED \
   -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.lvs.e2e.agent.AgentDemo)
 
-say "What you saw, and what is not built yet"
+say "What you saw, what the tests show, and what is not built yet"
 cat <<'TXT'
     Real: kubectl 1.35, the packaged operator (validation, VIP claims, status, events, agent liveness, leader
     election), the packaged node agent (informers -> desired state -> minimal kernel operations -> NodeReports,
     health checks, metrics), IPVS and rtnetlink programmed over netlink from Java in a real kernel, real traffic.
     Embedded: the API server (a Fabric8 store: no schema validation, no RBAC, no pods run from the DaemonSet).
-    Not built yet: director election over the network (VRRPv3): today the active director is the live one with
-    the highest priority by the agents' Leases, so a dead director is replaced only when its Lease lapses (40 s).
+    The demo has one director, so nothing is elected here; VRRPv3 election between directors (sub-second failover,
+    connections kept across failover and failback, key rotation without a failover) is what e2e/test.sh proves in
+    VrrpFailoverTest, GuestFailoverTest (two guest kernels) and VrrpKeyRotationTest.
+    Not built yet: admin-owned VIP pools, RBAC enforced by the embedded API server (see the README's status).
 TXT

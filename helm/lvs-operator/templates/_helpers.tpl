@@ -38,7 +38,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
-{{/* The Secret holding the directors' VRRP advert keys: the user's, or the one this chart keeps. */}}
+{{/* The Secret holding the directors' VRRP advert keys: the user's, or the one the operator creates and rotates. */}}
 {{- define "lvs-operator.vrrpKeySecret" -}}
 {{- .Values.agent.election.keySecret | default (printf "%s-vrrp-keys" (include "lvs-operator.fullname" .)) -}}
 {{- end -}}

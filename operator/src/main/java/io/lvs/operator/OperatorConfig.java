@@ -15,6 +15,9 @@ public interface OperatorConfig {
     /** The operator's own identity in the cluster. */
     Operator operator();
 
+    /** The directors' VRRP advert keys. */
+    VrrpKeys vrrpKeys();
+
     /** How long a deleted VirtualService waits for its nodes to confirm they removed its kernel state. */
     @WithDefault("120s")
     Duration cleanupTimeout();
@@ -27,6 +30,23 @@ public interface OperatorConfig {
         /** Name of the agents' DaemonSet (the chart's agent.daemonSetName). */
         @WithDefault("lvs-node-agent")
         String name();
+    }
+
+    /**
+     * The Secret with the directors' VRRP advert keys that the operator creates and rotates (the chart sets it unless
+     * the user brings a Secret of their own, which the operator never touches).
+     */
+    interface VrrpKeys {
+        /** Its name, in the agents' namespace; empty: the operator keeps no keys. */
+        Optional<String> secret();
+
+        /** How long a key signs before the next rotation starts; 0s never rotates. */
+        @WithDefault("720h")
+        Duration rotation();
+
+        /** The least time between two steps of a rotation (a kubelet refreshes a mounted Secret within about a minute). */
+        @WithDefault("60s")
+        Duration minStep();
     }
 
     interface Operator {

@@ -177,13 +177,19 @@ public final class Lab implements AutoCloseable {
 
     /** Starts the packaged operator in the lab (production profile: it takes its leader Lease first). */
     public Proc startOperator() {
+        return startOperator(Map.of());
+    }
+
+    /** Starts the packaged operator with more settings ({@code LVS_...} environment variables, as the chart sets). */
+    public Proc startOperator(Map<String, String> extraEnv) {
         Path jar = REPO.resolve("operator/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError("the operator is not packaged: ./mvnw -B -pl operator -am package -DskipTests");
         }
-        Proc op = start("operator", lab, Map.of("KUBECONFIG", kubeconfig.toString(), "QUARKUS_HTTP_PORT", "0",
-                "LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_AGENT_NAMESPACE", "lvs-system"),
-                List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+        Map<String, String> env = new LinkedHashMap<>(Map.of("KUBECONFIG", kubeconfig.toString(), "QUARKUS_HTTP_PORT", "0",
+                "LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_AGENT_NAMESPACE", "lvs-system"));
+        env.putAll(extraEnv);
+        Proc op = start("operator", lab, env, List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()));
         await("the operator's leader Lease", START, () -> kubectl.run("get", "lease", "-n", "lvs-system",
                 "lvs-operator-leader").succeeded(), op);
         return op;

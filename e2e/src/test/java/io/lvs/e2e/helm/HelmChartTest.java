@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -185,7 +184,7 @@ class HelmChartTest {
     }
 
     @Test
-    void agentsElectOverVrrpWithAKeySecretTheChartKeepsOrTheUsersOwn() throws Exception {
+    void agentsElectOverVrrpWithAKeySecretTheOperatorKeepsOrTheUsersOwn() throws Exception {
         List<JsonNode> docs = render("--set", "agent.election.compatibilityPeers={192.0.2.7,192.0.2.8}");
         JsonNode pod = find(docs, "DaemonSet", "lvs-node-agent").at("/spec/template/spec");
         JsonNode agent = pod.at("/containers/0");
@@ -195,12 +194,19 @@ class HelmChartTest {
         assertTrue(agent.path("volumeMounts").toString().contains(
                 "\"name\":\"vrrp-keys\",\"mountPath\":\"/etc/lvs-node-agent/vrrp\",\"readOnly\":true"),
                 agent.path("volumeMounts").toString());
-        JsonNode secret = find(docs, "Secret", "lvs-lvs-operator-vrrp-keys");
-        assertEquals("keep", secret.at("/metadata/annotations/helm.sh~1resource-policy").asText(),
-                "an uninstall or upgrade never changes the directors' key under them");
-        String keys = new String(Base64.getDecoder().decode(secret.at("/data/keys").asText()), StandardCharsets.UTF_8);
-        assertTrue(keys.matches("1:[A-Za-z0-9+/=]{64}\n"), "one generated key line: " + keys.length() + " chars");
-        assertEquals(48, Base64.getDecoder().decode(keys.substring(2).strip()).length);
+        assertTrue(docs.stream().noneMatch(d -> "Secret".equals(d.path("kind").asText())),
+                "the operator creates the key Secret (a chart would make a new key on every render without lookup)");
+        JsonNode operator = find(docs, "Deployment", "lvs-lvs-operator").at("/spec/template/spec/containers/0");
+        assertEquals(Optional.of("lvs-lvs-operator-vrrp-keys"), env(operator, "LVS_VRRP_KEYS_SECRET"));
+        assertEquals(Optional.of("720h"), env(operator, "LVS_VRRP_KEYS_ROTATION"));
+        List<String> operatorRole = rules(find(docs, "Role", "lvs-lvs-operator"));
+        assertTrue(operatorRole.containsAll(List.of(" secrets create", " secrets get", " secrets update")), operatorRole.toString());
+        for (JsonNode rule : find(docs, "Role", "lvs-lvs-operator").path("rules")) {
+            if (rule.path("resources").toString().contains("secrets") && !rule.path("verbs").toString().equals("[\"create\"]")) {
+                assertEquals("[\"lvs-lvs-operator-vrrp-keys\"]", rule.path("resourceNames").toString(),
+                        "reading and updating Secrets only for the key Secret");
+            }
+        }
         boolean mounted = false;
         for (JsonNode v : pod.path("volumes")) {
             mounted |= v.at("/secret/secretName").asText().equals("lvs-lvs-operator-vrrp-keys");
@@ -208,7 +214,10 @@ class HelmChartTest {
         assertTrue(mounted, pod.path("volumes").toString());
 
         List<JsonNode> own = render("--set", "agent.election.keySecret=my-keys");
-        assertTrue(own.stream().noneMatch(d -> "Secret".equals(d.path("kind").asText())), "the user's Secret is used");
+        assertEquals(Optional.empty(), env(find(own, "Deployment", "lvs-lvs-operator").at("/spec/template/spec/containers/0"),
+                "LVS_VRRP_KEYS_SECRET"), "the user's Secret is the user's to rotate");
+        assertTrue(rules(find(own, "Role", "lvs-lvs-operator")).stream().noneMatch(r -> r.contains("secrets")),
+                "no Secret rights without a Secret to keep");
         assertTrue(find(own, "DaemonSet", "lvs-node-agent").at("/spec/template/spec/volumes").toString()
                 .contains("\"secretName\":\"my-keys\""));
 
@@ -216,7 +225,10 @@ class HelmChartTest {
         JsonNode leaseAgent = find(lease, "DaemonSet", "lvs-node-agent").at("/spec/template/spec/containers/0");
         assertEquals(Optional.of("lease"), env(leaseAgent, "LVS_AGENT_ELECTION"));
         assertEquals(Optional.empty(), env(leaseAgent, "LVS_AGENT_VRRP_KEY_FILE"));
-        assertTrue(lease.stream().noneMatch(d -> "Secret".equals(d.path("kind").asText())));
+        assertEquals(Optional.empty(), env(find(lease, "Deployment", "lvs-lvs-operator").at("/spec/template/spec/containers/0"),
+                "LVS_VRRP_KEYS_SECRET"));
+        assertNotEquals(0, helm("template", "lvs", CHART.toString(), "--set", "agent.election.keyRotation=1h30m").exit(),
+                "a rotation the operator cannot read is refused by the schema");
         assertNotEquals(0, helm("template", "lvs", CHART.toString(), "--set", "agent.election.mode=bgp").exit(),
                 "an unknown election mode is refused by the schema");
     }

@@ -74,8 +74,8 @@ public final class NodeAgent implements AutoCloseable {
                 new KernelModules(Path.of("/sys/module"), config.modulesDir().resolve(AgentConfig.kernelRelease())));
         this.client = client();
         this.objects = new KubeObjects(client, config.nodeName());
-        this.lease = new AgentLease(client, config.namespace(), config.nodeName(), clock);
         this.election = election(config, client, clock);
+        this.lease = new AgentLease(client, config.namespace(), config.nodeName(), clock, election::keyIds);
         this.health = healthFactory.apply(kernel);
         this.reports = new ReportWriter(client, objects, config.nodeName(), clock);
         this.loop = new ControlLoop(config.nodeName(), kernel, state, objects, health, election, reports, clock,

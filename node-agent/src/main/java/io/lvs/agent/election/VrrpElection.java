@@ -11,6 +11,7 @@ import io.lvs.agent.kernel.vrrp.VrrpCodec;
 import io.lvs.agent.kernel.vrrp.VrrpCodec.Accepted;
 import io.lvs.agent.kernel.vrrp.VrrpCodec.Dropped;
 import io.lvs.agent.kernel.vrrp.VrrpCodec.Received;
+import io.lvs.agent.kernel.vrrp.VrrpKey;
 import io.lvs.agent.kernel.vrrp.VrrpSocket;
 import io.lvs.agent.model.NodeDesired.DirectorGroup;
 import io.lvs.agent.model.NodeDesired.Peer;
@@ -173,7 +174,7 @@ public final class VrrpElection implements ActiveDirectors {
     private final Map<LinkKey, Set<InetAddress>> warned = new HashMap<>();
     private final AdvertSigner signer;
     private final AdvertVerifier verifier;
-    private VrrpKeyRing ring;
+    private volatile VrrpKeyRing ring;
     private boolean stopped;
 
     private final AtomicLong sent = new AtomicLong();
@@ -205,6 +206,11 @@ public final class VrrpElection implements ActiveDirectors {
             dropped.put(r, new AtomicLong());
         }
         this.thread = Thread.ofPlatform().daemon().name("lvs-vrrp").start(this::run);
+    }
+
+    @Override
+    public List<Integer> keyIds() {
+        return ring.keys().stream().map(VrrpKey::id).toList();
     }
 
     /** The VRID adverts for {@code vip} carry: its last byte, 0 becoming 255. */

@@ -4,6 +4,7 @@ import io.lvs.agent.model.NodeDesired.DirectorGroup;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,14 @@ public interface ActiveDirectors extends AutoCloseable {
      */
     default long announceEpoch(InetAddress vip) {
         return 0;
+    }
+
+    /**
+     * The ids of the advert keys this node holds, the signing key first (empty: this election uses no keys). The
+     * agent's Lease carries them, so the operator rotates a key only once every director has the previous step.
+     */
+    default List<Integer> keyIds() {
+        return List.of();
     }
 
     /** Called (on the election's thread; must not block) whenever a role may have changed. */

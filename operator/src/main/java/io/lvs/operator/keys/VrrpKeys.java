@@ -1,0 +1,221 @@
+package io.lvs.operator.keys;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.lvs.operator.OperatorConfig;
+import io.lvs.operator.agent.AgentWatch;
+import io.lvs.operator.kube.EventRecorder;
+import io.lvs.operator.model.KeyRotation;
+import io.lvs.operator.model.KeyRotation.Decision;
+import io.lvs.operator.model.KeyRotation.Phase;
+import io.lvs.operator.model.KeyRotation.State;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the directors' VRRP advert keys: creates the key Secret the agents mount when there is none and rotates its key
+ * every {@code lvs.vrrp-keys.rotation} in the three steps of {@link KeyRotation}, each only once every live agent
+ * reports (on its Lease) that it holds the previous one, so a rotation never causes a failover. Runs on the leader
+ * only: it starts with the agents' watch, which the controllers start when this replica leads. A Secret the user brings (the chart's {@code agent.election.keySecret}) is not configured here and never
+ * touched.
+ */
+@ApplicationScoped
+public class VrrpKeys {
+    private static final Logger LOG = Logger.getLogger(VrrpKeys.class);
+    /** Annotations on the Secret: the rotation's phase and when it was written. */
+    public static final String PHASE_ANNOTATION = "lvs.io/vrrp-key-rotation-phase";
+    public static final String SINCE_ANNOTATION = "lvs.io/vrrp-key-rotation-since";
+    /** The Secret's key the agents' key file is projected from. */
+    public static final String DATA_KEY = "keys";
+    /** How often the Secret and the agents' reports are looked at: every 5 s, or each minStep when shorter. */
+    private static final Duration MAX_TICK = Duration.ofSeconds(5);
+
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+    private final AgentWatch agents;
+    private final EventRecorder events;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicLong writes = new AtomicLong();
+    private ScheduledExecutorService timer;
+    private String lastWait = "";
+
+    public VrrpKeys(KubernetesClient client, OperatorConfig config, AgentWatch agents, EventRecorder events) {
+        this.client = client;
+        this.config = config;
+        this.agents = agents;
+        this.events = events;
+    }
+
+    /** Registers to start with the agents' watch, which starts when this replica leads. */
+    void register(@Observes StartupEvent e) {
+        agents.whenStarted(this::start);
+    }
+
+    /** Starts keeping the keys (once), when a Secret is configured. */
+    public synchronized void start() {
+        if (timer != null || config.vrrpKeys().secret().isEmpty()) {
+            return;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("vrrp-keys").factory());
+        long tick = Math.max(200, Math.min(MAX_TICK.toMillis(), config.vrrpKeys().minStep().toMillis()));
+        timer.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
+        LOG.infof("keeping the VRRP advert keys in Secret %s/%s (rotation every %s)", namespace(),
+                config.vrrpKeys().secret().get(), text(config.vrrpKeys().rotation()));
+    }
+
+    public synchronized void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    /** Secrets written (created or updated) since the start. */
+    public long writes() {
+        return writes.get();
+    }
+
+    private String namespace() {
+        return agents.namespace();
+    }
+
+    void tick() {
+        try {
+            step(Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warnf("keeping the VRRP keys: %s (trying again shortly)", e.getMessage());
+        }
+    }
+
+    private void step(Instant now) {
+        String name = config.vrrpKeys().secret().orElseThrow();
+        Optional<Map<String, List<Integer>>> reported = agents.keyIds(now);
+        if (reported.isEmpty()) {
+            return; // the agents' Leases are not listed yet: nobody's keys are known
+        }
+        Secret secret = client.secrets().inNamespace(namespace()).withName(name).get();
+        Optional<State> current;
+        try {
+            current = secret == null ? Optional.empty() : Optional.of(state(secret, now));
+        } catch (IllegalArgumentException e) {
+            waiting("the VRRP key Secret " + namespace() + "/" + name + " cannot be read (" + e.getMessage()
+                    + "); it is left as it is and not rotated until it is fixed");
+            return;
+        }
+        if (current.isPresent() && !annotated(secret)) {
+            Secret written = write(secret, name, current.get());
+            writes.incrementAndGet();
+            String why = "adopted the existing keys " + current.get().ids() + (config.vrrpKeys().rotation().isZero()
+                    ? "; rotation is off" : "; the next rotation starts in " + text(config.vrrpKeys().rotation()));
+            LOG.infof("VRRP keys in %s/%s: %s", namespace(), name, why);
+            events.normal(written, "VrrpKeyRotation", why);
+            return;
+        }
+        Decision d = KeyRotation.next(current, reported.get(), now, config.vrrpKeys().rotation(),
+                config.vrrpKeys().minStep(), this::secretBytes);
+        if (d instanceof KeyRotation.Wait w) {
+            w.why().ifPresentOrElse(this::waiting, () -> lastWait = "");
+            return;
+        }
+        KeyRotation.Write write = (KeyRotation.Write) d;
+        Secret written = write(secret, name, write.state());
+        writes.incrementAndGet();
+        lastWait = "";
+        LOG.infof("VRRP keys in %s/%s: %s", namespace(), name, write.why());
+        events.normal(written, "VrrpKeyRotation", write.why());
+    }
+
+    private Secret write(Secret existing, String name, State s) {
+        Map<String, String> data = Map.of(DATA_KEY,
+                Base64.getEncoder().encodeToString(s.text().getBytes(StandardCharsets.UTF_8)));
+        Map<String, String> annotations = Map.of(PHASE_ANNOTATION, s.phase().name(), SINCE_ANNOTATION,
+                s.since().toString());
+        if (existing == null) {
+            return client.secrets().inNamespace(namespace()).resource(new SecretBuilder().withNewMetadata()
+                    .withName(name).withNamespace(namespace())
+                    .withLabels(Map.of("app.kubernetes.io/managed-by", "lvs-operator"))
+                    .withAnnotations(annotations).endMetadata()
+                    .withType("Opaque").withData(data).build()).create();
+        }
+        Map<String, String> a = new HashMap<>(Objects.requireNonNullElse(existing.getMetadata().getAnnotations(), Map.of()));
+        a.putAll(annotations);
+        existing.getMetadata().setAnnotations(a);
+        Map<String, String> d = new HashMap<>(Objects.requireNonNullElse(existing.getData(), Map.of()));
+        d.putAll(data);
+        existing.setData(d);
+        existing.setStringData(null);
+        try {
+            return client.secrets().inNamespace(namespace()).resource(existing).update(); // by resourceVersion
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                throw new IllegalStateException("the key Secret changed while it was being written; reading it again");
+            }
+            throw e;
+        }
+    }
+
+    private static boolean annotated(Secret s) {
+        Map<String, String> a = s.getMetadata().getAnnotations();
+        return a != null && a.containsKey(PHASE_ANNOTATION) && a.containsKey(SINCE_ANNOTATION);
+    }
+
+    /** The Secret's rotation state; one without the annotations (the chart's, from before) is stable from now. */
+    static State state(Secret s, Instant now) {
+        String encoded = s.getData() == null ? null : s.getData().get(DATA_KEY);
+        if (encoded == null) {
+            throw new IllegalArgumentException("it has no '" + DATA_KEY + "' entry");
+        }
+        List<KeyRotation.Key> keys = KeyRotation.parse(new String(Base64.getMimeDecoder().decode(encoded),
+                StandardCharsets.UTF_8));
+        Map<String, String> a = Objects.requireNonNullElse(s.getMetadata().getAnnotations(), Map.of());
+        String phase = a.get(PHASE_ANNOTATION);
+        String since = a.get(SINCE_ANNOTATION);
+        if (phase == null || since == null) {
+            return new State(keys, Phase.STABLE, now);
+        }
+        try {
+            return new State(keys, Phase.valueOf(phase), Instant.parse(since));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new IllegalArgumentException("its annotations " + PHASE_ANNOTATION + "=" + phase + ", "
+                    + SINCE_ANNOTATION + "=" + since + " are not a phase and a time");
+        }
+    }
+
+    /** "720h", "1m30s": a duration as the chart's values write it. */
+    static String text(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private byte[] secretBytes() {
+        byte[] b = new byte[KeyRotation.SECRET_BYTES];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** Logs what a rotation waits for, once per distinct reason. */
+    private void waiting(String why) {
+        if (!why.equals(lastWait)) {
+            lastWait = why;
+            LOG.info("VRRP keys: " + why);
+        }
+    }
+}
