@@ -50,6 +50,10 @@ public class VirtualServiceStatus {
     @JsonPropertyDescription("When the VIP last moved to another director (RFC 3339).")
     private String lastFailoverTime;
 
+    @JsonPropertyDescription("How many times the VIP moved to another director, as the operator saw the reports (a move "
+            + "there and back while the API server was unreachable is not seen).")
+    private Long failovers;
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -136,5 +140,13 @@ public class VirtualServiceStatus {
 
     public void setLastFailoverTime(String lastFailoverTime) {
         this.lastFailoverTime = lastFailoverTime;
+    }
+
+    public Long getFailovers() {
+        return failovers;
+    }
+
+    public void setFailovers(Long failovers) {
+        this.failovers = failovers;
     }
 }

@@ -80,6 +80,7 @@ public final class VirtualServiceAssessment {
         st.setAcceptedGeneration(prev.getAcceptedGeneration());
         st.setAcceptedSpec(prev.getAcceptedSpec());
         st.setLastFailoverTime(prev.getLastFailoverTime());
+        st.setFailovers(prev.getFailovers());
         List<Condition> cs = prev.getConditions() == null ? List.of() : prev.getConditions();
 
         List<Violation> violations = VirtualServiceValidator.validate(spec);
@@ -176,6 +177,7 @@ public final class VirtualServiceAssessment {
         if (active != null && prev.getActiveDirector() != null && !active.equals(prev.getActiveDirector())) {
             String since = byNode.get(active).getStatus().getActiveSince();
             st.setLastFailoverTime(since != null ? since : now.toString());
+            st.setFailovers((prev.getFailovers() == null ? 0 : prev.getFailovers()) + 1);
         }
 
         // Programmed

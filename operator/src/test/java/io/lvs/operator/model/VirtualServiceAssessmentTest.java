@@ -277,5 +277,13 @@ class VirtualServiceAssessmentTest {
         VirtualServiceStatus s = assess(Optional.empty(), List.of(r1), List.of(report(web, "node-a", DirectorRole.Fault), b));
         assertEquals("node-b", s.getActiveDirector());
         assertEquals("2026-11-25T10:09:30Z", s.getLastFailoverTime());
+        assertNull(web.getStatus().getFailovers());
+        assertEquals(1L, s.getFailovers(), "a transition count");
+        web.setStatus(s);
+        assertEquals(1L, assess(Optional.empty(), List.of(r1), List.of(report(web, "node-a", DirectorRole.Standby), b))
+                .getFailovers(), "kept while the VIP stays");
+        web.setStatus(assess(Optional.empty(), List.of(r1), List.of(report(web, "node-a", DirectorRole.Standby), b)));
+        assertEquals(2L, assess(Optional.empty(), List.of(r1), List.of(report(web, "node-a", DirectorRole.Active),
+                report(web, "node-b", DirectorRole.Standby))).getFailovers(), "the failback counts too");
     }
 }
