@@ -62,9 +62,12 @@ final class KubernetesCel {
     private KubernetesCel() {
     }
 
-    /** netip.ParseAddr semantics as Kubernetes applies them: no leading zeros, no zones, no IPv4-mapped IPv6. */
+    /**
+     * netip.ParseAddr semantics as Kubernetes applies them: ASCII digits only (Guava, like Java, takes a digit of any
+     * script: "１９２.０.２.１"), no leading zeros, no zones, no IPv4-mapped IPv6.
+     */
     private static InetAddress parse(String s) {
-        if (s.contains("%") || !InetAddresses.isInetAddress(s)) {
+        if (!s.chars().allMatch(c -> c < 0x80) || s.contains("%") || !InetAddresses.isInetAddress(s)) {
             return null;
         }
         InetAddress a = InetAddresses.forString(s);
