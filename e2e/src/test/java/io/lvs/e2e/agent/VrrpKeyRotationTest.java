@@ -41,7 +41,7 @@ class VrrpKeyRotationTest {
             lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
             lab.registerNode("node-b", Map.of("lvs.io/director", "true"));
             Lab.Proc operator = lab.startOperator(Map.of("LVS_VRRP_KEYS_SECRET", SECRET,
-                    "LVS_VRRP_KEYS_ROTATION", "15s", "LVS_VRRP_KEYS_MIN_STEP", "5s"));
+                    "LVS_VRRP_KEYS_ROTATION", "8s", "LVS_VRRP_KEYS_MIN_STEP", "3s"));
             await("the operator to create the key Secret", WAIT, () -> !keys(k).isEmpty(), operator);
 
             Path fileA = lab.dir().resolve("keys-node-a");
