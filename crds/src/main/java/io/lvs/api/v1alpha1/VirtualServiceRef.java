@@ -1,5 +1,6 @@
 package io.lvs.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -18,6 +19,8 @@ public class VirtualServiceRef {
     public VirtualServiceRef() {
     }
 
+    /** Not a creator: a bare string where the API has an object is refused, as the CRD's schema refuses it. */
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public VirtualServiceRef(String name) {
         this.name = name;
     }

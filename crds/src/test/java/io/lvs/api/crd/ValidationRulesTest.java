@@ -143,6 +143,16 @@ class ValidationRulesTest {
                 cel("a repeated flag", VS.set("spec.scheduler", Map.of("name", "sh", "flags", List.of("Port", "Port"))),
                         "spec.scheduler.flags", Messages.SCHEDULER_FLAGS_REPEAT),
                 ok("one-packet scheduling on UDP ports", udpDns.set("spec.scheduler", Map.of("onePacket", true))),
+                cel("an HTTP check on UDP ports only", udpDns.set("spec.healthCheck", Map.of("type", "HTTP")), "spec",
+                        Messages.HC_HTTP_NEEDS_TCP),
+                cel("an HTTPS check on UDP ports only", udpDns.set("spec.healthCheck", Map.of("type", "HTTPS")), "spec",
+                        Messages.HC_HTTP_NEEDS_TCP),
+                ok("an HTTP check on a TCP health port of a UDP service", udpDns.set("spec.healthCheck",
+                        Map.of("type", "HTTP", "port", 8080))),
+                ok("a TCP check on a UDP service (DNS answers on TCP 53)", udpDns.set("spec.healthCheck", Map.of("type", "TCP"))),
+                ok("an HTTP check with one TCP port among UDP ones", udpDns.set("spec.ports", List.of(
+                        Map.of("name", "dns", "port", 53, "protocol", "UDP"), Map.of("name", "web", "port", 80)))
+                        .set("spec.healthCheck", Map.of("type", "HTTP"))),
                 cel("one-packet scheduling with a TCP port", VS.set("spec.scheduler", Map.of("onePacket", true)),
                         "spec", Messages.ONE_PACKET_UDP),
                 // forwarding

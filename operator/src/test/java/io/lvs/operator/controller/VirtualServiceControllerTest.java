@@ -146,6 +146,59 @@ class VirtualServiceControllerTest {
     }
 
     @Test
+    void objectsWithAFieldOfTheWrongJsonTypeAreRefusedByNameAndEveryOtherObjectKeepsReconciling() {
+        // Stored untyped on a server that skips schemas: before, the first read of such an object stopped the
+        // operator's watch of its whole kind ("watch failed ... will stop") and nothing reconciled any more.
+        untyped("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: typo, namespace: default}
+                spec:
+                  vip: 192.0.2.160
+                  ports: [{port: eighty}]
+                  scheduler: wrr
+                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                """);
+        untyped("""
+                apiVersion: lvs.io/v1alpha1
+                kind: RealServer
+                metadata: {name: heavy, namespace: default, labels: {app: after-typo}}
+                spec: {address: 192.0.2.162, weight: heavy}
+                """);
+        VirtualService typo = awaitVs(client, "typo", has(Conditions.ACCEPTED, "False", "InvalidSpec"));
+        assertEquals("spec.ports[0].port: spec.ports[0].port must be an integer (a JSON number without a fraction, "
+                + "within the field's range) (got the string \"eighty\")",
+                condition(typo, Conditions.ACCEPTED).orElseThrow().getMessage());
+        awaitRs(client, "heavy", r -> condition(r, Conditions.ACCEPTED).map(c -> "False".equals(c.getStatus())
+                && c.getMessage().contains("spec.weight must be an integer") && c.getMessage().contains("\"heavy\""))
+                .orElse(false));
+
+        // objects created afterwards, of both kinds, are reconciled as usual
+        apply(client, vsYaml("after-typo", "192.0.2.161", 80));
+        applyRealServer(client, rsYaml("after-typo-1", "after-typo", "192.0.2.163"));
+        VirtualService after = awaitVs(client, "after-typo", has(Conditions.ACCEPTED, "True", "Accepted"));
+        assertEquals(1, after.getStatus().getTotalRealServers(), "the new RealServer is a member; the unreadable one is not");
+
+        // fixing the object is enough
+        client.genericKubernetesResources("lvs.io/v1alpha1", "VirtualService").inNamespace("default").withName("typo")
+                .edit(g -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> spec = (Map<String, Object>) g.getAdditionalProperties().get("spec");
+                    spec.put("ports", List.of(Map.of("port", 80)));
+                    spec.put("scheduler", Map.of("name", "wrr"));
+                    spec.put("realServerSelector", Map.of("matchLabels", Map.of("app", "typo")));
+                    return g;
+                });
+        applyRealServer(client, rsYaml("typo-1", "typo", "192.0.2.164"));
+        awaitVs(client, "typo", has(Conditions.ACCEPTED, "True", "Accepted"));
+    }
+
+    private void untyped(String yaml) {
+        client.resource(client.getKubernetesSerialization().unmarshal(yaml,
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).inNamespace("default").create();
+    }
+
+    @Test
     void agentReportsBecomeProgrammedReadyAndHealth() {
         applyRealServer(client, rsYaml("api-1", "api", "192.0.2.41"));
         apply(client, vsYaml("api", "192.0.2.40", 80));

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * How lvs.io objects are read from the API: unknown enum values become null (so one object with a typo, stored by an
- * API server that skipped the schema, is reported instead of breaking every read), unknown fields are ignored.
+ * API server that skipped the schema, is reported instead of breaking every read), unknown fields are ignored, and a
+ * spec with a field of the wrong JSON type is read as a marked default that validation reports.
  */
 public final class ApiObjects {
     /** A mapper configured the way the operator's Kubernetes client reads lvs.io objects. */
@@ -17,10 +18,14 @@ public final class ApiObjects {
     private ApiObjects() {
     }
 
-    /** Applies this project's reading rules to {@code mapper} and returns it. */
+    /**
+     * Applies this project's reading rules to {@code mapper} and returns it; specs are read strictly and a spec of the
+     * wrong shape never fails the read of its object ({@link TolerantSpecs}).
+     */
     public static ObjectMapper configure(ObjectMapper mapper) {
         return mapper.enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .registerModule(TolerantSpecs.module());
     }
 
     private static final ClassValue<String> ALLOWED = new ClassValue<>() {

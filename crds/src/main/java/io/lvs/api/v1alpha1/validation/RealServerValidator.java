@@ -25,6 +25,10 @@ public final class RealServerValidator {
         if (!v.check(spec != null, "spec", "spec is required")) {
             return v.list();
         }
+        if (spec.unreadable().isPresent()) {
+            String why = spec.unreadable().get();
+            return List.of(new Violation(why.substring(0, why.indexOf(' ')), why)); // nothing else of it was read
+        }
         if (v.check(spec.getAddress() != null, "spec.address", "address is required")) {
             Optional<InetAddress> a = IpLiteral.parse(spec.getAddress());
             if (v.check(a.isPresent(), "spec.address", Messages.ADDRESS_NOT_IP + " (got \"" + spec.getAddress() + "\")")) {

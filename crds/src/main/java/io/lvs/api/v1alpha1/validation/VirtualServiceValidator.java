@@ -8,6 +8,8 @@ import io.lvs.api.v1alpha1.FailoverSpec;
 import io.lvs.api.v1alpha1.ForwardingMethod;
 import io.lvs.api.v1alpha1.ForwardingSpec;
 import io.lvs.api.v1alpha1.GratuitousArpSpec;
+import io.lvs.api.v1alpha1.HealthCheckSpec;
+import io.lvs.api.v1alpha1.HealthCheckType;
 import io.lvs.api.v1alpha1.IpLiteral;
 import io.lvs.api.v1alpha1.Messages;
 import io.lvs.api.v1alpha1.PersistenceSpec;
@@ -44,6 +46,10 @@ public final class VirtualServiceValidator {
         if (!v.check(spec != null, "spec", "spec is required")) {
             return v.list();
         }
+        if (spec.unreadable().isPresent()) {
+            String why = spec.unreadable().get();
+            return List.of(new Violation(why.substring(0, why.indexOf(' ')), why)); // nothing else of it was read
+        }
         Optional<InetAddress> vip = Optional.empty();
         if (v.check(spec.getVip() != null, "spec.vip", "vip is required")) {
             vip = IpLiteral.parse(spec.getVip());
@@ -60,6 +66,12 @@ public final class VirtualServiceValidator {
         v.check(method != ForwardingMethod.Local || spec.getRealServerSelector() == null, "spec",
                 Messages.LOCAL_NO_SELECTOR);
         HealthChecks.validate(v, spec.getHealthCheck(), "spec.healthCheck");
+        HealthCheckSpec hc = spec.getHealthCheck();
+        if (hc != null && (hc.getType() == HealthCheckType.HTTP || hc.getType() == HealthCheckType.HTTPS)
+                && hc.getPort() == null && spec.getPorts() != null && !spec.getPorts().isEmpty()) {
+            v.check(spec.getPorts().stream().anyMatch(p -> p != null && p.getProtocol() != Protocol.UDP), "spec",
+                    Messages.HC_HTTP_NEEDS_TCP);
+        }
         directors(v, spec.getDirectors());
         failover(v, spec.getFailover());
         return v.list();
