@@ -294,7 +294,7 @@ final class ApiRouter extends Dispatcher {
     /**
      * 415 for bodies that are not JSON (kubectl's typed commands such as {@code create namespace}
      * send protobuf, which needs the built-in types' schemas this server does not have), 400 for
-     * JSON that is not an object.
+     * a body that is not JSON (saying why, e.g. nested too deep) or JSON that is not an object.
      */
     private static Optional<MockResponse> unreadableBody(ApiRequest request) {
         String contentType = request.header("Content-Type").orElse("application/json").split(";")[0].strip()
@@ -302,6 +302,10 @@ final class ApiRouter extends Dispatcher {
         if (!contentType.equals(JSON)) {
             return Optional.of(Responses.unsupportedMediaType("the body of the request was in an unknown format - "
                     + "accepted media types include: application/json"));
+        }
+        Optional<String> problem = Json.problem(request.bodyText());
+        if (problem.isPresent()) {
+            return Optional.of(Responses.badRequest(problem.get()));
         }
         if (Json.parse(request.bodyText()).filter(JsonNode::isObject).isEmpty()) {
             return Optional.of(Responses.badRequest("the request body is not a JSON object"));

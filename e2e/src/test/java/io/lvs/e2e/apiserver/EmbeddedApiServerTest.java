@@ -307,6 +307,22 @@ class EmbeddedApiServerTest {
     }
 
     @Test
+    void aBodyThatIsNotJsonIsRefusedSayingWhatIsWrong() {
+        createFrontendCrd();
+        String deep = "{\"a\":".repeat(1_500) + "1" + "}".repeat(1_500);
+        Reply tooDeep = post(FRONTENDS, deep);
+        assertEquals(400, tooDeep.code());
+        assertEquals("the request body nests JSON deeper than the 1000 levels this test API server reads",
+                tooDeep.body().path("message").asText());
+        Reply broken = post(FRONTENDS, "{\"apiVersion\": ");
+        assertEquals(400, broken.code());
+        assertTrue(broken.body().path("message").asText().startsWith("the request body is not valid JSON: "),
+                broken.body().toString());
+        Reply array = post(FRONTENDS, "[1, 2]");
+        assertEquals("the request body is not a JSON object", array.body().path("message").asText());
+    }
+
+    @Test
     void tablesArePrintedFromThePrinterColumns() {
         createFrontendCrd();
         post(FRONTENDS, frontend("web", "192.0.2.10", ""));
