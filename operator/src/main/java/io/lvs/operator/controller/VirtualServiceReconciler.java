@@ -54,6 +54,8 @@ import org.jboss.logging.Logger;
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cleaner<VirtualService> {
     public static final String FINALIZER = "lvs.io/cleanup";
+    /** How often a VirtualService that lost a VIP port claim checks whether it can have it now. */
+    private static final Duration CLAIM_RECHECK = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(VirtualServiceReconciler.class);
     private static final List<String> EVENT_CONDITIONS = List.of(Conditions.ACCEPTED, Conditions.READY, Conditions.DEGRADED);
     private static final long PRUNE_EVERY = 1000;
@@ -178,7 +180,11 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
             vs.setStatus(after);
             context.resourceOperations().updatePrimaryStatus(vs); // PUT /status, optimistic, cache-coherent
         }
-        return UpdateControl.noUpdate();
+        // A VirtualService that lost its claim looks again now and then: the wake-up when the holder goes comes from
+        // the peers' informer, and this decision reads the VirtualServices' own cache, which may not have seen the
+        // deletion yet; without a second look such a loser stayed in Conflict for good.
+        return claim.isPresent() ? UpdateControl.<VirtualService>noUpdate().rescheduleAfter(CLAIM_RECHECK.toMillis())
+                : UpdateControl.noUpdate();
     }
 
     /**

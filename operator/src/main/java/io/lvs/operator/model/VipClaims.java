@@ -23,11 +23,15 @@ import java.util.Optional;
  * Who holds a VIP's ports across the cluster. VirtualServices with the same VIP are considered oldest first
  * (creation time, then namespace/name); each is granted its ports unless an already granted one serves the same
  * port/protocol, or shares the VIP with different directors or failover settings (one VIP has one election).
- * VirtualServices whose spec is invalid claim nothing.
+ * Creation times have one-second resolution: among VirtualServices created in the same second, one that is already
+ * accepted comes first, so a newcomer whose name sorts first does not take a port that is being served; only between
+ * two that are both new does the name decide. Each loser is told which of these was the case. VirtualServices whose
+ * spec is invalid claim nothing.
  */
 public final class VipClaims {
     private static final Comparator<VirtualService> OLDEST_FIRST = Comparator
             .comparing((VirtualService vs) -> created(vs))
+            .thenComparing(vs -> accepted(vs) ? 0 : 1)
             .thenComparing(vs -> Ref.of(vs));
 
     private VipClaims() {
@@ -87,8 +91,8 @@ public final class VipClaims {
                 for (ServicePort q : holder.getSpec().getPorts()) {
                     if (p.getPort().equals(q.getPort()) && p.getProtocol() == q.getProtocol()) {
                         return Optional.of(new Problem("Conflict", "VIP " + vs.getSpec().getVip() + " port " + p
-                                + " is already served by VirtualService " + Ref.of(holder) + ", created earlier; use "
-                                + "another VIP or port, or delete that VirtualService"));
+                                + " is already served by VirtualService " + Ref.of(holder) + ", " + why(holder, vs)
+                                + "; use another VIP or port, or delete that VirtualService"));
                     }
                 }
             }
@@ -113,6 +117,23 @@ public final class VipClaims {
                     .sorted(Comparator.comparing(DirectorPriority::getNodeName)).toList());
         }
         return ApiObjects.MAPPER.valueToTree(copy);
+    }
+
+    /** Why {@code holder} came before {@code vs}, truthfully. */
+    private static String why(VirtualService holder, VirtualService vs) {
+        if (created(holder).compareTo(created(vs)) < 0) {
+            return "created earlier";
+        }
+        if (accepted(holder) && !accepted(vs)) {
+            return "created in the same second and accepted first";
+        }
+        return "created in the same second; between two new VirtualServices the name that sorts first wins";
+    }
+
+    /** Whether the VirtualService's last status says it was accepted (it holds its ports now). */
+    private static boolean accepted(VirtualService vs) {
+        return vs.getStatus() != null && vs.getStatus().getConditions() != null && vs.getStatus().getConditions().stream()
+                .anyMatch(c -> Conditions.ACCEPTED.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static String created(VirtualService vs) {

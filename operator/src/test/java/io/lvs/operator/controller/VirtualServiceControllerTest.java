@@ -146,6 +146,44 @@ class VirtualServiceControllerTest {
     }
 
     @Test
+    void everyLoserTakesThePortOverWhenItsHolderIsDeleted() {
+        // Before, some losers stayed in Conflict for good: woken by the holder's deletion before their own cache had
+        // seen it. 40 pairs at once make that race likely; each loser must end Accepted.
+        int pairs = 40;
+        for (int i = 0; i < pairs; i++) {
+            apply(client, localYaml("holder-" + i, "203.0.113." + (100 + i)));
+        }
+        for (int i = 0; i < pairs; i++) {
+            awaitVs(client, "holder-" + i, has(Conditions.ACCEPTED, "True", "Accepted"));
+        }
+        for (int i = 0; i < pairs; i++) {
+            apply(client, localYaml("loser-" + i, "203.0.113." + (100 + i)));
+        }
+        for (int i = 0; i < pairs; i++) {
+            awaitVs(client, "loser-" + i, has(Conditions.ACCEPTED, "False", "Conflict"));
+        }
+        for (int i = 0; i < pairs; i++) {
+            client.resources(VirtualService.class).inNamespace("default").withName("holder-" + i).delete();
+        }
+        for (int i = 0; i < pairs; i++) {
+            awaitVs(client, "loser-" + i, has(Conditions.ACCEPTED, "True", "Accepted"));
+        }
+    }
+
+    private static String localYaml(String name, String vip) {
+        return """
+                apiVersion: lvs.io/v1alpha1
+                kind: VirtualService
+                metadata: {name: %s, namespace: default}
+                spec:
+                  vip: %s
+                  ports: [{port: 80}]
+                  forwarding: {method: Local}
+                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                """.formatted(name, vip);
+    }
+
+    @Test
     void objectsWithAFieldOfTheWrongJsonTypeAreRefusedByNameAndEveryOtherObjectKeepsReconciling() {
         // Stored untyped on a server that skips schemas: before, the first read of such an object stopped the
         // operator's watch of its whole kind ("watch failed ... will stop") and nothing reconciled any more.

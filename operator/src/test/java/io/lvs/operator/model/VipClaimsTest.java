@@ -30,11 +30,29 @@ class VipClaimsTest {
     }
 
     @Test
-    void equalCreationTimesAreBrokenByName() {
+    void equalCreationTimesAreBrokenByNameBetweenTwoNewOnes() {
         VirtualService a = vs("a", "192.0.2.10");
         VirtualService b = vs("b", "192.0.2.10");
         assertEquals(Optional.empty(), VipClaims.resolveFor(a, List.of(a, b)));
-        assertTrue(VipClaims.resolveFor(b, List.of(a, b)).isPresent());
+        assertEquals("VIP 192.0.2.10 port 80/TCP is already served by VirtualService default/a, created in the same "
+                + "second; between two new VirtualServices the name that sorts first wins; use another VIP or port, or "
+                + "delete that VirtualService", VipClaims.resolveFor(b, List.of(a, b)).orElseThrow().message());
+    }
+
+    @Test
+    void inTheSameSecondTheOneAlreadyServingKeepsItsPortWhateverTheNames() {
+        // zeta was created and accepted; alpha arrives within the same second (API timestamps have one-second
+        // resolution): alpha sorting first must not take the port zeta serves, and must not be told zeta is older
+        VirtualService zeta = vs("zeta", "192.0.2.10");
+        zeta.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType(Conditions.ACCEPTED).withStatus("True").withReason("Accepted").build()));
+        VirtualService alpha = vs("alpha", "192.0.2.10");
+        assertEquals(Optional.empty(), VipClaims.resolveFor(zeta, List.of(alpha, zeta)));
+        assertEquals("VIP 192.0.2.10 port 80/TCP is already served by VirtualService default/zeta, created in the same "
+                + "second and accepted first; use another VIP or port, or delete that VirtualService",
+                VipClaims.resolveFor(alpha, List.of(alpha, zeta)).orElseThrow().message());
+        assertEquals(VipClaims.resolveFor(alpha, List.of(zeta, alpha)), VipClaims.resolve(List.of(zeta, alpha))
+                .get(Ref.of(alpha)), "the same verdict whichever way it is computed");
     }
 
     @Test
