@@ -68,6 +68,7 @@ public final class IcmpProber implements AutoCloseable {
     private final Semaphore permits;
     private final int identifier = ThreadLocalRandom.current().nextInt(1, 0x10000);
     private final long cookie = ThreadLocalRandom.current().nextLong();
+    private final java.util.concurrent.atomic.AtomicLong unreadable = new java.util.concurrent.atomic.AtomicLong();
     private Channel ipv4;
     private Channel ipv6;
     private volatile boolean closed;
@@ -90,6 +91,11 @@ public final class IcmpProber implements AutoCloseable {
     /** The ICMP identifier this prober's requests carry. */
     public int identifier() {
         return identifier;
+    }
+
+    /** Datagrams the receivers could not make sense of and skipped (they went on receiving). */
+    public long unreadable() {
+        return unreadable.get();
     }
 
     /** Probes waiting for an outcome. */
@@ -327,8 +333,13 @@ public final class IcmpProber implements AutoCloseable {
                 int len = (int) Math.min(n, RECV_BYTES);
                 MemorySegment.copy(recvBuf, JAVA_BYTE, 0, data, 0, len);
                 byte[] source = v6 ? recvAddr.asSlice(8, 16).toArray(JAVA_BYTE) : recvAddr.asSlice(4, 4).toArray(JAVA_BYTE);
-                Optional<IcmpCodec.Received> r = v6 ? IcmpCodec.parseIpv6(data, len) : IcmpCodec.parseIpv4(data, len);
-                r.ifPresent(received -> match(received, source, now));
+                try {
+                    Optional<IcmpCodec.Received> r = v6 ? IcmpCodec.parseIpv6(data, len) : IcmpCodec.parseIpv4(data, len);
+                    r.ifPresent(received -> match(received, source, now));
+                } catch (RuntimeException e) {
+                    // one datagram nobody foresaw must not end the receiver (and every ICMP check with it)
+                    unreadable.incrementAndGet();
+                }
             }
         }
 

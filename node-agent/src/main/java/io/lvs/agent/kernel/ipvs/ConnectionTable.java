@@ -25,19 +25,33 @@ public final class ConnectionTable {
     /** Every row of the table text. */
     public static List<Connection> parse(String text) {
         List<Connection> out = new ArrayList<>();
-        String[] lines = text.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
+        try {
+            parse(new java.io.BufferedReader(new java.io.StringReader(text)), out::add);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringReader does not fail
+        }
+        return out;
+    }
+
+    /** Parses the table line by line as it is read, handing each connection to {@code sink}: no copy of the text. */
+    public static void parse(java.io.BufferedReader in, java.util.function.Consumer<Connection> sink)
+            throws java.io.IOException {
+        String raw;
+        int n = 0;
+        while ((raw = in.readLine()) != null) {
+            n++;
+            String line = raw.strip();
             if (line.isEmpty() || line.startsWith(HEADER_START)) {
                 continue;
             }
+            Connection c;
             try {
-                out.add(row(line));
+                c = row(line);
             } catch (RuntimeException e) {
-                throw new KernelException("ip_vs_conn line " + (i + 1) + " '" + abbreviate(line) + "': " + e.getMessage(), 0, e);
+                throw new KernelException("ip_vs_conn line " + n + " '" + abbreviate(line) + "': " + e.getMessage(), 0, e);
             }
+            sink.accept(c);
         }
-        return out;
     }
 
     private static Connection row(String line) {

@@ -129,9 +129,20 @@ public final class Ipvs implements AutoCloseable {
      * would follow the process's namespace, not the thread's).
      */
     public List<Connection> connections() {
-        String text = namespace().call(() -> {
-            try {
-                return Files.readString(CONN_TABLE);
+        List<Connection> out = new java.util.ArrayList<>();
+        connections(out::add);
+        return out;
+    }
+
+    /**
+     * Each entry of the connection table handed to {@code sink} as it is read: a table of millions of connections is
+     * never held as text (the kernel's proc file is read line by line).
+     */
+    public void connections(java.util.function.Consumer<Connection> sink) {
+        namespace().call(() -> {
+            try (var in = Files.newBufferedReader(CONN_TABLE)) {
+                ConnectionTable.parse(in, sink);
+                return null;
             } catch (NoSuchFileException e) {
                 throw new KernelException("reading the IPVS connection table: " + CONN_TABLE + " does not exist in "
                         + namespace() + " (is ip_vs loaded?)", Errno.ENOENT.number(), e);
@@ -140,7 +151,6 @@ public final class Ipvs implements AutoCloseable {
                         Errno.EIO.number(), e);
             }
         });
-        return ConnectionTable.parse(text);
     }
 
     /** Whether the kernel can provide a scheduler: ask before naming it in a service. */
