@@ -25,9 +25,9 @@ public final class Messages {
     public static final String LOCAL_NO_SELECTOR =
             "realServerSelector is not allowed with forwarding method Local: the active director serves the VIP itself";
     public static final String HC_TIMEOUT_OVER_INTERVAL = "healthCheck.timeout must not be longer than healthCheck.interval";
-    public static final String HC_HTTP_NEEDS_TCP = "healthCheck.type HTTP and HTTPS need a TCP port: with only UDP ports, "
-            + "use ICMP, or TCP on the same port number (DNS answers on TCP 53), or set healthCheck.port to a TCP port of "
-            + "the real servers that answers HTTP";
+    public static final String HC_HTTP_NEEDS_TCP = "healthCheck.type HTTP and HTTPS need a TCP port: with only UDP or SCTP "
+            + "ports, use ICMP, or TCP on the same port number (DNS answers on TCP 53), or set healthCheck.port to a TCP port "
+            + "of the real servers that answers HTTP";
     public static final String HC_HTTP_ONLY = "healthCheck.http is only allowed with type HTTP or HTTPS";
     public static final String HC_HTTPS_ONLY = "healthCheck.http.serverName and verifyCertificate only apply to type HTTPS";
     public static final String HC_INTERVAL = "healthCheck.interval must be between 100ms and 1h";

@@ -24,7 +24,7 @@ import java.util.Optional;
 @ValidationRule(value = "self.forwarding.method != 'Local' || !has(self.realServerSelector)",
         message = Messages.LOCAL_NO_SELECTOR)
 @ValidationRule(value = "!has(self.healthCheck) || !(self.healthCheck.type in ['HTTP', 'HTTPS']) "
-        + "|| has(self.healthCheck.port) || self.ports.exists(p, p.protocol != 'UDP')",
+        + "|| has(self.healthCheck.port) || self.ports.exists(p, p.protocol == 'TCP')",
         message = Messages.HC_HTTP_NEEDS_TCP)
 public class VirtualServiceSpec {
     /** Why the stored spec could not be read (a field of the wrong JSON type), or null; never serialized. */

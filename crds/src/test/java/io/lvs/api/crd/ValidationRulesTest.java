@@ -147,6 +147,8 @@ class ValidationRulesTest {
                         Messages.HC_HTTP_NEEDS_TCP),
                 cel("an HTTPS check on UDP ports only", udpDns.set("spec.healthCheck", Map.of("type", "HTTPS")), "spec",
                         Messages.HC_HTTP_NEEDS_TCP),
+                cel("an HTTP check on SCTP ports only", VS.set("spec.ports", List.of(Map.of("port", 80, "protocol", "SCTP")))
+                        .set("spec.healthCheck", Map.of("type", "HTTP")), "spec", Messages.HC_HTTP_NEEDS_TCP),
                 ok("an HTTP check on a TCP health port of a UDP service", udpDns.set("spec.healthCheck",
                         Map.of("type", "HTTP", "port", 8080))),
                 ok("a TCP check on a UDP service (DNS answers on TCP 53)", udpDns.set("spec.healthCheck", Map.of("type", "TCP"))),

@@ -80,6 +80,8 @@ class VrrpKeyRotationTest {
             int from = probe.output().size();
             long t0 = System.currentTimeMillis();
             String dropsBefore = drops(lab, nodeA) + " / " + drops(lab, nodeB);
+            assertTrue(drops(lab, nodeA).contains("lvs_agent_vrrp_adverts_dropped_total")
+                    && drops(lab, nodeB).contains("lvs_agent_vrrp_adverts_dropped_total"), "the drop counters: " + dropsBefore);
 
             // two rotations: key 1 -> 2 -> 3, each in three steps behind both agents
             await("two rotations (key 3 alone signs)", ROTATIONS, () -> keys(k).equals("3"), operator, agentA, agentB);

@@ -177,8 +177,11 @@ public final class DesiredState {
                 if (method != ForwardingMethod.Local) {
                     ipvsFor(ref, spec, vip, members, owned, probeKeys, realServers, problems);
                     ConnectionSyncSpec sync = spec.getFailover().getConnectionSync();
-                    if (carrier.isPresent() && s.kernel().ipvsProblem().isEmpty() && !Boolean.FALSE.equals(sync.getEnabled())) {
-                        syncWants.add(SyncWant.of(ref, vip, carrier.get().link(), sync));
+                    if (sync != null && carrier.isPresent() && s.kernel().ipvsProblem().isEmpty()
+                            && !Boolean.FALSE.equals(sync.getEnabled())) {
+                        SyncWant.of(ref, vip, carrier.get().link(), sync).ifPresentOrElse(syncWants::add,
+                                () -> problems.add("connectionSync.group " + sync.getGroup() + " is not a multicast "
+                                        + "address, so connections are not synced for this VirtualService"));
                     }
                     if (method == ForwardingMethod.NAT && s.kernel().ipvsProblem().isEmpty()) {
                         want(SysctlWant.exactly(Sysctl.vsConntrack(), 1));
@@ -456,12 +459,13 @@ public final class DesiredState {
 
     /** A VirtualService's wish for the node's connection-sync daemons. */
     private record SyncWant(VsRef ref, InetAddress vip, String link, InetAddress group, int port, int ttl) {
-        static SyncWant of(VsRef ref, InetAddress vip, String link, ConnectionSyncSpec spec) {
-            InetAddress group = IpLiteral.parse(spec.getGroup() == null ? ConnectionSyncSpec.DEFAULT_GROUP : spec.getGroup())
-                    .orElseThrow(() -> new IllegalArgumentException("connectionSync.group " + spec.getGroup()
-                            + " passed validation but is no address"));
-            return new SyncWant(ref, vip, link, group, Objects.requireNonNullElse(spec.getPort(), ConnectionSyncSpec.DEFAULT_PORT),
-                    Objects.requireNonNullElse(spec.getTtl(), ConnectionSyncSpec.DEFAULT_TTL));
+        /** The wish, or empty for a group that is no multicast address (validation refuses it; never trusted here). */
+        static Optional<SyncWant> of(VsRef ref, InetAddress vip, String link, ConnectionSyncSpec spec) {
+            return IpLiteral.parse(spec.getGroup() == null ? ConnectionSyncSpec.DEFAULT_GROUP : spec.getGroup())
+                    .filter(InetAddress::isMulticastAddress)
+                    .map(group -> new SyncWant(ref, vip, link, group,
+                            Objects.requireNonNullElse(spec.getPort(), ConnectionSyncSpec.DEFAULT_PORT),
+                            Objects.requireNonNullElse(spec.getTtl(), ConnectionSyncSpec.DEFAULT_TTL)));
         }
 
         boolean sameSettings(SyncWant o) {

@@ -45,7 +45,6 @@ public class AgentWatch {
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> onStart = new CopyOnWriteArrayList<>();
     private final Map<String, Boolean> aliveByNode = new HashMap<>();
     private SharedIndexInformer<Lease> leases;
     private SharedIndexInformer<Pod> pods;
@@ -86,18 +85,6 @@ public class AgentWatch {
                 new Changes<>(e -> aboutDaemonSet(e) ? ALL_NODES : Set.of()));
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("agent-lease-expiry").factory());
         timer.scheduleWithFixedDelay(this::checkExpiries, EXPIRY_CHECK.toMillis(), EXPIRY_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        onStart.forEach(Runnable::run);
-    }
-
-    /**
-     * Runs {@code r} when the watch starts: when the controllers start, which is when this replica leads (at once
-     * where there is no leader election).
-     */
-    public synchronized void whenStarted(Runnable r) {
-        onStart.add(r);
-        if (leases != null) {
-            r.run(); // started already
-        }
     }
 
     /** Starts an informer that keeps retrying through API server outages (never "will stop"). */
@@ -142,7 +129,7 @@ public class AgentWatch {
 
     /**
      * The advert key ids each live agent reports on its Lease ({@link AgentLeases#KEY_IDS_ANNOTATION}), signing first,
-     * by node; agents whose election uses no keys, and agents whose Lease lapsed, are not listed. Empty until synced.
+     * by node: an empty list for one that reports none; agents whose Lease lapsed are not listed. Empty until synced.
      */
     public Optional<Map<String, List<Integer>>> keyIds(Instant now) {
         if (!synced()) {
@@ -150,14 +137,12 @@ public class AgentWatch {
         }
         Map<String, List<Integer>> out = new HashMap<>();
         for (Lease l : leases.getStore().list()) {
-            if (l.getSpec() == null || l.getSpec().getHolderIdentity() == null || !leaseAlive(l, now)
-                    || l.getMetadata().getAnnotations() == null) {
+            if (l.getSpec() == null || l.getSpec().getHolderIdentity() == null || !leaseAlive(l, now)) {
                 continue;
             }
-            List<Integer> ids = AgentLeases.keyIds(l.getMetadata().getAnnotations().get(AgentLeases.KEY_IDS_ANNOTATION));
-            if (!ids.isEmpty()) {
-                out.put(l.getSpec().getHolderIdentity(), ids);
-            }
+            Map<String, String> a = l.getMetadata().getAnnotations();
+            out.put(l.getSpec().getHolderIdentity(),
+                    AgentLeases.keyIds(a == null ? null : a.get(AgentLeases.KEY_IDS_ANNOTATION)));
         }
         return Optional.of(out);
     }

@@ -11,9 +11,7 @@ import io.lvs.operator.model.KeyRotation;
 import io.lvs.operator.model.KeyRotation.Decision;
 import io.lvs.operator.model.KeyRotation.Phase;
 import io.lvs.operator.model.KeyRotation.State;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -35,7 +33,7 @@ import org.jboss.logging.Logger;
  * Keeps the directors' VRRP advert keys: creates the key Secret the agents mount when there is none and rotates its key
  * every {@code lvs.vrrp-keys.rotation} in the three steps of {@link KeyRotation}, each only once every live agent
  * reports (on its Lease) that it holds the previous one, so a rotation never causes a failover. Runs on the leader
- * only: it starts with the agents' watch, which the controllers start when this replica leads. A Secret the user brings (the chart's {@code agent.election.keySecret}) is not configured here and never
+ * only: {@link io.lvs.operator.kube.LeaderElection} starts it when this replica starts leading. A Secret the user brings (the chart's {@code agent.election.keySecret}) is not configured here and never
  * touched.
  */
 @ApplicationScoped
@@ -65,16 +63,12 @@ public class VrrpKeys {
         this.events = events;
     }
 
-    /** Registers to start with the agents' watch, which starts when this replica leads. */
-    void register(@Observes StartupEvent e) {
-        agents.whenStarted(this::start);
-    }
-
-    /** Starts keeping the keys (once), when a Secret is configured. */
+    /** Starts keeping the keys (once), when a Secret is configured: called when this replica starts leading. */
     public synchronized void start() {
         if (timer != null || config.vrrpKeys().secret().isEmpty()) {
             return;
         }
+        agents.start(); // running already on every replica (the controllers' event sources start it); idempotent
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("vrrp-keys").factory());
         long tick = Math.max(200, Math.min(MAX_TICK.toMillis(), config.vrrpKeys().minStep().toMillis()));
         timer.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
@@ -117,8 +111,12 @@ public class VrrpKeys {
         try {
             current = secret == null ? Optional.empty() : Optional.of(state(secret, now));
         } catch (IllegalArgumentException e) {
-            waiting("the VRRP key Secret " + namespace() + "/" + name + " cannot be read (" + e.getMessage()
-                    + "); it is left as it is and not rotated until it is fixed");
+            String why = "the VRRP key Secret " + namespace() + "/" + name + " cannot be read (" + e.getMessage()
+                    + "); it is left as it is and not rotated until it is fixed";
+            if (!why.equals(lastWait)) {
+                events.warning(secret, "VrrpKeysUnreadable", why);
+            }
+            waiting(why);
             return;
         }
         if (current.isPresent() && !annotated(secret)) {

@@ -35,6 +35,10 @@ public final class KeyRotation {
 
     /** One key: its id and its secret, base64 as the file has it. */
     public record Key(int id, String secret) {
+        @Override
+        public String toString() {
+            return "key " + id; // never the secret: these end up in logs
+        }
     }
 
     /** What the Secret holds: the keys in file order, the phase, and when that phase was written. */
@@ -78,7 +82,8 @@ public final class KeyRotation {
     /**
      * @param current the Secret's state, empty when there is no Secret; a Secret without the rotation annotations is
      *                adopted as {@link Phase#STABLE} from now
-     * @param agents  the key ids each live agent that uses keys reports, signing first, by node
+     * @param agents  the key ids each live agent reports on its Lease, signing first, by node (an empty list: it
+     *                reports none, e.g. an agent from before this annotation, and holds the rotation up until it does)
      * @param period  how long a key signs before the next rotation starts; zero never rotates
      * @param minStep the least time between two steps
      * @param random  fresh secret bytes
@@ -86,6 +91,18 @@ public final class KeyRotation {
     public static Decision next(Optional<State> current, Map<String, List<Integer>> agents, Instant now, Duration period,
                                 Duration minStep, Supplier<byte[]> random) {
         if (current.isEmpty()) {
+            Set<String> holding = new java.util.TreeSet<>();
+            agents.forEach((node, ids) -> {
+                if (!ids.isEmpty()) {
+                    holding.add(node);
+                }
+            });
+            if (!holding.isEmpty()) {
+                // a new key now would match none of theirs: every advert would be dropped and the VIPs would move
+                return Wait.because("the key Secret is gone while the agents on " + String.join(", ", holding)
+                        + " hold keys; no new key is made under them: restore the Secret (the agents' copy is their key "
+                        + "file), or create one and restart every director's agent");
+            }
             return new Write(new State(List.of(newKey(1, random)), Phase.STABLE, now), "created the first advert key (id 1)");
         }
         State s = current.get();
@@ -141,7 +158,7 @@ public final class KeyRotation {
     private static String waiting(String what, Set<String> lagging, boolean stepDue, State s, Duration minStep) {
         if (!lagging.isEmpty()) {
             return "waiting for the agents on " + String.join(", ", lagging) + " to " + what
-                    + " (a kubelet refreshes a mounted Secret within about a minute)";
+                    + " (a kubelet refreshes a mounted Secret within its sync period and cache TTL, a minute or two)";
         }
         return "waiting until " + s.since().plus(minStep) + " to " + what + " (each step waits at least " + minStep + ")";
     }

@@ -127,7 +127,8 @@ public final class VipClaims {
         if (accepted(holder) && !accepted(vs)) {
             return "created in the same second and accepted first";
         }
-        return "created in the same second; between two new VirtualServices the name that sorts first wins";
+        return "created in the same second; " + (accepted(vs) ? "both were accepted, and then" : "between two new "
+                + "VirtualServices") + " the name that sorts first wins";
     }
 
     /** Whether the VirtualService's last status says it was accepted (it holds its ports now). */

@@ -64,8 +64,8 @@ class KeyRotationTest {
         // node-b's kubelet has not refreshed the Secret yet: the new key must not sign
         Map<String, List<Integer>> half = Map.of("node-a", List.of(1, 2), "node-b", List.of(1));
         Wait w = assertInstanceOf(Wait.class, next(add.state(), half, t1.plus(STEP).plusSeconds(30)));
-        assertEquals("waiting for the agents on node-b to accept key 2 (a kubelet refreshes a mounted Secret within "
-                + "about a minute)", w.why().orElseThrow());
+        assertEquals("waiting for the agents on node-b to accept key 2 (a kubelet refreshes a mounted Secret within its "
+                + "sync period and cache TTL, a minute or two)", w.why().orElseThrow());
         Map<String, List<Integer>> accepting = Map.of("node-a", List.of(1, 2), "node-b", List.of(1, 2));
         assertTrue(assertInstanceOf(Wait.class, next(add.state(), accepting, t1.plusSeconds(10))).why().orElseThrow()
                 .startsWith("waiting until " + t1.plus(STEP) + " to accept key 2"), "each step waits at least minStep");
@@ -76,8 +76,8 @@ class KeyRotationTest {
         assertEquals(List.of(2, 1), sign.state().ids());
         assertEquals(Phase.SIGNING, sign.state().phase());
         Map<String, List<Integer>> oneSigns = Map.of("node-a", List.of(2, 1), "node-b", List.of(1, 2));
-        assertEquals("waiting for the agents on node-b to sign with key 2 (a kubelet refreshes a mounted Secret within "
-                + "about a minute)", assertInstanceOf(Wait.class, next(sign.state(), oneSigns, t2.plus(STEP))).why().orElseThrow());
+        assertEquals("waiting for the agents on node-b to sign with key 2 (a kubelet refreshes a mounted Secret within its "
+                + "sync period and cache TTL, a minute or two)", assertInstanceOf(Wait.class, next(sign.state(), oneSigns, t2.plus(STEP))).why().orElseThrow());
 
         // step 3: every director signs with key 2: key 1 goes
         Instant t3 = t2.plus(STEP);
@@ -91,11 +91,30 @@ class KeyRotationTest {
     }
 
     @Test
-    void agentsThatAreNotListedAreNotWaitedFor() {
-        // the caller lists only live agents that use keys: with none (all dead, or lease election), the steps just pace
+    void onlyLiveAgentsAreWaitedForAndOneThatReportsNoKeysIsWaitedFor() {
+        // the caller lists live agents only: with none (all dead), the steps just pace
         State accepting = new State(List.of(K1, K2), Phase.ACCEPTING, T0);
         Write w = assertInstanceOf(Write.class, next(accepting, Map.of(), T0.plus(STEP)));
         assertEquals(List.of(2, 1), w.state().ids());
+        // a live agent that reports no keys (one from before the annotation) holds the rotation up
+        assertTrue(assertInstanceOf(Wait.class, next(accepting, Map.of("node-a", List.of(1, 2), "node-old", List.of()),
+                T0.plus(STEP))).why().orElseThrow().startsWith("waiting for the agents on node-old to accept key 2"));
+    }
+
+    @Test
+    void aDeletedSecretIsNotRemadeUnderAgentsThatHoldKeys() {
+        Wait w = assertInstanceOf(Wait.class, KeyRotation.next(Optional.empty(),
+                Map.of("node-a", List.of(2), "node-b", List.of()), T0, PERIOD, STEP, random));
+        assertTrue(w.why().orElseThrow().startsWith("the key Secret is gone while the agents on node-a hold keys; "),
+                w.why().get());
+        assertInstanceOf(Write.class, KeyRotation.next(Optional.empty(), Map.of("node-b", List.of()), T0, PERIOD, STEP,
+                random), "agents that hold no key yet (a first install) get the first one");
+    }
+
+    @Test
+    void aKeyNeverPrintsItsSecret() {
+        assertEquals("key 1", K1.toString());
+        assertTrue(!new State(List.of(K1), Phase.STABLE, T0).toString().contains(K1.secret()));
     }
 
     @Test

@@ -181,17 +181,18 @@ final class TolerantSpecs {
         }
     }
 
-    /** "spec", "status.acceptedSpec": where the spec sits in the object. */
+    /**
+     * "spec", "status.acceptedSpec": where the spec sits in its object, also when the object is one item of a list
+     * (the path stops at the list).
+     */
     private static String dotted(JsonStreamContext c) {
-        StringBuilder b = new StringBuilder();
-        for (JsonStreamContext x = c; x != null && !x.inRoot(); x = x.getParent()) {
-            String part = x.inArray() ? "[" + x.getCurrentIndex() + "]" : x.getCurrentName();
-            if (part == null) {
-                continue;
+        java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
+        for (JsonStreamContext x = c; x != null && !x.inRoot() && !x.inArray(); x = x.getParent()) {
+            if (x.getCurrentName() != null) {
+                names.addFirst(x.getCurrentName());
             }
-            b.insert(0, x.inArray() ? part : (b.isEmpty() || b.charAt(0) == '[' ? part : part + "."));
         }
-        return b.isEmpty() ? "spec" : b.toString();
+        return names.isEmpty() ? "spec" : String.join(".", names);
     }
 
     /** "spec.ports[0].port must be an integer (got the string "eighty")". */

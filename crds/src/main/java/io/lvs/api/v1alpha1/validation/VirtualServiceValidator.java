@@ -69,7 +69,7 @@ public final class VirtualServiceValidator {
         HealthCheckSpec hc = spec.getHealthCheck();
         if (hc != null && (hc.getType() == HealthCheckType.HTTP || hc.getType() == HealthCheckType.HTTPS)
                 && hc.getPort() == null && spec.getPorts() != null && !spec.getPorts().isEmpty()) {
-            v.check(spec.getPorts().stream().anyMatch(p -> p != null && p.getProtocol() != Protocol.UDP), "spec",
+            v.check(spec.getPorts().stream().anyMatch(p -> p != null && p.getProtocol() == Protocol.TCP), "spec",
                     Messages.HC_HTTP_NEEDS_TCP);
         }
         directors(v, spec.getDirectors());

@@ -81,6 +81,16 @@ class TolerantReadTest {
     }
 
     @Test
+    void inAListTheFieldIsNamedWithinItsObject() throws Exception {
+        java.util.Map<String, List<VirtualService>> list = ApiObjects.MAPPER.readValue("{\"items\":[" + VS.formatted("")
+                + "," + VS.formatted(",\"scheduler\":\"wrr\"") + "]}",
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, List<VirtualService>>>() { });
+        assertEquals("spec.scheduler must be an object (got the string \"wrr\")",
+                list.get("items").get(1).getSpec().unreadable().orElseThrow());
+        assertTrue(list.get("items").get(0).getSpec().unreadable().isEmpty());
+    }
+
+    @Test
     void theAcceptedCopyInTheStatusIsReadTheSameWayAndNamedWhereItIs() throws Exception {
         VirtualService v = ApiObjects.MAPPER.readValue("""
                 {"apiVersion":"lvs.io/v1alpha1","kind":"VirtualService","metadata":{"name":"x"},
