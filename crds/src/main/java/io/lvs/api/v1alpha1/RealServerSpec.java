@@ -1,7 +1,6 @@
 package io.lvs.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -11,42 +10,11 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.Optional;
 
 /** The desired state of one backend of one or more VirtualServices. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("The desired state: address, optional port, weight, optional health check override, and which VirtualService(s) it serves (virtualServiceRef, or labels matched by a VirtualService's realServerSelector).")
-public class RealServerSpec {
-    /** Why the stored spec could not be read (a field of the wrong JSON type), or null; never serialized. */
-    @JsonIgnore
-    private String unreadable;
-
-    /** The stored spec as it was when it could not be read: what this object writes back, so nothing is lost. */
-    @JsonIgnore
-    private com.fasterxml.jackson.databind.JsonNode raw;
-
-    /**
-     * Why the stored spec could not be read, naming the field and the expected type; this object then holds only the
-     * defaults and must not be served (validation reports it).
-     */
-    public Optional<String> unreadable() {
-        return Optional.ofNullable(unreadable);
-    }
-
-    /**
-     * Marks this (default) spec as standing in for {@code raw}, which could not be read; it is written back as
-     * {@code raw}, so a copy of the object (a cache's clone) is marked again and a status update loses nothing.
-     */
-    public void markUnreadable(String why, com.fasterxml.jackson.databind.JsonNode raw) {
-        this.unreadable = why;
-        this.raw = raw;
-    }
-
-    /** The stored spec this one stands in for, when it could not be read. */
-    public Optional<com.fasterxml.jackson.databind.JsonNode> raw() {
-        return Optional.ofNullable(raw);
-    }
-
+public class RealServerSpec extends StoredSpec {
     @JsonPropertyDescription("IPv4 or IPv6 unicast address of the backend (e.g. 192.0.2.21). For DirectRouting it must "
             + "be on the directors' L2 segment; for NAT it must route its replies through the director.")
     @Required

@@ -1,7 +1,6 @@
 package io.lvs.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -11,7 +10,6 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** The desired state of a VirtualService: one VIP, its ports, and how it is balanced and kept available. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,37 +24,7 @@ import java.util.Optional;
 @ValidationRule(value = "!has(self.healthCheck) || !(self.healthCheck.type in ['HTTP', 'HTTPS']) "
         + "|| has(self.healthCheck.port) || self.ports.exists(p, p.protocol == 'TCP')",
         message = Messages.HC_HTTP_NEEDS_TCP)
-public class VirtualServiceSpec {
-    /** Why the stored spec could not be read (a field of the wrong JSON type), or null; never serialized. */
-    @JsonIgnore
-    private String unreadable;
-
-    /** The stored spec as it was when it could not be read: what this object writes back, so nothing is lost. */
-    @JsonIgnore
-    private com.fasterxml.jackson.databind.JsonNode raw;
-
-    /**
-     * Why the stored spec could not be read, naming the field and the expected type; this object then holds only the
-     * defaults and must not be served (validation reports it).
-     */
-    public Optional<String> unreadable() {
-        return Optional.ofNullable(unreadable);
-    }
-
-    /**
-     * Marks this (default) spec as standing in for {@code raw}, which could not be read; it is written back as
-     * {@code raw}, so a copy of the object (a cache's clone) is marked again and a status update loses nothing.
-     */
-    public void markUnreadable(String why, com.fasterxml.jackson.databind.JsonNode raw) {
-        this.unreadable = why;
-        this.raw = raw;
-    }
-
-    /** The stored spec this one stands in for, when it could not be read. */
-    public Optional<com.fasterxml.jackson.databind.JsonNode> raw() {
-        return Optional.ofNullable(raw);
-    }
-
+public class VirtualServiceSpec extends StoredSpec {
     @JsonPropertyDescription("The virtual IP address clients connect to: one IPv4 or IPv6 unicast address "
             + "(e.g. 192.0.2.10 or 2001:db8::10). The active director holds it; DirectRouting and Tunnel real "
             + "servers hold it on lo.")

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.lvs.api.v1alpha1.RealServerSpec;
+import io.lvs.api.v1alpha1.StoredSpec;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import java.io.IOException;
 import java.util.Collection;
@@ -94,8 +95,7 @@ final class TolerantSpecs {
 
         @Override
         public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            java.util.Optional<JsonNode> raw = value instanceof VirtualServiceSpec v ? v.raw()
-                    : value instanceof RealServerSpec r ? r.raw() : java.util.Optional.empty();
+            java.util.Optional<JsonNode> raw = value instanceof StoredSpec stored ? stored.raw() : java.util.Optional.empty();
             if (raw.isPresent()) {
                 gen.writeTree(raw.get());
             } else {
@@ -131,7 +131,7 @@ final class TolerantSpecs {
     }
 
     /** Reads the spec's tree with {@link #STRICT}; on a mismatch, a default spec marked with the reason. */
-    private static final class Tolerant<T> extends StdDeserializer<T> {
+    private static final class Tolerant<T extends StoredSpec> extends StdDeserializer<T> {
         private final Class<T> type;
         private final Supplier<T> blank;
 
@@ -149,12 +149,7 @@ final class TolerantSpecs {
                 return STRICT.treeToValue(tree, type);
             } catch (JsonProcessingException | IllegalArgumentException e) {
                 T t = blank.get();
-                String why = describe(at, e, tree);
-                if (t instanceof VirtualServiceSpec v) {
-                    v.markUnreadable(why, tree);
-                } else if (t instanceof RealServerSpec r) {
-                    r.markUnreadable(why, tree);
-                }
+                t.markUnreadable(describe(at, e, tree), tree);
                 return t;
             }
         }
