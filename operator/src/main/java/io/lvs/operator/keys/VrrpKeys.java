@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the directors' VRRP advert keys: creates the key Secret the agents mount when there is none and rotates its key
+ * Keeps the directors' VRRP advert keys: fills the key Secret the agents mount (the chart creates it empty; where there
+ * is none and the operator may create Secrets, it creates it) and rotates its key
  * every {@code lvs.vrrp-keys.rotation} in the three steps of {@link KeyRotation}, each only once every live agent
  * reports (on its Lease) that it holds the previous one, so a rotation never causes a failover. Runs on the leader
  * only: {@link io.lvs.operator.kube.LeaderElection} starts it when this replica starts leading. A Secret the user brings (the chart's {@code agent.election.keySecret}) is not configured here and never
@@ -109,7 +110,8 @@ public class VrrpKeys {
         Secret secret = client.secrets().inNamespace(namespace()).withName(name).get();
         Optional<State> current;
         try {
-            current = secret == null ? Optional.empty() : Optional.of(state(secret, now));
+            // the chart's empty placeholder (no key yet, never rotated) is filled like a missing Secret
+            current = secret == null || placeholder(secret) ? Optional.empty() : Optional.of(state(secret, now));
         } catch (IllegalArgumentException e) {
             String why = "the VRRP key Secret " + namespace() + "/" + name + " cannot be read (" + e.getMessage()
                     + "); it is left as it is and not rotated until it is fixed";
@@ -169,6 +171,11 @@ public class VrrpKeys {
             }
             throw e;
         }
+    }
+
+    /** The Secret the chart creates for the operator to fill: no keys, no rotation annotations. */
+    private static boolean placeholder(Secret s) {
+        return (s.getData() == null || !s.getData().containsKey(DATA_KEY)) && !annotated(s);
     }
 
     private static boolean annotated(Secret s) {

@@ -93,12 +93,29 @@ class VrrpKeysTest {
                 client.secrets().inNamespace("lvs-system").withName(SECRET).get().getData().get(VrrpKeys.DATA_KEY)));
         assertTrue(client.v1().events().inNamespace("lvs-system").list().getItems().stream()
                 .filter(e -> "VrrpKeyRotation".equals(e.getReason())).count() >= 4, "an Event per step");
+        assertTrue(client.v1().events().inNamespace("lvs-system").list().getItems().stream()
+                .anyMatch(e -> "VrrpKeysUnreadable".equals(e.getReason()) && "Warning".equals(e.getType())));
+
+        // gone while the agents hold keys: no new key is made under them
+        client.secrets().inNamespace("lvs-system").withName(SECRET).delete();
+        await().during(Duration.ofSeconds(4)).atMost(WAIT).until(() -> keys() == null);
+
+        // the chart's empty placeholder, on a cluster whose agents hold no key yet: the operator fills it
+        agent("node-a", Instant.now(), "");
+        agent("node-b", Instant.now(), "");
+        client.secrets().inNamespace("lvs-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(SECRET).withNamespace("lvs-system").withLabels(Map.of("chart", "lvs"))
+                .endMetadata().withType("Opaque").build()).create();
+        KeyRotation.State filled = await().atMost(WAIT).until(this::keys, k -> k != null);
+        assertEquals(List.of(1), filled.ids());
+        assertEquals("lvs", client.secrets().inNamespace("lvs-system").withName(SECRET).get().getMetadata().getLabels()
+                .get("chart"), "the chart's Secret is updated in place");
     }
 
     /** The Secret's keys as the agents' kubelets would project them, or null when there is none. */
     private KeyRotation.State keys() {
         Secret s = client.secrets().inNamespace("lvs-system").withName(SECRET).get();
-        if (s == null) {
+        if (s == null || s.getData() == null || !s.getData().containsKey(VrrpKeys.DATA_KEY)) {
             return null;
         }
         String text = new String(Base64.getDecoder().decode(s.getData().get(VrrpKeys.DATA_KEY)), StandardCharsets.UTF_8);
