@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * milliseconds and logs who answered, so every figure here is what a client saw.
  *
  * <p>Node loss (the agent SIGKILLed, its link down, the VIP gone as after a reboot) is repeated
- * {@code -Dlvs.failover.reps} times (default 3; 20 for the benchmark in docs/benchmarks.md) with p50/p99/max
+ * {@code -Dlvs.failover.reps} times (default 20, as the benchmark in docs/benchmarks.md) with p50/p99/max
  * printed, with adverts every {@code -Dlvs.failover.interval} (default 200ms, the API's default); then graceful
  * hand-over on drain, an agent restart under the VIP, a partition (split brain reported and healed), the API server
  * stalled for a minute (nothing moves), Local mode's check of the proxy moving the VIP, and the adverts as tcpdump
@@ -45,7 +45,7 @@ class VrrpFailoverTest {
 
     @Test
     void directorsElectOverVrrpAndTheVipFollowsNodeLossDrainRestartAndPartition() throws Exception {
-        int reps = Integer.getInteger("lvs.failover.reps", 3);
+        int reps = Integer.getInteger("lvs.failover.reps", 20);
         String interval = System.getProperty("lvs.failover.interval", "200ms");
         try (Lab l = Lab.create("vr")) {
             lab = l;
@@ -230,10 +230,10 @@ class VrrpFailoverTest {
     }
 
     /** A probe line: when it ended (ms since the epoch) and who answered, or FAIL. */
-    private record Answer(long at, String who) {
+    record Answer(long at, String who) {
     }
 
-    private static List<Answer> answers(Lab.Proc probe) {
+    static List<Answer> answers(Lab.Proc probe) {
         List<Answer> out = new ArrayList<>();
         for (String line : probe.output()) {
             int sp = line.indexOf(' ');
@@ -248,7 +248,7 @@ class VrrpFailoverTest {
         return out;
     }
 
-    private static OptionalLong answeredAfter(Lab.Proc probe, long t0, String who) {
+    static OptionalLong answeredAfter(Lab.Proc probe, long t0, String who) {
         return answers(probe).stream().filter(a -> a.at() >= t0 && a.who().equals(who)).mapToLong(Answer::at)
                 .findFirst();
     }
@@ -259,12 +259,12 @@ class VrrpFailoverTest {
     }
 
     /** The last ten answers all came from {@code who}. */
-    private static boolean settled(Lab.Proc probe, String who) {
+    static boolean settled(Lab.Proc probe, String who) {
         List<Answer> a = answers(probe);
         return a.size() >= 10 && a.subList(a.size() - 10, a.size()).stream().allMatch(x -> x.who().equals(who));
     }
 
-    private static long failures(Lab.Proc probe, long from, long to) {
+    static long failures(Lab.Proc probe, long from, long to) {
         return answers(probe).stream().filter(a -> a.at() >= from && a.at() <= to && a.who().equals("FAIL")).count();
     }
 
