@@ -213,6 +213,17 @@ public final class Lab implements AutoCloseable {
                 "-jar", jar.toString(), "run"));
     }
 
+    /**
+     * A small HTTP server in node {@code name}'s namespace on {@code port} that answers with the node's name (the local
+     * proxy of a Local-mode director in the failover scenarios), stopped on close.
+     */
+    public Proc nameServer(String name, int port) throws IOException {
+        Path www = Files.createDirectories(dir.resolve("www-" + name));
+        Files.writeString(www.resolve("index.html"), name + "\n");
+        return background("httpd-" + name, ns(name), "busybox", "httpd", "-f", "-p", Integer.toString(port), "-h",
+                www.toString());
+    }
+
     /** Starts any long-running command (a test server, a client loop) in namespace {@code ns}, stopped on close. */
     public Proc background(String name, String ns, String... cmd) {
         return start(name, ns, Map.of(), List.of(cmd));

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs.e2e.apiserver.Kubectl;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -46,9 +44,7 @@ class ThreeDirectorsTest {
             Lab.Proc operator = lab.startOperator();
             for (String node : NODES) {
                 agents.put(node, lab.startAgent(node, env));
-                Path www = Files.createDirectories(lab.dir().resolve("www-" + node));
-                Files.writeString(www.resolve("index.html"), node + "\n");
-                lab.background("httpd-" + node, ns.get(node), "busybox", "httpd", "-f", "-p", "8080", "-h", www.toString());
+                lab.nameServer(node, 8080);
             }
             lab.apply("""
                     apiVersion: lvs.io/v1alpha1
@@ -67,9 +63,7 @@ class ThreeDirectorsTest {
                     "virtualservice/proxy", "{.status.activeDirector}")) && "True".equals(Lab.condition(k,
                     "virtualservice/proxy", "Ready")), operator, agents.get("node-a"), agents.get("node-b"),
                     agents.get("node-c"));
-            Lab.Proc probe = lab.background("probe", client, "sh", "-c", "while :; do b=$(curl -s "
-                    + "--connect-timeout 0.1 --max-time 0.4 http://" + VIP + ":8080/); echo \"$(date +%s%3N) "
-                    + "${b:-FAIL}\"; sleep 0.02; done");
+            Lab.Proc probe = VrrpFailoverTest.probe(lab, client, VIP + ":8080", 0.1);
             await("the client to settle on node-a", WAIT, () -> settled(probe, "node-a"), probe);
             assertEquals(List.of("node-a"), holders(lab, ns), "exactly one director holds the VIP");
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs.e2e.apiserver.Kubectl;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,10 +76,7 @@ class VrrpFailoverTest {
             await("node-a active and the VirtualService Ready", WAIT, () -> "node-a".equals(Lab.get(k,
                     "virtualservice/proxy", "{.status.activeDirector}")) && "True".equals(Lab.condition(k,
                     "virtualservice/proxy", "Ready")), operator, agents.get("node-a"), agents.get("node-b"));
-            Lab.Proc probe = lab.background("probe", client, "sh", "-c", "while :; do b=$(curl -s "
-                    + "--connect-timeout " + PROBE_TIMEOUT + " --max-time " + 4 * PROBE_TIMEOUT + " http://" + VIP
-                    + ":8080/); echo \"$(date +%s%3N) "
-                    + "${b:-FAIL}\"; sleep 0.02; done");
+            Lab.Proc probe = probe(lab, client, VIP + ":8080", PROBE_TIMEOUT);
             await("the client to reach node-a through the VIP", WAIT, () -> answeredAfter(probe, 0, "node-a")
                     .isPresent(), probe);
 
@@ -219,10 +214,18 @@ class VrrpFailoverTest {
     }
 
     private void startHttpd(String node) throws java.io.IOException {
-        Path www = Files.createDirectories(lab.dir().resolve("www-" + node));
-        Files.writeString(www.resolve("index.html"), node + "\n");
-        httpd.put(node, lab.background("httpd-" + node, lab.ns(node), "busybox", "httpd", "-f", "-p", "8080", "-h",
-                www.toString()));
+        httpd.put(node, lab.nameServer(node, 8080));
+    }
+
+    /**
+     * A client in namespace {@code client} asking {@code target} (address:port) over HTTP every 20 ms plus the request,
+     * giving a request up after {@code timeout} seconds to connect: one line per request, its end time (ms since the
+     * epoch) and who answered or FAIL (read with {@link #answers}).
+     */
+    static Lab.Proc probe(Lab lab, String client, String target, double timeout) {
+        return lab.background("probe", client, "sh", "-c", "while :; do b=$(curl -s --connect-timeout " + timeout
+                + " --max-time " + 4 * timeout + " http://" + target + "/); echo \"$(date +%s%3N) ${b:-FAIL}\"; "
+                + "sleep 0.02; done");
     }
 
     private void startAgent(String node) {

@@ -54,9 +54,7 @@ class VrrpKeyRotationTest {
             Lab.Proc agentB = lab.startAgent("node-b", Map.of("LVS_AGENT_ELECTION", "vrrp",
                     "LVS_AGENT_VRRP_KEY_FILE", fileB.toString()));
             for (String node : List.of("node-a", "node-b")) {
-                Path www = Files.createDirectories(lab.dir().resolve("www-" + node));
-                Files.writeString(www.resolve("index.html"), node + "\n");
-                lab.background("httpd-" + node, lab.ns(node), "busybox", "httpd", "-f", "-p", "8080", "-h", www.toString());
+                lab.nameServer(node, 8080);
             }
             lab.apply("""
                     apiVersion: lvs.io/v1alpha1
@@ -73,11 +71,9 @@ class VrrpKeyRotationTest {
             await("node-a active and the VirtualService Ready", WAIT, () -> "node-a".equals(Lab.get(k,
                     "virtualservice/proxy", "{.status.activeDirector}")) && "True".equals(Lab.condition(k,
                     "virtualservice/proxy", "Ready")), operator, agentA, agentB);
-            Lab.Proc probe = lab.background("probe", client, "sh", "-c", "while :; do b=$(curl -s "
-                    + "--connect-timeout 0.2 --max-time 0.5 http://" + VIP + ":8080/); echo \"${b:-FAIL}\"; "
-                    + "sleep 0.02; done");
-            await("the client to reach node-a", WAIT, () -> probe.output().contains("node-a"), probe);
-            int from = probe.output().size();
+            Lab.Proc probe = VrrpFailoverTest.probe(lab, client, VIP + ":8080", 0.2);
+            await("the client to reach node-a", WAIT, () -> VrrpFailoverTest.answeredAfter(probe, 0, "node-a").isPresent(),
+                    probe);
             long t0 = System.currentTimeMillis();
             String dropsBefore = drops(lab, nodeA) + " / " + drops(lab, nodeB);
             assertTrue(drops(lab, nodeA).contains("lvs_agent_vrrp_adverts_dropped_total")
@@ -91,7 +87,8 @@ class VrrpKeyRotationTest {
             running.set(false);
             kubelets.join(5_000);
 
-            List<String> answers = probe.output().subList(from, probe.output().size());
+            List<String> answers = VrrpFailoverTest.answers(probe).stream().filter(a -> a.at() >= t0)
+                    .map(VrrpFailoverTest.Answer::who).toList();
             assertTrue(answers.size() > 100, "the client kept asking: " + answers.size());
             System.out.println("VRRP key rotation under two directors: " + answers.size() + " requests over " + took
                     + " ms, answered by " + answers.stream().distinct().toList());

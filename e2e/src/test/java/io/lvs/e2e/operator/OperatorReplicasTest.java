@@ -51,7 +51,7 @@ class OperatorReplicasTest {
                     p.kill();
                 }
                 String name = "round-" + round;
-                lab.apply(vs(name, "192.0.2." + (120 + round)));
+                lab.apply(OperatorStallTest.vs(name, "192.0.2." + (120 + round)));
                 await(name + " accepted by the other replica", Duration.ofSeconds(90),
                         () -> "True".equals(Lab.condition(k, "virtualservice/" + name, "Accepted")),
                         replicas.values().stream().filter(r -> r != p).toArray(Lab.Proc[]::new));
@@ -84,18 +84,5 @@ class OperatorReplicasTest {
     private static String holder(Kubectl k) {
         var r = k.run("get", "lease", "-n", "lvs-system", LEASE, "-o", "jsonpath={.spec.holderIdentity}");
         return r.succeeded() ? r.stdout().strip() : "";
-    }
-
-    private static String vs(String name, String vip) {
-        return """
-                apiVersion: lvs.io/v1alpha1
-                kind: VirtualService
-                metadata: {name: %s, namespace: default}
-                spec:
-                  vip: %s
-                  ports: [{port: 8080}]
-                  forwarding: {method: Local}
-                  directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
-                """.formatted(name, vip);
     }
 }

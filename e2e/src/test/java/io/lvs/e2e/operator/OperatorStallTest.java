@@ -53,7 +53,8 @@ class OperatorStallTest {
         }
     }
 
-    private static String vs(String name, String vip) {
+    /** A Local-mode VirtualService (accepted without real servers). */
+    static String vs(String name, String vip) {
         return """
                 apiVersion: lvs.io/v1alpha1
                 kind: VirtualService
