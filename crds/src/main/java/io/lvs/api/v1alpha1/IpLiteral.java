@@ -72,4 +72,27 @@ public final class IpLiteral {
         }
         return true;
     }
+
+    /** The address in its short text form: dotted IPv4, IPv6 with the longest run of zero groups as "::" (RFC 5952). */
+    public static String text(InetAddress a) {
+        if (!(a instanceof Inet6Address)) {
+            return a.getHostAddress();
+        }
+        String[] groups = a.getHostAddress().replaceFirst("%.*$", "").split(":");
+        int best = -1;
+        int bestRun = 1;
+        for (int i = 0, run = 0; i < groups.length; i++) {
+            run = groups[i].equals("0") ? run + 1 : 0;
+            if (run > bestRun) {
+                bestRun = run;
+                best = i - run + 1;
+            }
+        }
+        if (best < 0) {
+            return String.join(":", groups);
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, best));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, best + bestRun, groups.length));
+        return head + "::" + tail;
+    }
 }

@@ -28,6 +28,9 @@ public final class Messages {
     public static final String HC_HTTP_NEEDS_TCP = "healthCheck.type HTTP and HTTPS need a TCP port: with only UDP or SCTP "
             + "ports, use ICMP, or TCP on the same port number (DNS answers on TCP 53), or set healthCheck.port to a TCP port "
             + "of the real servers that answers HTTP";
+    public static final String POOL_NOT_CIDR = "addresses must be CIDRs such as 192.0.2.0/28, 192.0.2.10/32 or "
+            + "2001:db8:1::/120, with no bits set after the prefix length";
+    public static final String POOL_NAMESPACE_NAME = "namespaces must be namespace names (DNS labels such as team-a)";
     public static final String HC_HTTP_ONLY = "healthCheck.http is only allowed with type HTTP or HTTPS";
     public static final String HC_HTTPS_ONLY = "healthCheck.http.serverName and verifyCertificate only apply to type HTTPS";
     public static final String HC_INTERVAL = "healthCheck.interval must be between 100ms and 1h";

@@ -10,6 +10,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.lvs.api.v1alpha1.NodeReport;
 import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,7 @@ public final class Crds {
         FILES.put(VirtualService.class, "virtualservices.lvs.io.yaml");
         FILES.put(RealServer.class, "realservers.lvs.io.yaml");
         FILES.put(NodeReport.class, "nodereports.lvs.io.yaml");
+        FILES.put(VipPool.class, "vippools.lvs.io.yaml");
     }
 
     public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -85,7 +87,11 @@ public final class Crds {
         java.lang.reflect.Type[] args = ((java.lang.reflect.ParameterizedType) kind.getGenericSuperclass())
                 .getActualTypeArguments();
         ((ObjectNode) root.path("properties").path("spec")).put("description", description((Class<?>) args[0]));
-        ((ObjectNode) root.path("properties").path("status")).put("description", description((Class<?>) args[1]));
+        if (args[1] == Void.class) {
+            ((ObjectNode) root.path("properties")).remove("status"); // a kind without status (the generator adds one)
+        } else {
+            ((ObjectNode) root.path("properties").path("status")).put("description", description((Class<?>) args[1]));
+        }
     }
 
     private static String description(Class<?> c) {

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.lvs.api.v1alpha1.ForwardingMethod;
 import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.rules.VipPolicy;
 import io.lvs.api.v1alpha1.validation.ApiObjects;
 import io.lvs.api.v1alpha1.validation.RealServerValidator;
+import io.lvs.api.v1alpha1.validation.VipPoolValidator;
 import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExamplesTest {
     private static final ApiServerModel VS = new ApiServerModel(VirtualService.class);
     private static final ApiServerModel RS = new ApiServerModel(RealServer.class);
+    private static final ApiServerModel POOL = new ApiServerModel(VipPool.class);
 
     static Stream<Path> examples() throws IOException {
         return Files.list(Crds.repositoryRoot().resolve("crds/examples")).filter(p -> p.toString().endsWith(".yaml")).sorted();
@@ -63,7 +67,12 @@ class ExamplesTest {
                     assertEquals(List.of(), RealServerValidator.validate(
                             ApiObjects.MAPPER.treeToValue(d, RealServer.class).getSpec()), what);
                 }
-                default -> throw new AssertionError(what + ": examples hold VirtualServices and RealServers only");
+                case "VipPool" -> {
+                    assertEquals(List.of(), POOL.admit(d), what);
+                    assertEquals(List.of(), VipPoolValidator.validate(
+                            ApiObjects.MAPPER.treeToValue(d, VipPool.class).getSpec()), what);
+                }
+                default -> throw new AssertionError(what + ": examples hold VirtualServices, RealServers and VipPools only");
             }
         }
     }
@@ -79,5 +88,26 @@ class ExamplesTest {
             }
         }
         assertEquals(EnumSet.allOf(ForwardingMethod.class), seen);
+    }
+
+    @Test
+    void theExamplePoolsHoldEveryExampleVip() throws IOException {
+        List<VipPool> pools = new java.util.ArrayList<>();
+        List<VirtualService> services = new java.util.ArrayList<>();
+        for (Path p : examples().toList()) {
+            for (JsonNode d : documents(p)) {
+                switch (d.path("kind").asText()) {
+                    case "VipPool" -> pools.add(ApiObjects.MAPPER.treeToValue(d, VipPool.class));
+                    case "VirtualService" -> services.add(ApiObjects.MAPPER.treeToValue(d, VirtualService.class));
+                    default -> {
+                    }
+                }
+            }
+        }
+        VipPolicy policy = VipPolicy.of(pools, ns -> java.util.Map.of());
+        for (VirtualService vs : services) {
+            String ns = vs.getMetadata().getNamespace() == null ? "default" : vs.getMetadata().getNamespace();
+            assertEquals(java.util.Optional.empty(), policy.check(ns, vs.getSpec().getVip()), vs.getMetadata().getName());
+        }
     }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class KubernetesCel {
     private static final OpaqueType IP = OpaqueType.create("net.IP");
+    private static final OpaqueType CIDR = OpaqueType.create("net.CIDR");
     private static final Cel CEL = CelFactory.standardCelBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addCompilerLibraries(CelExtensions.strings())
@@ -47,14 +48,23 @@ final class KubernetesCel {
                     CelFunctionDecl.newFunctionDeclaration("isLoopback",
                             CelOverloadDecl.newMemberOverload("ip_is_loopback", SimpleType.BOOL, IP)),
                     CelFunctionDecl.newFunctionDeclaration("isGlobalUnicast",
-                            CelOverloadDecl.newMemberOverload("ip_is_global_unicast", SimpleType.BOOL, IP)))
+                            CelOverloadDecl.newMemberOverload("ip_is_global_unicast", SimpleType.BOOL, IP)),
+                    CelFunctionDecl.newFunctionDeclaration("isCIDR",
+                            CelOverloadDecl.newGlobalOverload("is_cidr", SimpleType.BOOL, SimpleType.STRING)),
+                    CelFunctionDecl.newFunctionDeclaration("cidr",
+                            CelOverloadDecl.newGlobalOverload("string_to_cidr", CIDR, SimpleType.STRING)),
+                    CelFunctionDecl.newFunctionDeclaration("masked",
+                            CelOverloadDecl.newMemberOverload("cidr_masked", CIDR, CIDR)))
             .addFunctionBindings(
                     CelFunctionBinding.from("is_ip", String.class, s -> parse(s) != null),
                     CelFunctionBinding.from("string_to_ip", String.class, KubernetesCel::ip),
                     CelFunctionBinding.from("ip_family", InetAddress.class, a -> a instanceof Inet6Address ? 6L : 4L),
                     CelFunctionBinding.from("ip_is_unspecified", InetAddress.class, InetAddress::isAnyLocalAddress),
                     CelFunctionBinding.from("ip_is_loopback", InetAddress.class, InetAddress::isLoopbackAddress),
-                    CelFunctionBinding.from("ip_is_global_unicast", InetAddress.class, KubernetesCel::globalUnicast))
+                    CelFunctionBinding.from("ip_is_global_unicast", InetAddress.class, KubernetesCel::globalUnicast),
+                    CelFunctionBinding.from("is_cidr", String.class, s -> parseCidr(s) != null),
+                    CelFunctionBinding.from("string_to_cidr", String.class, KubernetesCel::cidr),
+                    CelFunctionBinding.from("cidr_masked", Prefix.class, Prefix::masked))
             .build();
 
     private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
@@ -83,6 +93,49 @@ final class KubernetesCel {
             throw new CelEvaluationException("IP Address \"" + s + "\" parse error during conversion from string");
         }
         return a;
+    }
+
+    /** A parsed CIDR (the model's net.CIDR): equal when address and length are. */
+    record Prefix(InetAddress address, int bits) {
+        Prefix masked() {
+            int width = address.getAddress().length * 8;
+            java.math.BigInteger mask = java.math.BigInteger.ONE.shiftLeft(width).subtract(java.math.BigInteger.ONE)
+                    .shiftRight(bits).not();
+            byte[] value = new java.math.BigInteger(1, address.getAddress()).and(mask).toByteArray();
+            byte[] out = new byte[width / 8];
+            for (int i = 0; i < Math.min(value.length, out.length); i++) {
+                out[out.length - 1 - i] = value[value.length - 1 - i];
+            }
+            try {
+                return new Prefix(InetAddress.getByAddress(out), bits);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e); // 4 or 16 bytes are always an address
+            }
+        }
+    }
+
+    /** netip.ParsePrefix as Kubernetes' isCIDR applies it: the address as {@link #parse}, bits without sign or leading zero. */
+    private static Prefix parseCidr(String s) {
+        int slash = s.lastIndexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        String bits = s.substring(slash + 1);
+        InetAddress a = parse(s.substring(0, slash));
+        if (a == null || bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(c -> c >= '0' && c <= '9')
+                || bits.length() > 1 && bits.charAt(0) == '0') {
+            return null;
+        }
+        int n = Integer.parseInt(bits);
+        return n > a.getAddress().length * 8 ? null : new Prefix(a, n);
+    }
+
+    private static Prefix cidr(String s) throws CelEvaluationException {
+        Prefix p = parseCidr(s);
+        if (p == null) {
+            throw new CelEvaluationException("network address parse error during conversion from string: " + s);
+        }
+        return p;
     }
 
     /** Go's netip.Addr.IsGlobalUnicast. */

@@ -9,9 +9,11 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.lvs.api.v1alpha1.Messages;
 import io.lvs.api.v1alpha1.NodeReport;
 import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.validation.ApiObjects;
 import io.lvs.api.v1alpha1.validation.RealServerValidator;
+import io.lvs.api.v1alpha1.validation.VipPoolValidator;
 import io.lvs.api.v1alpha1.validation.Violation;
 import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
 import java.util.List;
@@ -53,10 +55,12 @@ class ValidationRulesTest {
 
     private static final TestObject VS = TestObject.base("virtualservice.yaml");
     private static final TestObject RS = TestObject.base("realserver.yaml");
+    private static final TestObject POOL = TestObject.base("vippool.yaml");
     private static final Map<Class<?>, ApiServerModel> MODELS = Map.of(
             VirtualService.class, new ApiServerModel(VirtualService.class),
             RealServer.class, new ApiServerModel(RealServer.class),
-            NodeReport.class, new ApiServerModel(NodeReport.class));
+            NodeReport.class, new ApiServerModel(NodeReport.class),
+            VipPool.class, new ApiServerModel(VipPool.class));
 
     private static Case ok(String name, TestObject o) {
         return new Case(name, kindOf(o), o, new Accepted());
@@ -79,6 +83,7 @@ class ValidationRulesTest {
         return switch (o.json().path("kind").asText()) {
             case "VirtualService" -> VirtualService.class;
             case "RealServer" -> RealServer.class;
+            case "VipPool" -> VipPool.class;
             default -> NodeReport.class;
         };
     }
@@ -303,7 +308,39 @@ class ValidationRulesTest {
                 openApi("a reference to an invalid name", RS.set("spec.virtualServiceRef.name", "Web_1"),
                         "spec.virtualServiceRef.name", "regex", "spec.virtualServiceRef.name", "must name a VirtualService"),
                 openApi("an invalid node name", RS.set("spec.nodeName", "Node A"), "spec.nodeName", "regex", "spec.nodeName",
-                        "must be a node name"));
+                        "must be a node name"),
+                // VipPool
+                ok("the base VipPool", POOL),
+                ok("a pool for every namespace", POOL.remove("spec.namespaces")),
+                ok("a pool of one address", POOL.set("spec.addresses", List.of("192.0.2.10/32", "2001:db8::10/128"))),
+                ok("a pool selecting namespaces", POOL.set("spec.namespaceSelector", Map.of("matchLabels", Map.of("lb", "yes")))),
+                openApi("a pool without addresses", POOL.remove("spec.addresses"), "spec", "required property 'addresses'",
+                        "spec.addresses", "at least one CIDR"),
+                openApi("an empty address list", POOL.set("spec.addresses", List.of()), "spec.addresses", "at least 1",
+                        "spec.addresses", "at least one CIDR"),
+                cel("a bare address in a pool", POOL.set("spec.addresses", List.of("192.0.2.10")), "spec.addresses",
+                        Messages.POOL_NOT_CIDR),
+                cel("host bits after the prefix", POOL.set("spec.addresses", List.of("192.0.2.7/24")), "spec.addresses",
+                        Messages.POOL_NOT_CIDR),
+                cel("IPv6 host bits after the prefix", POOL.set("spec.addresses", List.of("2001:db8::1/64")),
+                        "spec.addresses", Messages.POOL_NOT_CIDR),
+                cel("a prefix longer than the address", POOL.set("spec.addresses", List.of("192.0.2.0/33")),
+                        "spec.addresses", Messages.POOL_NOT_CIDR),
+                cel("a prefix length with a leading zero", POOL.set("spec.addresses", List.of("192.0.2.0/024")),
+                        "spec.addresses", Messages.POOL_NOT_CIDR),
+                cel("a prefix length with a sign", POOL.set("spec.addresses", List.of("192.0.2.0/+24")),
+                        "spec.addresses", Messages.POOL_NOT_CIDR),
+                cel("a prefix in full-width digits", POOL.set("spec.addresses", List.of("192.0.2.0/\uff12\uff14")),
+                        "spec.addresses", Messages.POOL_NOT_CIDR),
+                cel("an IPv4-mapped IPv6 prefix", POOL.set("spec.addresses", List.of("::ffff:192.0.2.0/120")),
+                        "spec.addresses", Messages.POOL_NOT_CIDR),
+                cel("a range instead of a CIDR", POOL.set("spec.addresses", List.of("192.0.2.10-192.0.2.20")),
+                        "spec.addresses", Messages.POOL_NOT_CIDR),
+                cel("a namespace that is not a name", POOL.set("spec.namespaces", List.of("Team_A")), "spec.namespaces",
+                        Messages.POOL_NAMESPACE_NAME),
+                operatorOnly("a pool selector with an unknown operator", POOL.set("spec.namespaceSelector", Map.of(
+                        "matchExpressions", List.of(Map.of("key", "lb", "operator", "Is")))),
+                        "spec.namespaceSelector.matchExpressions[0].operator", "operator must be In"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -338,6 +375,9 @@ class ValidationRulesTest {
         }
         if (c.kind() == RealServer.class) {
             return RealServerValidator.validate(ApiObjects.MAPPER.treeToValue(c.object().json(), RealServer.class).getSpec());
+        }
+        if (c.kind() == VipPool.class) {
+            return VipPoolValidator.validate(ApiObjects.MAPPER.treeToValue(c.object().json(), VipPool.class).getSpec());
         }
         return List.of();
     }

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.lvs.api.v1alpha1.RealServerSpec;
 import io.lvs.api.v1alpha1.StoredSpec;
+import io.lvs.api.v1alpha1.VipPoolSpec;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import java.io.IOException;
 import java.util.Collection;
@@ -66,6 +67,9 @@ final class TolerantSpecs {
                 if (c == RealServerSpec.class) {
                     return new Tolerant<>(RealServerSpec.class, RealServerSpec::new);
                 }
+                if (c == VipPoolSpec.class) {
+                    return new Tolerant<>(VipPoolSpec.class, VipPoolSpec::new);
+                }
                 return deserializer;
             }
         });
@@ -75,7 +79,7 @@ final class TolerantSpecs {
             public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription desc,
                                                       JsonSerializer<?> serializer) {
                 Class<?> c = desc.getBeanClass();
-                if (c == VirtualServiceSpec.class || c == RealServerSpec.class) {
+                if (c == VirtualServiceSpec.class || c == RealServerSpec.class || c == VipPoolSpec.class) {
                     return new AsStored((JsonSerializer<Object>) serializer);
                 }
                 return serializer;
