@@ -23,6 +23,9 @@ public final class AgentDemo {
                 + "nat-1/2 (NAT real servers behind node-a) and a client are namespaces on the bridge");
         try (DrNatLab l = DrNatLab.create()) {
             Kubectl k = l.kubectl;
+            say("The administrator's VipPool (crds/examples/vip-pool.yaml, applied with the lab) lets namespace default use "
+                    + "192.0.2.0/26; kubectl get vippools:");
+            note(k.run("get", "vippools").orFail().stdout());
             say("kubectl apply -f crds/examples/direct-routing.yaml -f crds/examples/nat.yaml");
             l.example("apply", "direct-routing.yaml");
             l.example("apply", "nat.yaml");

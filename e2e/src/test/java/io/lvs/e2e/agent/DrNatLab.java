@@ -44,7 +44,8 @@ public final class DrNatLab implements AutoCloseable {
             lab.in(ns, "ip", "route", "add", "default", "via", "198.51.100.1");
         }
         kubectl = lab.startApiServer();
-        lab.installCrdsAndAgentDaemonSet();
+        lab.installCrdsAndAgentDaemonSet(false);
+        example("apply", "vip-pool.yaml"); // the administrator's part: which VIPs the examples' namespace may use
 
         // the guest's script: eth0 on the bridge, the agent until asked to stop (printing the IPVS sync daemons as
         // ipvsadm lists them whenever they change), then the table it left

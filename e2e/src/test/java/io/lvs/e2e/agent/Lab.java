@@ -143,10 +143,16 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * What every agent scenario's cluster starts with: {@code crds/} applied with kubectl, the agents' namespace and
-     * their DaemonSet (a stopping agent reads it to tell a restart from an uninstall).
+     * What every agent scenario's cluster starts with: {@code crds/} applied with kubectl, a VipPool of the documentation
+     * ranges for every namespace (as an administrator would create), the agents' namespace and their DaemonSet (a
+     * stopping agent reads it to tell a restart from an uninstall).
      */
     public void installCrdsAndAgentDaemonSet() {
+        installCrdsAndAgentDaemonSet(true);
+    }
+
+    /** As {@link #installCrdsAndAgentDaemonSet()}; without the lab's VipPool when {@code labPool} is false. */
+    public void installCrdsAndAgentDaemonSet(boolean labPool) {
         kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
         apply("""
                 apiVersion: v1
@@ -162,6 +168,14 @@ public final class Lab implements AutoCloseable {
                     metadata: {labels: {app.kubernetes.io/name: lvs-node-agent}}
                     spec: {containers: [{name: agent, image: lvs-node-agent}]}
                 """);
+        if (labPool) {
+            apply("""
+                    apiVersion: lvs.io/v1alpha1
+                    kind: VipPool
+                    metadata: {name: lab}
+                    spec: {addresses: [192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32]}
+                    """);
+        }
     }
 
     /** {@code kubectl apply -f -} of {@code yaml}. */

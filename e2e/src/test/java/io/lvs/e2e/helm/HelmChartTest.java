@@ -105,9 +105,32 @@ class HelmChartTest {
     }
 
     @Test
+    void vipPoolsComeFromValuesAndNoneByDefault() throws Exception {
+        assertTrue(render().stream().noneMatch(d -> "VipPool".equals(d.path("kind").asText())),
+                "no pool unless the administrator asks for one");
+        List<JsonNode> docs = render("--set-json", "vipPools=[{\"name\":\"web\",\"addresses\":[\"192.0.2.0/28\","
+                + "\"2001:db8:1::/120\"],\"namespaces\":[\"team-a\"]},{\"name\":\"shared\",\"addresses\":"
+                + "[\"198.51.100.0/28\"],\"namespaceSelector\":{\"matchLabels\":{\"lvs.io/vips\":\"shared\"}}}]");
+        JsonNode web = find(docs, "VipPool", "web");
+        assertEquals("lvs.io/v1alpha1", web.path("apiVersion").asText());
+        assertEquals(List.of(), io.lvs.api.v1alpha1.validation.VipPoolValidator.validate(
+                io.lvs.api.v1alpha1.validation.ApiObjects.MAPPER.treeToValue(web, io.lvs.api.v1alpha1.VipPool.class).getSpec()));
+        assertEquals("[\"team-a\"]", web.at("/spec/namespaces").toString());
+        JsonNode shared = find(docs, "VipPool", "shared");
+        assertEquals("shared", shared.at("/spec/namespaceSelector/matchLabels/lvs.io~1vips").asText());
+        assertTrue(shared.at("/spec/namespaces").isMissingNode());
+
+        Run noAddresses = helm("template", "lvs", CHART.toString(), "--set-json", "vipPools=[{\"name\":\"x\"}]");
+        assertNotEquals(0, noAddresses.exit(), "a pool without addresses is refused by the values schema");
+        Run bare = helm("template", "lvs", CHART.toString(), "--set-json",
+                "vipPools=[{\"name\":\"x\",\"addresses\":[\"192.0.2.10\"]}]");
+        assertNotEquals(0, bare.exit(), "an address without a prefix length is refused: " + bare.out());
+    }
+
+    @Test
     void theChartInstallsTheCommittedCrds() throws Exception {
         List<JsonNode> withCrds = render("--include-crds");
-        for (String name : List.of("virtualservices.lvs.io", "realservers.lvs.io", "nodereports.lvs.io")) {
+        for (String name : List.of("virtualservices.lvs.io", "realservers.lvs.io", "nodereports.lvs.io", "vippools.lvs.io")) {
             JsonNode rendered = find(withCrds, "CustomResourceDefinition", name);
             JsonNode committed = YAML.readTree(REPO.resolve("crds").resolve(name + ".yaml").toFile());
             assertEquals(committed, rendered, name + " in the chart differs from crds/");
@@ -165,6 +188,10 @@ class HelmChartTest {
         JsonNode clusterRole = find(docs, "ClusterRole", "lvs-lvs-operator");
         assertTrue(rules(clusterRole).contains("lvs.io virtualservices/status update"), rules(clusterRole).toString());
         assertTrue(rules(clusterRole).contains(" nodes watch"), rules(clusterRole).toString());
+        assertTrue(rules(clusterRole).containsAll(List.of("lvs.io vippools watch", " namespaces watch")),
+                "the operator reads which VIPs a namespace may use: " + rules(clusterRole));
+        assertTrue(rules(clusterRole).stream().noneMatch(r -> r.startsWith("lvs.io realservers ") && (r.endsWith(" update")
+                || r.endsWith(" patch"))), "the operator writes only RealServers' status: " + rules(clusterRole));
         assertTrue(rules(clusterRole).stream().noneMatch(r -> r.contains("*")), "no wildcards: " + rules(clusterRole));
         List<String> role = rules(find(docs, "Role", "lvs-lvs-operator"));
         assertTrue(role.contains("coordination.k8s.io leases update") && role.contains("coordination.k8s.io leases watch"),
@@ -180,6 +207,7 @@ class HelmChartTest {
         List<String> agentRules = rules(find(docs, "ClusterRole", "lvs-lvs-operator-agent"));
         assertTrue(agentRules.contains("lvs.io nodereports/status update"), agentRules.toString());
         assertTrue(agentRules.contains("lvs.io virtualservices watch"), agentRules.toString());
+        assertTrue(agentRules.containsAll(List.of("lvs.io vippools watch", " namespaces watch")), agentRules.toString());
         assertTrue(agentRules.stream().noneMatch(r -> r.startsWith("lvs.io virtualservices ") && (r.endsWith(" update")
                 || r.endsWith(" patch") || r.endsWith(" delete"))), "agents never change VirtualServices: " + agentRules);
         List<String> agentRole = rules(find(docs, "Role", "lvs-lvs-operator-agent"));
@@ -266,6 +294,10 @@ class HelmChartTest {
         assertEquals(0, dry.exit(), dry.out());
         assertTrue(dry.out().contains("kubectl label node <node-a> <node-b> lvs.io/director=true")
                 && dry.out().contains("kubectl apply -f crds/examples/direct-routing.yaml")
-                && dry.out().contains("kubectl get lvs"), dry.out());
+                && dry.out().contains("kubectl get lvs")
+                && dry.out().contains("kubectl apply -f crds/examples/vip-pool.yaml"), dry.out());
+        Run withPool = helm("install", "lvs", CHART.toString(), "--namespace", "lvs-system", "--dry-run=client",
+                "--set-json", "vipPools=[{\"name\":\"web\",\"addresses\":[\"192.0.2.0/28\"]}]");
+        assertTrue(withPool.out().contains("The chart created: web"), withPool.out());
     }
 }

@@ -48,6 +48,9 @@ class OperatorWithKubectlTest {
                         .orFail().stdout();
                 assertTrue(applied.contains("virtualservice.lvs.io/web created"), applied);
                 waitFor("every example VirtualService to have a status", operator, () -> statusCount(kubectl) == 5);
+                // kubectl applies the directory in file order, so the VipPool comes last: refused, then accepted
+                waitFor("web to be accepted once its pool is there", operator, () -> "True".equals(jsonpath(kubectl,
+                        "virtualservice/web", "{.status.conditions[?(@.type==\"Accepted\")].status}")));
 
                 // kubectl get lvs: both kinds, the printer columns in order, with the operator's values
                 List<KubectlTable> tables = KubectlTable.parseAll(kubectl.run("get", "lvs").orFail().stdout());
@@ -111,6 +114,31 @@ class OperatorWithKubectlTest {
                         "{.status.conditions[?(@.type==\"Accepted\")].reason}")));
                 assertTrue(jsonpath(kubectl, "virtualservice/web-copy", "{.status.conditions[?(@.type==\"Accepted\")].message}")
                         .contains("already served by VirtualService default/web"));
+
+                // a namespace the example pools do not name may not use their VIPs: refused, naming the pools
+                Path elsewhere = Files.createTempFile("elsewhere", ".yaml");
+                Files.writeString(elsewhere, """
+                        apiVersion: v1
+                        kind: Namespace
+                        metadata: {name: team-z}
+                        ---
+                        apiVersion: lvs.io/v1alpha1
+                        kind: VirtualService
+                        metadata: {name: squat, namespace: team-z}
+                        spec:
+                          vip: 192.0.2.11
+                          ports: [{port: 80}]
+                          forwarding: {method: Local}
+                          directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                        """);
+                kubectl.run("apply", "--validate=false", "-f", elsewhere.toString()).orFail();
+                waitFor("squat to be refused by the pools", operator, () -> "VipNotAllowed".equals(jsonpath(kubectl,
+                        "virtualservice/squat -n team-z", "{.status.conditions[?(@.type==\"Accepted\")].reason}")));
+                String refusal = jsonpath(kubectl, "virtualservice/squat -n team-z",
+                        "{.status.conditions[?(@.type==\"Accepted\")].message}");
+                assertTrue(refusal.contains("VIP 192.0.2.11 is in no VipPool that namespace team-z may use")
+                        && refusal.contains("examples (holds the VIP but allows only namespaces default)"), refusal);
+                kubectl.run("delete", "-f", elsewhere.toString(), "--wait=false").orFail();
 
                 // deleting: web's finalizer holds while its nodes still report kernel state, then lets go
                 kubectl.run("delete", "-f", dup.toString()).orFail();

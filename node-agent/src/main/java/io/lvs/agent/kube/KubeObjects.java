@@ -1,6 +1,7 @@
 package io.lvs.agent.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -9,6 +10,7 @@ import io.lvs.agent.node.ObjectSource;
 import io.lvs.api.v1alpha1.NodeReport;
 import io.lvs.api.v1alpha1.NodeReports;
 import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import java.util.Collection;
 import java.util.List;
@@ -18,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Informers on VirtualServices, RealServers and Nodes (every namespace) and on this node's own NodeReports: the
- * caches the loop computes from. Started without waiting, so an API server that is down at start does not hold the
+ * Informers on VirtualServices, RealServers, Nodes, VipPools and Namespaces (every namespace) and on this node's own
+ * NodeReports: the caches the loop computes from. Started without waiting, so an API server that is down at start does not hold the
  * agent back (the kernel keeps what it has; the loop waits for {@link #synced()}).
  */
 public final class KubeObjects implements ObjectSource, AutoCloseable {
@@ -29,6 +31,9 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
     private final SharedIndexInformer<RealServer> realServers;
     private final SharedIndexInformer<Node> nodes;
     private final SharedIndexInformer<NodeReport> reports;
+    private final SharedIndexInformer<VipPool> pools;
+    private final SharedIndexInformer<Namespace> namespaces;
+    private final List<SharedIndexInformer<? extends HasMetadata>> all;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public KubeObjects(KubernetesClient client, String nodeName) {
@@ -38,7 +43,10 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
         nodes = client.nodes().runnableInformer(0);
         reports = client.resources(NodeReport.class).inAnyNamespace()
                 .withLabel(NodeReport.NODE_LABEL, NodeReports.labelValue(nodeName)).runnableInformer(0);
-        for (SharedIndexInformer<? extends HasMetadata> i : List.of(virtualServices, realServers, nodes, reports)) {
+        pools = client.resources(VipPool.class).runnableInformer(0);
+        namespaces = client.namespaces().runnableInformer(0);
+        all = List.of(virtualServices, realServers, nodes, reports, pools, namespaces);
+        for (SharedIndexInformer<? extends HasMetadata> i : all) {
             @SuppressWarnings("unchecked")
             SharedIndexInformer<HasMetadata> any = (SharedIndexInformer<HasMetadata>) i;
             any.addEventHandler(handler);
@@ -51,19 +59,19 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
 
     /** Starts every informer; returns at once. */
     public void start() {
-        for (SharedIndexInformer<?> i : List.of(virtualServices, realServers, nodes, reports)) {
+        for (SharedIndexInformer<?> i : all) {
             i.start();
         }
     }
 
     @Override
     public boolean synced() {
-        return virtualServices.hasSynced() && realServers.hasSynced() && nodes.hasSynced() && reports.hasSynced();
+        return all.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     /** Whether every watch is running (false while the API server cannot be reached). */
     public boolean watching() {
-        return virtualServices.isWatching() && realServers.isWatching() && nodes.isWatching() && reports.isWatching();
+        return all.stream().allMatch(SharedIndexInformer::isWatching);
     }
 
     @Override
@@ -79,6 +87,17 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
     @Override
     public Collection<Node> nodes() {
         return nodes.getStore().list();
+    }
+
+    @Override
+    public Collection<VipPool> vipPools() {
+        return pools.getStore().list();
+    }
+
+    @Override
+    public java.util.Map<String, String> namespaceLabels(String name) {
+        Namespace n = namespaces.getStore().getByKey(name);
+        return n == null ? null : n.getMetadata().getLabels();
     }
 
     /** This node's NodeReports as the API server last showed them. */
@@ -98,7 +117,7 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
 
     @Override
     public void close() {
-        for (SharedIndexInformer<?> i : List.of(virtualServices, realServers, nodes, reports)) {
+        for (SharedIndexInformer<?> i : all) {
             i.stop();
         }
     }

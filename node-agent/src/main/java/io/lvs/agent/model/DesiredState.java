@@ -40,6 +40,7 @@ import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
 import io.lvs.api.v1alpha1.rules.MemberCheck;
 import io.lvs.api.v1alpha1.rules.Membership;
 import io.lvs.api.v1alpha1.rules.NodeAddresses;
+import io.lvs.api.v1alpha1.rules.Problem;
 import io.lvs.api.v1alpha1.rules.Selectors;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -151,6 +152,13 @@ public final class DesiredState {
                     : List.of();
             if (!director && hosted.isEmpty()) {
                 return; // nothing of this VirtualService lives here
+            }
+            // The operator withdraws a VIP no pool allows; an agent checks too, so that a status written by anyone
+            // else cannot make it take an address or change a node's ARP settings.
+            Optional<Problem> refused = s.vips().check(vs.getMetadata().getNamespace(), spec.getVip());
+            if (refused.isPresent()) {
+                failed(vs, spec, "not served on this node: " + refused.get().message());
+                return;
             }
             List<String> problems = new ArrayList<>();
             int priority = spec.getDirectors().priorityOf(s.nodeName());

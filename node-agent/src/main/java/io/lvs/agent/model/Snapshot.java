@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
 import io.lvs.api.v1alpha1.RealServer;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.rules.VipPolicy;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -21,10 +22,11 @@ import java.util.Optional;
  * @param health          the current health of each probe the monitor knows
  * @param observedIpvs    what the kernel's IPVS table holds now (where a probe new to the monitor starts: a destination
  *                        the kernel shows drained starts down, so an agent restart changes nothing)
+ * @param vips            which VIPs which namespaces may use (the VipPools): nothing else is taken or prepared here
  */
 public record Snapshot(String nodeName, Collection<VirtualService> virtualServices, Collection<RealServer> realServers,
                        Collection<Node> nodes, NodeNetwork network, KernelSupport kernel, HealthView health,
-                       IpvsTable observedIpvs) {
+                       IpvsTable observedIpvs, VipPolicy vips) {
     public Snapshot {
         Objects.requireNonNull(nodeName);
         virtualServices = List.copyOf(virtualServices);
@@ -34,6 +36,7 @@ public record Snapshot(String nodeName, Collection<VirtualService> virtualServic
         Objects.requireNonNull(kernel);
         Objects.requireNonNull(health);
         Objects.requireNonNull(observedIpvs);
+        Objects.requireNonNull(vips);
     }
 
     /** The health of probes as the health monitor knows it. */

@@ -20,6 +20,7 @@ import io.lvs.api.v1alpha1.NodeReportStatus;
 import io.lvs.api.v1alpha1.ServicePort;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import io.lvs.api.v1alpha1.rules.VipPolicy;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -251,7 +252,8 @@ public final class ControlLoop implements AutoCloseable {
         if (modelDirty || !network.equals(lastNetwork) || !support.ipvsProblem().equals(lastIpvsProblem)) {
             modelDirty = false; // a change arriving from now on marks it again
             Snapshot snap = new Snapshot(nodeName, objects.virtualServices(), objects.realServers(), objects.nodes(),
-                    network, support, key -> health.verdict(key).map(HealthChecks.Verdict::healthy), lastObserved);
+                    network, support, key -> health.verdict(key).map(HealthChecks.Verdict::healthy), lastObserved,
+                    VipPolicy.of(objects.vipPools(), objects::namespaceLabels));
             desired = DesiredState.compute(snap);
             counters.desiredComputations.incrementAndGet();
         } else {

@@ -2,8 +2,10 @@ package io.lvs.agent.node;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import java.util.Collection;
+import java.util.Map;
 
 /** The objects the loop computes from (the agent's informer caches), and whether they can be trusted yet. */
 public interface ObjectSource {
@@ -15,6 +17,12 @@ public interface ObjectSource {
     Collection<RealServer> realServers();
 
     Collection<Node> nodes();
+
+    /** Every VipPool: which VIPs which namespaces may use. */
+    Collection<VipPool> vipPools();
+
+    /** The labels of namespace {@code name}, or null when it is not known. */
+    Map<String, String> namespaceLabels(String name);
 
     /** Called (on a watch thread; must not block) when any object changed. */
     void onChange(Runnable listener);

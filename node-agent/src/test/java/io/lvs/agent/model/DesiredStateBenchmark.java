@@ -45,7 +45,7 @@ public final class DesiredStateBenchmark {
         List<Node> nodes = List.of(Given.node("node-a", "192.0.2.2", Map.of("lvs.io/director", "true")));
         NodeNetwork net = DesiredStateTest.net("eth0", "192.0.2.2/24");
         Snapshot s = new Snapshot("node-a", vss, rss, nodes, net, KernelSupport.full(), Snapshot.HealthView.none(),
-                IpvsTable.empty());
+                IpvsTable.empty(), Given.DOCUMENTATION_POOL);
         for (int i = 0; i < 20; i++) {
             DesiredState.compute(s); // warm up
         }

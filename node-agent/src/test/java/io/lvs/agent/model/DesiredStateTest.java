@@ -24,6 +24,7 @@ import io.lvs.agent.model.NodeDesired.SysctlWant;
 import io.lvs.agent.model.NodeDesired.VsPlan;
 import io.lvs.api.v1alpha1.RealServer;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.rules.VipPolicy;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ class DesiredStateTest {
     private final Node worker1 = node("worker-1", "192.0.2.21", Map.of());
     private final List<Node> nodes = List.of(nodeA, nodeB, worker1);
     private final NodeNetwork directorNet = net("eth0", "192.0.2.2/24");
+    private VipPolicy vips = Given.DOCUMENTATION_POOL;
 
     static NodeNetwork net(String link, String... prefixes) {
         List<NodeNetwork.Prefix> ps = new ArrayList<>();
@@ -84,7 +86,7 @@ class DesiredStateTest {
 
     private NodeDesired on(String node, NodeNetwork net, List<VirtualService> vss, List<RealServer> rss,
                            Snapshot.HealthView health, KernelSupport kernel, IpvsTable observed) {
-        return DesiredState.compute(new Snapshot(node, vss, rss, nodes, net, kernel, health, observed));
+        return DesiredState.compute(new Snapshot(node, vss, rss, nodes, net, kernel, health, observed, vips));
     }
 
     @Test
@@ -154,6 +156,38 @@ class DesiredStateTest {
         deleted.getMetadata().setDeletionTimestamp("2026-12-01T11:00:00Z");
         assertEquals(NodeDesired.nothing(), on("node-a", directorNet, List.of(fresh), List.of(server("web-1", "192.0.2.21", 1))));
         assertEquals(NodeDesired.nothing(), on("node-a", directorNet, List.of(deleted), List.of(server("web-1", "192.0.2.21", 1))));
+    }
+
+    @Test
+    void aVipNoPoolAllowsIsNeitherTakenByADirectorNorPreparedOnARealServerNode() {
+        // the status says accepted (anyone who may write it could say so); the pools do not allow the VIP
+        vips = VipPolicy.of(List.of(Given.pool("elsewhere", "198.51.100.0/24")), ns -> null);
+        List<RealServer> servers = List.of(server("web-1", "192.0.2.21", 1));
+        for (String method : List.of("DirectRouting", "Tunnel", "NAT")) {
+            NodeDesired director = on("node-a", directorNet, List.of(web(method)), servers);
+            NodeDesired host = on("worker-1", net("eth0", "192.0.2.21/24"), List.of(web(method)), servers);
+            for (NodeDesired d : List.of(director, host)) {
+                assertTrue(d.directorVips().isEmpty() && d.loopbackVips().isEmpty() && d.sysctls().isEmpty()
+                        && d.tunnels().isEmpty() && d.probes().isEmpty(), method + ": " + d);
+                assertEquals(IpvsTable.empty(), d.ipvs(), method);
+                VsPlan plan = d.plans().get(new VsRef("default", "web"));
+                if (d == host && method.equals("NAT")) {
+                    assertEquals(null, plan, "a NAT real server's node has no part in it anyway");
+                    continue;
+                }
+                assertTrue(plan.problems().getFirst().contains("VIP 192.0.2.10 is in no VipPool that namespace default may "
+                        + "use"), plan.problems().toString());
+            }
+        }
+        // a pool for the namespace by name lets it through
+        vips = VipPolicy.of(List.of(Given.yaml("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VipPool
+                metadata: {name: web}
+                spec: {addresses: [192.0.2.10/32], namespaces: [default]}
+                """, io.lvs.api.v1alpha1.VipPool.class)), ns -> null);
+        assertEquals(Set.of(VIP), on("worker-1", net("eth0", "192.0.2.21/24"), List.of(web("DirectRouting")), servers)
+                .loopbackVips());
     }
 
     @Test
@@ -380,7 +414,8 @@ class DesiredStateTest {
         Node both = node("node-a", "192.0.2.2", Map.of("lvs.io/director", "true"));
         RealServer onA = server("web-1", "192.0.2.2", 1);
         NodeDesired d = DesiredState.compute(new Snapshot("node-a", List.of(web("DirectRouting")), List.of(onA),
-                List.of(both, nodeB), directorNet, KernelSupport.full(), Snapshot.HealthView.none(), IpvsTable.empty()));
+                List.of(both, nodeB), directorNet, KernelSupport.full(), Snapshot.HealthView.none(), IpvsTable.empty(),
+                Given.DOCUMENTATION_POOL));
         assertTrue(d.loopbackVips().isEmpty());
         assertTrue(d.plans().get(new VsRef("default", "web")).problems().getFirst().contains("a node cannot be both"));
     }

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import io.lvs.api.v1alpha1.rules.VipPolicy;
 import io.lvs.api.v1alpha1.validation.ApiObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 /** API objects for scenario tests, written as users write them (YAML), with the status the operator would give. */
@@ -42,6 +45,20 @@ final class Given {
         vs.getStatus().setAcceptedSpec(ApiObjects.MAPPER.convertValue(vs.getSpec(), VirtualServiceSpec.class));
         return vs;
     }
+
+    /** A VipPool of {@code addresses} for every namespace. */
+    static VipPool pool(String name, String... addresses) {
+        return yaml("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VipPool
+                metadata: {name: %s}
+                spec: {addresses: [%s]}
+                """.formatted(name, String.join(", ", addresses)), VipPool.class);
+    }
+
+    /** Every documentation range, for every namespace: the policy of tests that are not about pools. */
+    static final VipPolicy DOCUMENTATION_POOL = VipPolicy.of(List.of(pool("documentation", "192.0.2.0/24",
+            "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")), ns -> null);
 
     static RealServer rs(String yaml) {
         RealServer r = yaml(yaml, RealServer.class);

@@ -50,6 +50,7 @@ class RealServerNodeTest {
             k.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").withLabels(Map.of("lvs.io/director", "true"))
                     .endMetadata().build()).create();
             k.resource(realServer()).create();
+            k.resource(pool("192.0.2.0/28")).create();
             acceptedVirtualService(k);
             int ignoreBefore = sysctl(ns, "net.ipv4.conf.eth0.arp_ignore");
 
@@ -92,6 +93,50 @@ class RealServerNodeTest {
             }
             assertTrue(ns.address("lo", InetAddress.ofLiteral("192.0.2.99")).isPresent(), "the admin's address stays");
         }
+    }
+
+    @Test
+    void aRealServerNodeIsPreparedOnlyForAVipAPoolAllowsAndGivesItBackWhenThePoolGoes() throws Exception {
+        Root.assume("network namespaces");
+        try (Netns.Pair pair = Netns.pair("rspool", "eth0", "eth0"); MockApi api = new MockApi()) {
+            Netns ns = pair.a();
+            ns.ip("addr", "add", "192.0.2.21/24", "dev", "eth0");
+            KubernetesClient k = api.client();
+            k.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().withNewStatus()
+                    .addNewAddress().withType("InternalIP").withAddress("192.0.2.21").endAddress().endStatus().build()).create();
+            k.resource(realServer()).create();
+            k.resource(pool("198.51.100.0/24")).create(); // a pool, but not for this VIP
+            // a status that says "accepted", as anyone allowed to write it could: the agent still checks the pools
+            acceptedVirtualService(k);
+            int ignoreBefore = sysctl(ns, "net.ipv4.conf.eth0.arp_ignore");
+            int announceBefore = sysctl(ns, "net.ipv4.conf.eth0.arp_announce");
+
+            try (AgentOnNetns agent = new AgentOnNetns(api.newClient(), "worker-1", ns.namespace(), stateDir)) {
+                await("a report that says why", () -> report(k) != null && report(k).getStatus() != null
+                        && report(k).getStatus().getMessage() != null && report(k).getStatus().getMessage()
+                        .contains("VIP 192.0.2.10 is in no VipPool that namespace default may use"));
+                long pass = agent.loop.status().pass();
+                await("more passes", () -> agent.loop.status().pass() >= pass + 2);
+                assertTrue(ns.address("lo", VIP).isEmpty(), "no VIP on lo");
+                assertEquals(ignoreBefore, sysctl(ns, "net.ipv4.conf.eth0.arp_ignore"), "ARP settings untouched");
+                assertEquals(announceBefore, sysctl(ns, "net.ipv4.conf.eth0.arp_announce"));
+
+                k.resource(pool("192.0.2.0/28")).createOr(existing -> existing.update());
+                await("the VIP on lo once a pool allows it", () -> ns.address("lo", VIP).isPresent());
+                assertEquals(1, sysctl(ns, "net.ipv4.conf.eth0.arp_ignore"));
+
+                k.resources(io.lvs.api.v1alpha1.VipPool.class).withName("lvs-test").delete();
+                await("the VIP gone with the pool", () -> ns.address("lo", VIP).isEmpty());
+                assertEquals(ignoreBefore, sysctl(ns, "net.ipv4.conf.eth0.arp_ignore"), "ARP settings restored");
+                assertEquals(announceBefore, sysctl(ns, "net.ipv4.conf.eth0.arp_announce"));
+            }
+        }
+    }
+
+    private static io.lvs.api.v1alpha1.VipPool pool(String cidr) {
+        return ApiObjects.MAPPER.convertValue(Map.of("apiVersion", "lvs.io/v1alpha1", "kind", "VipPool",
+                "metadata", Map.of("name", "lvs-test"), "spec", Map.of("addresses", java.util.List.of(cidr))),
+                io.lvs.api.v1alpha1.VipPool.class);
     }
 
     private static RealServer realServer() {

@@ -1,5 +1,6 @@
 package io.lvs.operator.controller;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -17,11 +18,13 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.lvs.api.v1alpha1.IpLiteral;
 import io.lvs.api.v1alpha1.NodeReport;
 import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
 import io.lvs.api.v1alpha1.rules.Membership;
 import io.lvs.api.v1alpha1.rules.Problem;
 import io.lvs.api.v1alpha1.rules.Selectors;
+import io.lvs.api.v1alpha1.rules.VipPolicy;
 import io.lvs.api.v1alpha1.validation.ApiObjects;
 import io.lvs.api.v1alpha1.validation.VirtualServiceValidator;
 import io.lvs.operator.OperatorConfig;
@@ -72,6 +75,8 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     private volatile InformerEventSource<RealServer, VirtualService> realServers;
     private volatile InformerEventSource<NodeReport, VirtualService> reports;
     private volatile InformerEventSource<Node, VirtualService> nodes;
+    private volatile InformerEventSource<VipPool, VirtualService> pools;
+    private volatile InformerEventSource<Namespace, VirtualService> namespaces;
 
     public VirtualServiceReconciler(EventRecorder events, AgentWatch agents, LvsMetrics metrics, OperatorConfig config) {
         this.events = events;
@@ -118,8 +123,21 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                                         .filter(o -> !ResourceID.fromResource(o).equals(ResourceID.fromResource(v))))))
                         .withOnUpdateFilter(Caches::specOrLabelsChanged)
                         .build(), context);
+        // A pool's change can allow or withdraw any VIP; a namespace's labels decide which pools it may use.
+        pools = new InformerEventSource<>(InformerEventSourceConfiguration.from(VipPool.class, VirtualService.class)
+                .withName("vippools")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper((VipPool p) -> Caches.ids(vsCache.list()))
+                .build(), context);
+        namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, VirtualService.class)
+                .withName("namespaces")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper((Namespace n) -> Caches.ids(vsCache.list(n.getMetadata().getName())))
+                .withOnUpdateFilter((Namespace now, Namespace before) -> !Objects.equals(now.getMetadata().getLabels(),
+                        before.getMetadata().getLabels()))
+                .build(), context);
         AgentStateEvents<VirtualService> agentState = new AgentStateEvents<>("agent-state", agents, this::concerning);
-        return List.of(realServers, reports, nodes, peers, agentState);
+        return List.of(realServers, reports, nodes, peers, pools, namespaces, agentState);
     }
 
     /** The VirtualServices an agent-state change on {@code nodeNames} concerns: reported on, or directed, there. */
@@ -140,6 +158,22 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         return out;
     }
 
+    /** The VipPools and namespace labels as the caches hold them now. */
+    private VipPolicy vipPolicy() {
+        return VipPolicy.of(pools.list(p -> true).toList(), name -> namespaces.get(new ResourceID(name))
+                .map(n -> n.getMetadata().getLabels()).orElse(null));
+    }
+
+    /** What the pools say about the spec's VIP and about the accepted spec's. */
+    private static VirtualServiceAssessment.Vips vips(VirtualService vs, VipPolicy policy) {
+        String ns = vs.getMetadata().getNamespace();
+        Optional<Problem> current = vs.getSpec() == null ? Optional.empty() : policy.check(ns, vs.getSpec().getVip());
+        VirtualServiceStatus st = vs.getStatus();
+        Optional<Problem> accepted = st == null || st.getAcceptedGeneration() == null ? Optional.empty()
+                : st.getAcceptedSpec() != null ? policy.check(ns, st.getAcceptedSpec().getVip()) : current;
+        return new VirtualServiceAssessment.Vips(current, accepted);
+    }
+
     private static Optional<String> vipKey(VirtualService vs) {
         return vs.getSpec() == null ? Optional.empty()
                 : IpLiteral.parse(vs.getSpec().getVip()).map(java.net.InetAddress::getHostAddress);
@@ -148,19 +182,24 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     @Override
     public UpdateControl<VirtualService> reconcile(VirtualService vs, Context<VirtualService> context) {
         String ns = vs.getMetadata().getNamespace();
-        List<VirtualService> all = virtualServices.list().toList();
+        VipPolicy policy = vipPolicy();
+        VirtualServiceAssessment.Vips vips = vips(vs, policy);
+        // The VirtualServices on the same VIP, as far as their namespace may use it: one refused by the pools holds no
+        // port.
+        List<VirtualService> sameVip = vipKey(vs).map(k -> virtualServices.byIndex(BY_VIP, k)).orElse(List.of()).stream()
+                .filter(v -> policy.check(v.getMetadata().getNamespace(), v.getSpec().getVip()).isEmpty()).toList();
         List<Node> nodeList = nodes.list(n -> true).toList();
         List<RealServer> members = Membership.members(vs, realServers.list(ns, r -> true).toList());
         List<NodeReport> myReports = reports.list(ns, r -> r.getSpec() != null
                 && vs.getMetadata().getName().equals(r.getSpec().getVirtualService())).toList();
-        Optional<Problem> claim = VirtualServiceValidator.validate(vs.getSpec()).isEmpty()
-                ? VipClaims.resolveFor(vs, all) : Optional.empty();
+        Optional<Problem> claim = VirtualServiceValidator.validate(vs.getSpec()).isEmpty() && vips.current().isEmpty()
+                ? VipClaims.resolveFor(vs, sameVip) : Optional.empty();
 
         Instant now = Instant.now();
         AgentLiveness liveness = agents.liveness(nodeList, now);
         VirtualServiceStatus before = vs.getStatus() == null ? new VirtualServiceStatus() : vs.getStatus();
         VirtualServiceStatus after = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(
-                vs, claim, members, myReports, nodeList, liveness, now));
+                vs, vips, claim, members, myReports, nodeList, liveness, now));
 
         ConditionEvents.emit(events, vs, before.getConditions(), after.getConditions(), EVENT_CONDITIONS);
         if (before.getActiveDirector() != null && after.getActiveDirector() != null

@@ -53,8 +53,17 @@ public final class VirtualServiceAssessment {
      * Everything an assessment reads. {@code reports} are this VirtualService's NodeReports; only those of nodes whose
      * agent is alive per {@code agents} are believed.
      */
-    public record Inputs(VirtualService virtualService, Optional<Problem> claim, List<RealServer> members,
+    public record Inputs(VirtualService virtualService, Vips vips, Optional<Problem> claim, List<RealServer> members,
                          List<NodeReport> reports, Collection<Node> nodes, AgentLiveness agents, Instant now) {
+    }
+
+    /**
+     * What the VipPools say: why the spec's VIP may not be used (empty: it may), and the same for the VIP of the spec
+     * accepted earlier. When the accepted spec's VIP is no longer allowed (a pool shrank or stopped allowing the
+     * namespace), nothing of it may be served any longer: the accepted spec is withdrawn.
+     */
+    public record Vips(Optional<Problem> current, Optional<Problem> accepted) {
+        public static final Vips ALLOWED = new Vips(Optional.empty(), Optional.empty());
     }
 
     /** A member that was accepted, with the health the active director reports for it (empty: not reported yet). */
@@ -107,7 +116,7 @@ public final class VirtualServiceAssessment {
             }
         }
 
-        Optional<Problem> refusal = in.claim();
+        Optional<Problem> refusal = in.vips().current().or(in::claim);
         if (refusal.isEmpty() && method != ForwardingMethod.Local && in.members().isEmpty()) {
             refusal = Optional.of(new Problem("NoRealServers", noRealServersMessage(vs)));
         }
@@ -116,6 +125,13 @@ public final class VirtualServiceAssessment {
                     gen, now);
             if (prev.getAcceptedGeneration() == null) {
                 st.setConditions(finishUnaccepted(cs, st, gen, now, "it was never accepted"));
+                return st;
+            }
+            if (in.vips().accepted().isPresent()) {
+                st.setAcceptedGeneration(null);
+                st.setAcceptedSpec(null);
+                st.setConditions(finishUnaccepted(cs, st, gen, now, "the VIP it was accepted with is no longer in a "
+                        + "VipPool its namespace may use"));
                 return st;
             }
         } else {

@@ -57,6 +57,9 @@ class OperatorLifecycleTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    io.javaoperatorsdk.operator.Operator operator;
+
     private static final String TWO_VS = """
             apiVersion: lvs.io/v1alpha1
             kind: VirtualService
@@ -71,6 +74,7 @@ class OperatorLifecycleTest {
     @Test
     void aLifecycleFromFirstObjectToLastWithLeaderElection() {
         node(client, "node-a", "198.51.100.1", Map.of("lvs.io/director", "true"));
+        OperatorTestSupport.testPool(client);
 
         apply(client, TWO_VS.formatted("blue", "192.0.2.81", "blue"));
         apply(client, TWO_VS.formatted("green", "192.0.2.82", "green"));
@@ -110,5 +114,14 @@ class OperatorLifecycleTest {
                 .body(org.hamcrest.Matchers.not(containsString("lvs_virtualservice_accepted{name=\"green\""))));
         assertEquals(1, client.resources(RealServer.class).inNamespace("default").list().getItems().size(),
                 "RealServers are the user's; deleting VirtualServices leaves them");
+
+        // liveness: a watch that stops for good fails it, by name, so the kubelet restarts the operator
+        given().when().get("/q/health/live").then().statusCode(200);
+        // the client gives up on the VipPools watch (as it does on an error it cannot retry): stop its informer only
+        operator.getRuntimeInfo().getRegisteredController("virtualservice").getControllerHealthInfo()
+                .informerEventSourceHealthIndicators().get("vippools").informerHealthIndicators().values()
+                .forEach(i -> ((io.javaoperatorsdk.operator.processing.LifecycleAware) i).stop());
+        await().atMost(WAIT).untilAsserted(() -> given().when().get("/q/health/live").then().statusCode(503)
+                .body(containsString("virtualservice/vippools (all namespaces)")));
     }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.api.v1alpha1.NodeReport;
 import io.lvs.api.v1alpha1.NodeReports;
 import io.lvs.api.v1alpha1.RealServer;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.operator.model.Conditions;
 import java.time.Duration;
@@ -72,6 +73,20 @@ final class OperatorTestSupport {
 
     static Predicate<RealServer> rsHas(String type, String status, String reason) {
         return r -> condition(r, type).map(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).orElse(false);
+    }
+
+    /** The pool the tests' VirtualServices in {@code default} take their VIPs from (every documentation range). */
+    static void testPool(KubernetesClient client) {
+        if (client.resources(VipPool.class).withName("tests").get() == null) {
+            client.resource(client.getKubernetesSerialization().unmarshal("""
+                    apiVersion: lvs.io/v1alpha1
+                    kind: VipPool
+                    metadata: {name: tests}
+                    spec:
+                      addresses: [192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32]
+                      namespaces: [default]
+                    """, VipPool.class)).create();
+        }
     }
 
     /** The agents' DaemonSet as the Helm chart installs it (no node selector: every node gets an agent). */

@@ -14,12 +14,14 @@ import static io.lvs.operator.controller.OperatorTestSupport.vs;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.api.v1alpha1.DirectorRole;
 import io.lvs.api.v1alpha1.NodeReport;
+import io.lvs.api.v1alpha1.VipPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.operator.model.Conditions;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,7 +50,66 @@ class VirtualServiceControllerTest {
             node(client, "worker-1", "192.0.2.21", Map.of());
             node(client, "worker-2", "192.0.2.22", Map.of());
             OperatorTestSupport.chartDaemonSet(client);
+            OperatorTestSupport.testPool(client);
         }
+    }
+
+    private VirtualService localIn(String namespace, String name, String vip, int port) {
+        return client.resource(client.getKubernetesSerialization().unmarshal(localYaml(name, vip).replace("80}]",
+                port + "}]"), VirtualService.class)).inNamespace(namespace).create();
+    }
+
+    private VirtualService vsIn(String namespace, String name) {
+        return client.resources(VirtualService.class).inNamespace(namespace).withName(name).get();
+    }
+
+    private void awaitIn(String namespace, String name, java.util.function.Predicate<VirtualService> check) {
+        org.awaitility.Awaitility.await().atMost(OperatorTestSupport.WAIT).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> vsIn(namespace, name), v -> v != null && check.test(v));
+    }
+
+    @Test
+    void aVipOutsideThePoolsIsRefusedNamingThemAndAPoolForItsNamespaceLabelsAcceptsItUntilTheLabelGoes() {
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("team-x").endMetadata().build()).create();
+        localIn("team-x", "edge", "192.0.2.140", 80);
+        awaitIn("team-x", "edge", has(Conditions.ACCEPTED, "False", "VipNotAllowed"));
+        String message = condition(vsIn("team-x", "edge"), Conditions.ACCEPTED).orElseThrow().getMessage();
+        assertTrue(message.contains("VIP 192.0.2.140 is in no VipPool that namespace team-x may use")
+                && message.contains("tests (holds the VIP but allows only namespaces default)"), message);
+        assertNull(vsIn("team-x", "edge").getStatus().getAcceptedSpec(), "nothing for the agents to serve");
+
+        client.resource(client.getKubernetesSerialization().unmarshal("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VipPool
+                metadata: {name: gold}
+                spec:
+                  addresses: [192.0.2.140/32]
+                  namespaceSelector: {matchLabels: {tier: gold}}
+                """, VipPool.class)).create();
+        client.namespaces().withName("team-x").edit(n -> {
+            n.getMetadata().setLabels(Map.of("tier", "gold"));
+            return n;
+        });
+        awaitIn("team-x", "edge", has(Conditions.ACCEPTED, "True", "Accepted"));
+        assertEquals("192.0.2.140", vsIn("team-x", "edge").getStatus().getAcceptedSpec().getVip());
+
+        // the administrator takes the label away: the accepted VIP is withdrawn, not kept
+        client.namespaces().withName("team-x").edit(n -> {
+            n.getMetadata().setLabels(Map.of());
+            return n;
+        });
+        awaitIn("team-x", "edge", has(Conditions.ACCEPTED, "False", "VipNotAllowed"));
+        assertNull(vsIn("team-x", "edge").getStatus().getAcceptedSpec());
+        assertNull(vsIn("team-x", "edge").getStatus().getAcceptedGeneration());
+    }
+
+    @Test
+    void aVirtualServiceRefusedByThePoolsHoldsNoPortOfItsVip() {
+        localIn("team-y", "squatter", "192.0.2.141", 80);
+        awaitIn("team-y", "squatter", has(Conditions.ACCEPTED, "False", "VipNotAllowed"));
+        localIn("default", "owner", "192.0.2.141", 80);
+        awaitIn("default", "owner", has(Conditions.ACCEPTED, "True", "Accepted"));
     }
 
     private static String vsYaml(String name, String vip, int port) {

@@ -5,6 +5,7 @@ import static io.lvs.operator.model.Fixtures.report;
 import static io.lvs.operator.model.Fixtures.rs;
 import static io.lvs.operator.model.Fixtures.vs;
 import static io.lvs.operator.model.Fixtures.withHealth;
+import static io.lvs.operator.model.VirtualServiceAssessment.Vips.ALLOWED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,7 @@ class VirtualServiceAssessmentTest {
     private final List<Node> nodes = List.of(director("node-a", "198.51.100.1"), director("node-b", "198.51.100.2"));
 
     private VirtualServiceStatus assess(Optional<Problem> claim, List<RealServer> members, List<NodeReport> reports) {
-        return VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, claim, members, reports, nodes,
+        return VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, ALLOWED, claim, members, reports, nodes,
                 AgentLiveness.everyoneAlive(nodes), T0));
     }
 
@@ -44,6 +45,44 @@ class VirtualServiceAssessmentTest {
     private static void expect(VirtualServiceStatus s, String type, String status, String reason) {
         Condition c = cond(s, type);
         assertEquals(status + "/" + reason, c.getStatus() + "/" + c.getReason(), type + ": " + c.getMessage());
+    }
+
+    private VirtualServiceStatus assessWith(VirtualServiceAssessment.Vips vips) {
+        return VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, vips, Optional.empty(),
+                List.of(r1), List.of(), nodes, AgentLiveness.everyoneAlive(nodes), T0));
+    }
+
+    private static final Problem NOT_IN_POOL = new Problem("VipNotAllowed", "VIP 192.0.2.10 is in no VipPool ...");
+
+    @Test
+    void aVipOutsideThePoolsIsNotAcceptedAndNothingOfItIsServed() {
+        VirtualServiceStatus s = assessWith(new VirtualServiceAssessment.Vips(Optional.of(NOT_IN_POOL), Optional.empty()));
+        expect(s, Conditions.ACCEPTED, "False", "VipNotAllowed");
+        assertEquals(NOT_IN_POOL.message(), cond(s, Conditions.ACCEPTED).getMessage());
+        expect(s, Conditions.PROGRAMMED, "False", "NotAccepted");
+        assertNull(s.getAcceptedSpec());
+        assertNull(s.getAcceptedGeneration());
+    }
+
+    @Test
+    void anEditToAVipOutsideThePoolsKeepsServingTheAcceptedSpec() {
+        web.setStatus(assessWith(ALLOWED));
+        web.getMetadata().setGeneration(2L);
+        web.getSpec().setVip("192.0.2.99");
+        VirtualServiceStatus s = assessWith(new VirtualServiceAssessment.Vips(Optional.of(NOT_IN_POOL), Optional.empty()));
+        expect(s, Conditions.ACCEPTED, "False", "VipNotAllowed");
+        assertEquals(1L, s.getAcceptedGeneration());
+        assertEquals("192.0.2.10", s.getAcceptedSpec().getVip());
+    }
+
+    @Test
+    void aPoolThatStopsAllowingTheAcceptedVipWithdrawsIt() {
+        web.setStatus(assessWith(ALLOWED));
+        VirtualServiceStatus s = assessWith(new VirtualServiceAssessment.Vips(Optional.of(NOT_IN_POOL), Optional.of(NOT_IN_POOL)));
+        expect(s, Conditions.ACCEPTED, "False", "VipNotAllowed");
+        assertNull(s.getAcceptedSpec());
+        assertNull(s.getAcceptedGeneration());
+        assertTrue(cond(s, Conditions.READY).getMessage().contains("no longer in a VipPool"), cond(s, Conditions.READY).getMessage());
     }
 
     @Test
@@ -202,7 +241,7 @@ class VirtualServiceAssessmentTest {
 
     @Test
     void noMatchingDirectorNodeIsReported() {
-        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, ALLOWED, Optional.empty(),
                 List.of(r1), List.of(), List.of(Fixtures.node("w", "192.0.2.99", Map.of())), AgentLiveness.everyoneAlive(nodes), T0));
         expect(s, Conditions.PROGRAMMED, "False", "NoDirectors");
         assertEquals("directors.nodeSelector lvs.io/director=true matches no node; label the nodes that should hold VIP "
@@ -226,7 +265,7 @@ class VirtualServiceAssessmentTest {
         AgentLiveness agents = AgentLiveness.assess(new AgentLiveness.Inputs(
                 List.of(AgentFixtures.lease("node-a", T0.minusSeconds(5)), AgentFixtures.lease("node-b", T0.minusSeconds(300))),
                 List.of(), Optional.empty(), List.of(), nodes, "lvs-system/lvs-node-agent", T0));
-        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, ALLOWED, Optional.empty(),
                 List.of(r1), reports, nodes, agents, T0));
         assertEquals("node-a", s.getActiveDirector());
         expect(s, Conditions.DEGRADED, "False", "AsExpected");
@@ -234,7 +273,7 @@ class VirtualServiceAssessmentTest {
         assertEquals(DirectorRole.Unknown, b.getRole());
         assertTrue(b.getMessage().startsWith("its agent last renewed its Lease at 2026-11-25T10:05:00Z"), b.getMessage());
         // and a deleted node's report is not believed either
-        VirtualServiceStatus onlyA = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+        VirtualServiceStatus onlyA = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, ALLOWED, Optional.empty(),
                 List.of(r1), reports, List.of(nodes.getFirst()), AgentLiveness.everyoneAlive(List.of(nodes.getFirst())), T0));
         assertEquals(List.of("node-a"), onlyA.getDirectors().stream().map(DirectorStatus::getNodeName).toList());
         expect(onlyA, Conditions.DEGRADED, "False", "AsExpected");
@@ -246,7 +285,7 @@ class VirtualServiceAssessmentTest {
                 List.of(AgentFixtures.lease("node-a", T0.minusSeconds(5))),
                 List.of(AgentFixtures.waitingPod("node-b", "ErrImagePull", "pull access denied for lvs-node-agent")),
                 Optional.empty(), List.of(), nodes, "lvs-system/lvs-node-agent", T0));
-        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+        VirtualServiceStatus s = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, ALLOWED, Optional.empty(),
                 List.of(r1), List.of(report(web, "node-a", DirectorRole.Active)), nodes, agents, T0));
         expect(s, Conditions.PROGRAMMED, "False", "AgentNotRunning");
         assertEquals("no lvs agent runs on node-b (no lvs agent has started on it: agent pod lvs-node-agent-node-b: "
@@ -257,11 +296,11 @@ class VirtualServiceAssessmentTest {
     void aTransitionMovesLastTransitionTimeAndOnlyThen() {
         VirtualServiceStatus first = assess(Optional.empty(), List.of(r1), List.of());
         web.setStatus(first);
-        VirtualServiceStatus later = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, Optional.empty(),
+        VirtualServiceStatus later = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, ALLOWED, Optional.empty(),
                 List.of(r1), List.of(), nodes, AgentLiveness.everyoneAlive(nodes), T0.plusSeconds(60)));
         assertEquals(cond(first, Conditions.ACCEPTED).getLastTransitionTime(), cond(later, Conditions.ACCEPTED).getLastTransitionTime());
         web.setStatus(later);
-        VirtualServiceStatus conflicted = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web,
+        VirtualServiceStatus conflicted = VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, ALLOWED,
                 Optional.of(new Problem("Conflict", "x")), List.of(r1), List.of(), nodes, AgentLiveness.everyoneAlive(nodes),
                 T0.plusSeconds(120)));
         assertEquals("2026-11-25T10:12:00Z", cond(conflicted, Conditions.ACCEPTED).getLastTransitionTime());
