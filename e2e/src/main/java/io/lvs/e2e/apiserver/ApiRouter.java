@@ -176,7 +176,7 @@ final class ApiRouter extends Dispatcher {
         }
         return Optional.of(new ResourceType(path.group(), path.version(), "", path.plural(), "",
                 path.namespace().isPresent(), List.of(), List.of(), List.of("status"),
-                List.of(PrinterColumn.age()), Optional.empty(), false));
+                List.of(PrinterColumn.age()), Optional.empty(), false, List.of()));
     }
 
     // ---- reads -------------------------------------------------------------------------------
@@ -190,6 +190,10 @@ final class ApiRouter extends Dispatcher {
         } catch (IllegalArgumentException e) {
             return Responses.badRequest(e.getMessage());
         }
+        Optional<String> unsupported = type.unsupportedField(fields.keys());
+        if (unsupported.isPresent()) {
+            return Responses.badRequest("field label not supported: " + unsupported.get());
+        }
         if (!path.isCollection()) {
             MockResponse stored = store.handleGet(path.objectPath());
             if (stored.code() != 200) {
@@ -197,7 +201,7 @@ final class ApiRouter extends Dispatcher {
             }
             JsonNode object = body(stored);
             return respond(request, type, List.of(object),
-                    object.path("metadata").path("resourceVersion").asText(), Optional.empty());
+                    object.path("metadata").path("resourceVersion").asText(), Optional.empty(), Optional.empty(), 0);
         }
         JsonNode list = body(store.handleGet(path.collectionPath()));
         List<JsonNode> items = new ArrayList<>();
@@ -207,21 +211,82 @@ final class ApiRouter extends Dispatcher {
             }
         }
         // A real server lists in key order (namespace, then name); the store in write order.
-        items.sort(Comparator.comparing((JsonNode item) -> item.path("metadata").path("namespace").asText(""))
-                .thenComparing(item -> item.path("metadata").path("name").asText("")));
-        return respond(request, type, items, list.path("metadata").path("resourceVersion").asText(),
-                Optional.of(type.kind().isEmpty() ? "List" : type.kind() + "List"));
+        items.sort(Comparator.comparing(ApiRouter::key));
+        String resourceVersion = list.path("metadata").path("resourceVersion").asText();
+        Page page;
+        try {
+            page = Page.of(items, request.param("limit"), request.param("continue"), resourceVersion);
+        } catch (IllegalArgumentException e) {
+            return Responses.badRequest(e.getMessage());
+        }
+        return respond(request, type, page.items(), page.resourceVersion(),
+                Optional.of(type.kind().isEmpty() ? "List" : type.kind() + "List"), page.next(), page.remaining());
+    }
+
+    /** An object's key as a real server orders lists: namespace, then name. */
+    private static String key(JsonNode item) {
+        return item.path("metadata").path("namespace").asText("") + "/" + item.path("metadata").path("name").asText("");
+    }
+
+    /**
+     * One page of a list, as {@code limit} and {@code continue} ask: at most {@code limit} items after the key the
+     * token carries, and a token for the rest while any remain. Every page reports the resourceVersion of the first
+     * (a real server serves the pages from one snapshot; this one, from the current state, so an object written
+     * between pages may show in a later page).
+     */
+    record Page(List<JsonNode> items, String resourceVersion, Optional<String> next, long remaining) {
+        static Page of(List<JsonNode> sorted, Optional<String> limitParam, Optional<String> token, String currentRv) {
+            String rv = currentRv;
+            List<JsonNode> rest = sorted;
+            if (token.isPresent() && !token.get().isEmpty()) {
+                JsonNode decoded;
+                try {
+                    decoded = Json.parse(new String(java.util.Base64.getUrlDecoder().decode(token.get()),
+                            java.nio.charset.StandardCharsets.UTF_8)).orElseThrow();
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("continue key is not valid: " + token.get());
+                }
+                String after = decoded.path("start").asText();
+                rv = decoded.path("rv").asText(currentRv);
+                rest = sorted.stream().filter(i -> key(i).compareTo(after) > 0).toList();
+            }
+            long limit = 0;
+            if (limitParam.isPresent() && !limitParam.get().isEmpty()) {
+                try {
+                    limit = Long.parseLong(limitParam.get());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("limit must be an integer (got " + limitParam.get() + ")");
+                }
+            }
+            if (limit <= 0 || rest.size() <= limit) {
+                return new Page(rest, rv, Optional.empty(), 0);
+            }
+            List<JsonNode> page = rest.subList(0, (int) limit);
+            ObjectNode next = Json.object();
+            next.put("v", "meta.k8s.io/v1");
+            next.put("rv", rv);
+            next.put("start", key(page.getLast()));
+            String encoded = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    next.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new Page(page, rv, Optional.of(encoded), rest.size() - limit);
+        }
     }
 
     /** The objects as JSON, or as a Table if the client asked for one. */
     private MockResponse respond(ApiRequest request, ResourceType type, List<JsonNode> objects,
-            String resourceVersion, Optional<String> listKind) {
+            String resourceVersion, Optional<String> listKind, Optional<String> next, long remaining) {
         Optional<String> tableVersion = TableRequest.version(request.header("Accept").orElse(""));
         if (tableVersion.isPresent()) {
             ServerSideTable.IncludeObject include =
                     ServerSideTable.IncludeObject.of(request.param("includeObject").orElse("Metadata"));
             ObjectNode table = ServerSideTable.render(type, objects, resourceVersion, include,
                     tableVersion.get(), true, clock.instant());
+            next.ifPresent(token -> {
+                ObjectNode metadata = table.path("metadata").isObject() ? (ObjectNode) table.get("metadata")
+                        : table.putObject("metadata");
+                metadata.put("continue", token);
+                metadata.put("remainingItemCount", remaining);
+            });
             return Responses.json(200, table,
                     "application/json;as=Table;v=" + tableVersion.get() + ";g=meta.k8s.io");
         }
@@ -231,7 +296,12 @@ final class ApiRouter extends Dispatcher {
         ObjectNode list = Json.object();
         list.put("apiVersion", type.groupVersion());
         list.put("kind", listKind.get());
-        list.putObject("metadata").put("resourceVersion", resourceVersion);
+        ObjectNode metadata = list.putObject("metadata");
+        metadata.put("resourceVersion", resourceVersion);
+        next.ifPresent(token -> {
+            metadata.put("continue", token);
+            metadata.put("remainingItemCount", remaining);
+        });
         ArrayNode items = list.putArray("items");
         objects.forEach(items::add);
         return Responses.json(200, list);
@@ -239,6 +309,10 @@ final class ApiRouter extends Dispatcher {
 
     /** Fabric8 clients watch over WebSocket; the store serves those, through the filter. */
     private MockResponse watchOverWebSocket(ApiRequest request, ResourceType type, ResourcePath path) {
+        Optional<MockResponse> refused = refusedWatch(request, type);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         Optional<WatchFilter> filter = watchFilter(request, type, path);
         if (filter.isEmpty()) {
             return Responses.badRequest("invalid watch parameters");
@@ -246,6 +320,16 @@ final class ApiRouter extends Dispatcher {
         MockResponse storeWatch = storeWatch(path);
         return storeWatch.withWebSocketUpgrade(
                 new FilteredWatchListener(storeWatch.getWebSocketListener(), filter.get()));
+    }
+
+    /** The 400 a real server gives a watch whose field selector names a field the type does not select on. */
+    Optional<MockResponse> refusedWatch(ApiRequest request, ResourceType type) {
+        try {
+            List<String> keys = Selector.fields(request.param("fieldSelector").orElse("")).keys();
+            return type.unsupportedField(keys).map(f -> Responses.badRequest("field label not supported: " + f));
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Responses.badRequest(e.getMessage()));
+        }
     }
 
     /** The filter for a watch request, or empty if its selectors or resourceVersion do not parse. */

@@ -45,6 +45,6 @@ final class BuiltinTypes {
         String version = groupVersion.isEmpty() ? "v1" : groupVersion.substring(groupVersion.indexOf('/') + 1);
         return new ResourceType(group, version, kind, plural, kind.toLowerCase(Locale.ROOT), namespaced,
                 shortNames, categories, List.of(subresources), List.of(PrinterColumn.age()), Optional.empty(),
-                false);
+                false, List.of());
     }
 }

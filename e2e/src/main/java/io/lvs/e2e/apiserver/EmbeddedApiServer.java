@@ -44,8 +44,8 @@ import java.util.function.Consumer;
  * authentication; no server-side apply, no dry run, strategic merge patch only without
  * directives; namespaces need not exist and deleting one deletes nothing inside it; no garbage
  * collection by owner references; deleting a CRD deletes its objects at once instead of waiting;
- * no conversion between CRD versions (each version stores its own objects); lists ignore
- * {@code limit} and never paginate; watches replay from the current state rather than history
+ * no conversion between CRD versions (each version stores its own objects); list pages come from
+ * the current state, not one snapshot; watches replay from the current state rather than history
  * (a resourceVersion only hides objects that did not change since); built-in types print NAME
  * and AGE only and have no OpenAPI schema. See {@code e2e/README.md}.
  */

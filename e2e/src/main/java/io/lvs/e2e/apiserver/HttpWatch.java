@@ -69,6 +69,11 @@ final class HttpWatch implements WebSocket {
             reply(router, recorded, http.response(), Responses.noSuchResource());
             return;
         }
+        Optional<MockResponse> refused = router.refusedWatch(request, type.get());
+        if (refused.isPresent()) {
+            reply(router, recorded, http.response(), refused.get());
+            return;
+        }
         Optional<WatchFilter> filter = router.watchFilter(request, type.get(), path.get());
         if (filter.isEmpty()) {
             reply(router, recorded, http.response(),

@@ -98,9 +98,17 @@ final class ResourceCatalog {
             types.add(new ResourceType(group, version.path("name").asText(), kind, plural,
                     singular.isEmpty() ? kind.toLowerCase(Locale.ROOT) : singular, namespaced,
                     strings(names.path("shortNames")), strings(names.path("categories")), subresources, columns,
-                    schema.isObject() ? Optional.of(schema) : Optional.empty(), true));
+                    schema.isObject() ? Optional.of(schema) : Optional.empty(), true,
+                    strings(version.path("selectableFields"), "jsonPath").stream()
+                            .map(f -> f.startsWith(".") ? f.substring(1) : f).toList()));
         }
         return types;
+    }
+
+    private static List<String> strings(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        array.forEach(item -> out.add(item.path(field).asText()));
+        return out;
     }
 
     private static List<String> strings(JsonNode array) {

@@ -13,7 +13,7 @@ import java.util.Set;
  * set-based requirements ({@code in}, {@code notin}) and most fields.
  *
  * <p>Field selectors accept any dotted field path ({@code involvedObject.name},
- * {@code spec.nodeName}); a real server accepts only a per-type list, so this is more permissive.
+ * {@code spec.nodeName}); which paths a type accepts is {@link ResourceType#unsupportedField}'s business.
  */
 final class Selector {
 
@@ -73,6 +73,11 @@ final class Selector {
             }
         }
         return new Selector(false, List.copyOf(requirements));
+    }
+
+    /** The keys (labels or field paths) the requirements name, in order. */
+    List<String> keys() {
+        return requirements.stream().map(Requirement::key).toList();
     }
 
     boolean isEverything() {

@@ -224,6 +224,63 @@ class EmbeddedApiServerTest {
         assertEquals(List.of("web-a", "web-b"), names(list));
     }
 
+    @Test
+    void fieldSelectorsOnCustomResourcesTakeOnlyNameNamespaceAndSelectableFields() {
+        createFrontendCrd(); // declares selectableFields: [.spec.vip]
+        post(FRONTENDS, frontend("web-a", "192.0.2.10", ""));
+        post(FRONTENDS, frontend("web-b", "192.0.2.11", ""));
+        assertEquals(List.of("web-a"), names(get(FRONTENDS + "?fieldSelector=metadata.name%3Dweb-a").body()));
+        assertEquals(List.of("web-b"), names(get(FRONTENDS + "?fieldSelector=spec.vip%3D192.0.2.11").body()));
+        assertEquals(List.of("web-a", "web-b"), names(get(FRONTENDS + "?fieldSelector=metadata.namespace%3Ddefault")
+                .body()));
+        Reply refused = get(FRONTENDS + "?fieldSelector=spec.port%3D80");
+        assertEquals(400, refused.code());
+        assertEquals("BadRequest", refused.body().path("reason").asText());
+        assertEquals("field label not supported: spec.port", refused.body().path("message").asText());
+        assertEquals(400, get(FRONTENDS + "?watch=true&fieldSelector=status.phase%3Dx").code(),
+                "a watch is refused the same way");
+    }
+
+    @Test
+    void listsArePagedWithLimitAndContinue() {
+        createFrontendCrd();
+        for (String n : List.of("e", "a", "d", "b", "c")) {
+            post(FRONTENDS, frontend("web-" + n, "192.0.2.10", ""));
+        }
+        List<String> seen = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            JsonNode page = get(FRONTENDS + "?limit=2" + (token.isEmpty() ? "" : "&continue=" + token)).body();
+            seen.addAll(names(page));
+            token = page.path("metadata").path("continue").asText("");
+            pages++;
+            if (!token.isEmpty()) {
+                assertEquals(2, names(page).size());
+                assertTrue(page.path("metadata").path("remainingItemCount").asLong() > 0);
+            }
+        } while (!token.isEmpty());
+        assertEquals(3, pages);
+        assertEquals(List.of("web-a", "web-b", "web-c", "web-d", "web-e"), seen);
+        assertEquals(400, get(FRONTENDS + "?limit=2&continue=not-a-token").code());
+        // a Fabric8 client following the tokens reads the three after its first page of two
+        assertEquals(3, countAfterFirstPage(2L));
+    }
+
+    private long countAfterFirstPage(long limit) {
+        var first = client.genericKubernetesResources(FRONTEND).inNamespace("default")
+                .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(limit).build());
+        long rest = 0;
+        String next = first.getMetadata().getContinue();
+        while (next != null && !next.isEmpty()) {
+            var page = client.genericKubernetesResources(FRONTEND).inNamespace("default")
+                    .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(limit).withContinue(next).build());
+            rest += page.getItems().size();
+            next = page.getMetadata().getContinue();
+        }
+        return rest;
+    }
+
     private static List<String> names(JsonNode list) {
         List<String> names = new ArrayList<>();
         list.path("items").forEach(item -> names.add(item.path("metadata").path("name").asText()));

@@ -85,7 +85,7 @@ class PrinterColumnTest {
     void theTableNamesEveryRowFirstAndCarriesItsMetadata() {
         ResourceType type = new ResourceType("e2e.lvs.io", "v1alpha1", "Frontend", "frontends", "frontend", true,
                 List.of(), List.of(), List.of(), List.of(new PrinterColumn("VIP", "string", "", "", 0,
-                        JsonPath.compile(".spec.vip"))), Optional.empty(), true);
+                        JsonPath.compile(".spec.vip"))), Optional.empty(), true, List.of());
         JsonNode table = ServerSideTable.render(type, List.of(OBJECT), "7", ServerSideTable.IncludeObject.METADATA,
                 "v1", true, NOW);
         assertEquals("meta.k8s.io/v1", table.path("apiVersion").asText());
