@@ -114,7 +114,7 @@ final class ApiRouter extends Dispatcher {
             return Responses.failure(405, "MethodNotAllowed", request.method() + " on " + type.groupResource()
                     + " needs a namespace in the path");
         }
-        return switch (request.method()) {
+        MockResponse response = switch (request.method()) {
             case GET -> request.isWatch() ? watchOverWebSocket(request, type, path) : read(request, type, path);
             case POST -> create(request, type, path);
             case PUT -> update(request, type, path);
@@ -122,6 +122,10 @@ final class ApiRouter extends Dispatcher {
             case DELETE -> delete(request, type, path);
             default -> Responses.failure(405, "MethodNotAllowed", request.method() + " is not supported");
         };
+        if (isCrd(type) && request.method() != HttpMethod.GET) {
+            crdWrites.incrementAndGet(); // after the write: a snapshot taken before it is stale now
+        }
+        return response;
     }
 
     // ---- discovery, version, OpenAPI, health -------------------------------------------------
@@ -527,11 +531,29 @@ final class ApiRouter extends Dispatcher {
         return type.group().equals("apiextensions.k8s.io") && type.plural().equals("customresourcedefinitions");
     }
 
+    /**
+     * The stored CRDs, read again only after a write to one: every request resolves its type through them, and reading
+     * them means scanning the whole store and parsing each CRD's schema.
+     */
     private List<JsonNode> storedCrds() {
+        long generation = crdWrites.get();
+        CrdSnapshot cached = crdSnapshot;
+        if (cached != null && cached.generation() == generation) {
+            return cached.crds();
+        }
         List<JsonNode> crds = new ArrayList<>();
         body(store.handleGet(CRD_PATH)).path("items").forEach(crds::add);
-        return crds;
+        List<JsonNode> read = List.copyOf(crds);
+        crdSnapshot = new CrdSnapshot(generation, read); // stale at once if a write ended meanwhile: its generation moved
+        return read;
     }
+
+    /** The CRDs as read while {@code generation} CRD writes had completed. */
+    private record CrdSnapshot(long generation, List<JsonNode> crds) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong crdWrites = new java.util.concurrent.atomic.AtomicLong();
+    private volatile CrdSnapshot crdSnapshot;
 
     /**
      * Marks a CRD Established and NamesAccepted, as the real server does within moments of

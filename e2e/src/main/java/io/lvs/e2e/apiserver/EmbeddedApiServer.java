@@ -114,7 +114,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     public static EmbeddedApiServer start(Options options) {
         Vertx vertx = Vertx.vertx();
         try {
-            KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+            KubernetesCrudDispatcher store = new IndexedStore();
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                     .setHost(options.address().getHostAddress())
                     .setPort(options.port())

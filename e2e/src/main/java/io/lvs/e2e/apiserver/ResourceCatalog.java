@@ -30,12 +30,25 @@ final class ResourceCatalog {
     }
 
     List<ResourceType> all() {
+        List<JsonNode> current = crds.get();
+        Built last = built;
+        if (last != null && last.from() == current) {
+            return last.types(); // the same CRDs as last time (the supplier hands out one list until they change)
+        }
         List<ResourceType> all = new ArrayList<>(BuiltinTypes.ALL);
-        for (JsonNode crd : crds.get()) {
+        for (JsonNode crd : current) {
             all.addAll(typesOf(crd));
         }
-        return all;
+        List<ResourceType> types = List.copyOf(all);
+        built = new Built(current, types);
+        return types;
     }
+
+    /** The types built from one list of CRDs. */
+    private record Built(List<JsonNode> from, List<ResourceType> types) {
+    }
+
+    private volatile Built built;
 
     Optional<ResourceType> find(String group, String version, String plural) {
         return all().stream()

@@ -66,6 +66,11 @@ public final class OperatorProcess implements AutoCloseable {
         }
     }
 
+    /** The operator's process id (to read its CPU time from /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

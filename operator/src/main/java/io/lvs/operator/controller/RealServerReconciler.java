@@ -44,6 +44,9 @@ public class RealServerReconciler implements Reconciler<RealServer> {
     private static final long PRUNE_EVERY = 1000;
 
     private static final String BY_NODE = "node";
+    /** Indexes of membership: RealServers by {@link Membership#realServerKeys}, VirtualServices by their selector. */
+    private static final String BY_MEMBER_KEY = "member";
+    private static final String BY_SELECTOR = "selector";
 
     private final EventRecorder events;
     private final AgentWatch agents;
@@ -63,14 +66,18 @@ public class RealServerReconciler implements Reconciler<RealServer> {
     @Override
     public List<EventSource<?, RealServer>> prepareEventSources(EventSourceContext<RealServer> context) {
         IndexerResourceCache<RealServer> rsCache = context.getPrimaryCache();
+        rsCache.addIndexer(BY_MEMBER_KEY, Membership::realServerKeys);
+        // A VirtualService's change concerns its members and the RealServers that name it (whether or not they fit).
         virtualServices = new InformerEventSource<>(InformerEventSourceConfiguration.from(VirtualService.class, RealServer.class)
                 .withName("virtualservices")
                 .withSecondaryToPrimaryMapper((VirtualService vs) -> memberTargets.union(vs,
-                        Caches.ids(rsCache.list(vs.getMetadata().getNamespace()).filter(rs -> Membership.belongs(rs, vs)
+                        Caches.ids(Membership.candidateKeys(vs).stream().flatMap(k -> rsCache.byIndex(BY_MEMBER_KEY, k)
+                                .stream()).filter(rs -> Membership.belongs(rs, vs)
                                 || (rs.getSpec() != null && rs.getSpec().getVirtualServiceRef() != null
                                 && vs.getMetadata().getName().equals(rs.getSpec().getVirtualServiceRef().getName()))))))
                 .withOnUpdateFilter(Caches::specOrLabelsChanged)
                 .build(), context);
+        virtualServices.addIndexers(java.util.Map.of(BY_SELECTOR, Membership::selectorKeys));
         reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeReport.class, RealServer.class)
                 .withName("nodereports")
                 .withSecondaryToPrimaryMapper((NodeReport r) -> reportTargets.union(r,
@@ -116,10 +123,13 @@ public class RealServerReconciler implements Reconciler<RealServer> {
     @Override
     public UpdateControl<RealServer> reconcile(RealServer rs, Context<RealServer> context) {
         String ns = rs.getMetadata().getNamespace();
-        List<VirtualService> inNamespace = virtualServices.list(ns, v -> true).toList();
-        List<VirtualService> mine = Membership.virtualServicesOf(rs, inNamespace);
-        boolean refExists = rs.getSpec() == null || rs.getSpec().getVirtualServiceRef() == null
-                || inNamespace.stream().anyMatch(v -> v.getMetadata().getName().equals(rs.getSpec().getVirtualServiceRef().getName()));
+        String ref = rs.getSpec() == null || rs.getSpec().getVirtualServiceRef() == null ? null
+                : rs.getSpec().getVirtualServiceRef().getName();
+        List<VirtualService> candidates = ref != null
+                ? virtualServices.get(new ResourceID(ref, ns)).stream().toList()
+                : Membership.selectorKeysFor(rs).stream().flatMap(k -> virtualServices.byIndex(BY_SELECTOR, k).stream()).toList();
+        List<VirtualService> mine = Membership.virtualServicesOf(rs, candidates);
+        boolean refExists = ref == null || !candidates.isEmpty();
         Set<String> names = mine.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
         List<Node> nodeList = nodes.list(n -> true).toList();
         Instant now = Instant.now();

@@ -87,6 +87,9 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
 
     /** Index of VirtualServices by VIP (the address in canonical text, so 2001:DB8::1 and 2001:db8::1 meet). */
     private static final String BY_VIP = "vip";
+    /** Index of VirtualServices by {@link Membership#selectorKeys}, and of RealServers by their membership keys. */
+    private static final String BY_SELECTOR = "selector";
+    private static final String BY_MEMBER_KEY = "member";
     /** Index of NodeReports by reporting node. */
     private static final String BY_NODE = "node";
 
@@ -94,13 +97,15 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     public List<EventSource<?, VirtualService>> prepareEventSources(EventSourceContext<VirtualService> context) {
         IndexerResourceCache<VirtualService> vsCache = context.getPrimaryCache();
         vsCache.addIndexer(BY_VIP, vs -> vipKey(vs).stream().toList());
+        vsCache.addIndexer(BY_SELECTOR, Membership::selectorKeys);
         virtualServices = vsCache;
         realServers = new InformerEventSource<>(InformerEventSourceConfiguration.from(RealServer.class, VirtualService.class)
                 .withName("realservers")
                 .withSecondaryToPrimaryMapper((RealServer rs) -> realServerTargets.union(rs,
-                        Caches.ids(vsCache.list(rs.getMetadata().getNamespace()).filter(vs -> Membership.belongs(rs, vs)))))
+                        Caches.ids(selecting(rs).filter(vs -> Membership.belongs(rs, vs)))))
                 .withOnUpdateFilter(Caches::specOrLabelsChanged)
                 .build(), context);
+        realServers.addIndexers(java.util.Map.of(BY_MEMBER_KEY, Membership::realServerKeys));
         reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeReport.class, VirtualService.class)
                 .withName("nodereports")
                 .withSecondaryToPrimaryMapper((NodeReport r) -> r.getSpec() == null || r.getSpec().getVirtualService() == null
@@ -174,6 +179,16 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         return new VirtualServiceAssessment.Vips(current, accepted);
     }
 
+    /** The VirtualServices that may have {@code rs} as a member (a superset: the one it names, or those selecting). */
+    private java.util.stream.Stream<VirtualService> selecting(RealServer rs) {
+        String ns = rs.getMetadata().getNamespace();
+        if (rs.getSpec() != null && rs.getSpec().getVirtualServiceRef() != null
+                && rs.getSpec().getVirtualServiceRef().getName() != null) {
+            return virtualServices.get(new ResourceID(rs.getSpec().getVirtualServiceRef().getName(), ns)).stream();
+        }
+        return Membership.selectorKeysFor(rs).stream().flatMap(k -> virtualServices.byIndex(BY_SELECTOR, k).stream());
+    }
+
     private static Optional<String> vipKey(VirtualService vs) {
         return vs.getSpec() == null ? Optional.empty()
                 : IpLiteral.parse(vs.getSpec().getVip()).map(java.net.InetAddress::getHostAddress);
@@ -189,7 +204,8 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         List<VirtualService> sameVip = vipKey(vs).map(k -> virtualServices.byIndex(BY_VIP, k)).orElse(List.of()).stream()
                 .filter(v -> policy.check(v.getMetadata().getNamespace(), v.getSpec().getVip()).isEmpty()).toList();
         List<Node> nodeList = nodes.list(n -> true).toList();
-        List<RealServer> members = Membership.members(vs, realServers.list(ns, r -> true).toList());
+        List<RealServer> members = Membership.members(vs, Membership.candidateKeys(vs).stream()
+                .flatMap(k -> realServers.byIndex(BY_MEMBER_KEY, k).stream()).toList());
         List<NodeReport> myReports = reports.list(ns, r -> r.getSpec() != null
                 && vs.getMetadata().getName().equals(r.getSpec().getVirtualService())).toList();
         Optional<Problem> claim = VirtualServiceValidator.validate(vs.getSpec()).isEmpty() && vips.current().isEmpty()

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,9 +30,9 @@ public class EventRecorder {
 
     private final KubernetesClient client;
     /** Recent events by (object uid, type, reason, message), oldest first. */
-    private final Map<String, Event> recent = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<String, Remembered> recent = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Remembered> eldest) {
             return size() > REMEMBERED;
         }
     };
@@ -47,24 +49,34 @@ public class EventRecorder {
         record(about, WARNING, reason, message);
     }
 
-    /** Records an event; failures are logged, never thrown (events are best effort). */
-    public synchronized void record(HasMetadata about, String type, String reason, String message) {
+    /**
+     * Records an event; failures are logged, never thrown (events are best effort). Only the memory of recent events is
+     * locked, never an HTTP call, so reconcilers do not queue behind one another's events. A repeat is a merge patch of
+     * count and lastTimestamp (no GET first: the operator may create and patch events, not read them).
+     */
+    public void record(HasMetadata about, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String key = about.getMetadata().getUid() + "|" + type + "|" + reason + "|" + message;
         String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
+        Remembered previous;
+        synchronized (recent) {
+            previous = recent.get(key);
+            if (previous != null && previous.last().isAfter(Instant.now().minusSeconds(3600))) {
+                recent.put(key, new Remembered(previous.name(), previous.count() + 1, Instant.parse(now)));
+            } else {
+                previous = null;
+            }
+        }
         try {
-            Event previous = recent.get(key);
-            if (previous != null && Instant.parse(previous.getLastTimestamp()).isAfter(Instant.now().minusSeconds(3600))) {
-                int count = previous.getCount() == null ? 1 : previous.getCount();
-                Event updated = client.v1().events().inNamespace(ns).withName(previous.getMetadata().getName())
-                        .edit(e -> new EventBuilder(e).withCount(count + 1).withLastTimestamp(now).build());
-                recent.put(key, updated);
+            if (previous != null) {
+                client.v1().events().inNamespace(ns).withName(previous.name()).patch(
+                        PatchContext.of(PatchType.JSON_MERGE), "{\"count\":" + (previous.count() + 1)
+                                + ",\"lastTimestamp\":\"" + now + "\"}");
                 return;
             }
+            String name = about.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8);
             Event e = new EventBuilder()
-                    .withNewMetadata().withNamespace(ns)
-                    .withName(about.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                    .endMetadata()
+                    .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
                     .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(about.getApiVersion())
                             .withKind(about.getKind()).withNamespace(about.getMetadata().getNamespace())
                             .withName(about.getMetadata().getName()).withUid(about.getMetadata().getUid())
@@ -74,11 +86,20 @@ public class EventRecorder {
                     .withNewSource().withComponent(COMPONENT).endSource()
                     .withReportingComponent(COMPONENT)
                     .build();
-            recent.put(key, client.v1().events().inNamespace(ns).resource(e).create());
+            client.v1().events().inNamespace(ns).resource(e).create();
+            synchronized (recent) {
+                recent.put(key, new Remembered(name, 1, Instant.parse(now)));
+            }
         } catch (KubernetesClientException | IllegalArgumentException e) {
             LOG.warnf("could not record event %s/%s on %s/%s: %s", type, reason, ns, about.getMetadata().getName(),
                     e.getMessage());
-            recent.remove(key);
+            synchronized (recent) {
+                recent.remove(key);
+            }
         }
+    }
+
+    /** An event this recorder created: its name, how often it happened, when last. */
+    private record Remembered(String name, int count, Instant last) {
     }
 }

@@ -104,6 +104,22 @@ class VirtualServiceControllerTest {
         assertNull(vsIn("team-x", "edge").getStatus().getAcceptedGeneration());
     }
 
+    @Inject
+    io.lvs.operator.kube.EventRecorder recorder;
+
+    @Test
+    void aRepeatedEventIsCountedOnOneEventWithoutReadingEvents() {
+        VirtualService about = localIn("default", "counted", "192.0.2.142", 80);
+        for (int i = 0; i < 3; i++) {
+            recorder.normal(about, "Counted", "the same thing again");
+        }
+        var events = client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> "Counted".equals(e.getReason())).toList();
+        assertEquals(1, events.size(), events.toString());
+        assertEquals(3, events.getFirst().getCount());
+        assertEquals("counted", events.getFirst().getInvolvedObject().getName());
+    }
+
     @Test
     void aVirtualServiceRefusedByThePoolsHoldsNoPortOfItsVip() {
         localIn("team-y", "squatter", "192.0.2.141", 80);
