@@ -194,7 +194,7 @@ final class ApiRouter extends Dispatcher {
         } catch (IllegalArgumentException e) {
             return Responses.badRequest(e.getMessage());
         }
-        Optional<String> unsupported = type.unsupportedField(fields.keys());
+        Optional<String> unsupported = path.isCollection() ? type.unsupportedField(fields.keys()) : Optional.empty();
         if (unsupported.isPresent()) {
             return Responses.badRequest("field label not supported: " + unsupported.get());
         }
@@ -285,11 +285,14 @@ final class ApiRouter extends Dispatcher {
                     ServerSideTable.IncludeObject.of(request.param("includeObject").orElse("Metadata"));
             ObjectNode table = ServerSideTable.render(type, objects, resourceVersion, include,
                     tableVersion.get(), true, clock.instant());
+            boolean selected = request.param("labelSelector").isPresent() || request.param("fieldSelector").isPresent();
             next.ifPresent(token -> {
                 ObjectNode metadata = table.path("metadata").isObject() ? (ObjectNode) table.get("metadata")
                         : table.putObject("metadata");
                 metadata.put("continue", token);
-                metadata.put("remainingItemCount", remaining);
+                if (!selected) {
+                    metadata.put("remainingItemCount", remaining);
+                }
             });
             return Responses.json(200, table,
                     "application/json;as=Table;v=" + tableVersion.get() + ";g=meta.k8s.io");
@@ -302,9 +305,12 @@ final class ApiRouter extends Dispatcher {
         list.put("kind", listKind.get());
         ObjectNode metadata = list.putObject("metadata");
         metadata.put("resourceVersion", resourceVersion);
+        boolean selected = request.param("labelSelector").isPresent() || request.param("fieldSelector").isPresent();
         next.ifPresent(token -> {
             metadata.put("continue", token);
-            metadata.put("remainingItemCount", remaining);
+            if (!selected) { // a real server cannot count what remains of a selection
+                metadata.put("remainingItemCount", remaining);
+            }
         });
         ArrayNode items = list.putArray("items");
         objects.forEach(items::add);

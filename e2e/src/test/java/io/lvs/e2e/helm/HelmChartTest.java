@@ -120,6 +120,11 @@ class HelmChartTest {
         assertEquals("shared", shared.at("/spec/namespaceSelector/matchLabels/lvs.io~1vips").asText());
         assertTrue(shared.at("/spec/namespaces").isMissingNode());
 
+        // an empty list keeps its meaning (no namespace), it is not dropped (which would mean every namespace)
+        JsonNode none = find(render("--set-json", "vipPools=[{\"name\":\"closed\",\"addresses\":[\"192.0.2.0/28\"],"
+                + "\"namespaces\":[]}]"), "VipPool", "closed");
+        assertEquals("[]", none.at("/spec/namespaces").toString());
+
         Run noAddresses = helm("template", "lvs", CHART.toString(), "--set-json", "vipPools=[{\"name\":\"x\"}]");
         assertNotEquals(0, noAddresses.exit(), "a pool without addresses is refused by the values schema");
         Run bare = helm("template", "lvs", CHART.toString(), "--set-json",

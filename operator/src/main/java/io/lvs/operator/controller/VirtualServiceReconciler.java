@@ -137,7 +137,10 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, VirtualService.class)
                 .withName("namespaces")
                 .withWatchAllNamespaces()
-                .withSecondaryToPrimaryMapper((Namespace n) -> Caches.ids(vsCache.list(n.getMetadata().getName())))
+                // its VirtualServices, and those on the same VIPs elsewhere (a claim there may change hands)
+                .withSecondaryToPrimaryMapper((Namespace n) -> Caches.ids(vsCache.list(n.getMetadata().getName())
+                        .flatMap(vs -> java.util.stream.Stream.concat(java.util.stream.Stream.of(vs), vipKey(vs).stream()
+                                .flatMap(k -> vsCache.byIndex(BY_VIP, k).stream())))))
                 .withOnUpdateFilter((Namespace now, Namespace before) -> !Objects.equals(now.getMetadata().getLabels(),
                         before.getMetadata().getLabels()))
                 .build(), context);

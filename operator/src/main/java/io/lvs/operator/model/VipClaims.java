@@ -20,18 +20,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who holds a VIP's ports across the cluster. VirtualServices with the same VIP are considered oldest first
- * (creation time, then namespace/name); each is granted its ports unless an already granted one serves the same
- * port/protocol, or shares the VIP with different directors or failover settings (one VIP has one election).
- * Creation times have one-second resolution: among VirtualServices created in the same second, one that is already
- * accepted comes first, so a newcomer whose name sorts first does not take a port that is being served; only between
- * two that are both new does the name decide. Each loser is told which of these was the case. VirtualServices whose
- * spec is invalid claim nothing.
+ * Who holds a VIP's ports across the cluster. VirtualServices with the same VIP are considered accepted ones first
+ * (those serving now), then oldest first (creation time, then namespace/name); each is granted its ports unless an
+ * already granted one serves the same port/protocol, or shares the VIP with different directors or failover settings
+ * (one VIP has one election). So a port being served is never taken away by another VirtualService, not by an older
+ * one that was refused until now (an invalid spec fixed, a VipPool that starts allowing its namespace), nor by a
+ * newcomer created in the same second whose name sorts first; between two that are not serving, age and then the
+ * name decide (creation times have one-second resolution). Each loser is told which of these was the case.
+ * VirtualServices whose spec is invalid claim nothing.
  */
 public final class VipClaims {
     private static final Comparator<VirtualService> OLDEST_FIRST = Comparator
-            .comparing((VirtualService vs) -> created(vs))
-            .thenComparing(vs -> accepted(vs) ? 0 : 1)
+            .comparing((VirtualService vs) -> accepted(vs) ? 0 : 1)
+            .thenComparing(vs -> created(vs))
             .thenComparing(vs -> Ref.of(vs));
 
     private VipClaims() {
@@ -121,6 +122,9 @@ public final class VipClaims {
 
     /** Why {@code holder} came before {@code vs}, truthfully. */
     private static String why(VirtualService holder, VirtualService vs) {
+        if (accepted(holder) && !accepted(vs) && created(holder).compareTo(created(vs)) > 0) {
+            return "which serves it now (a port being served is not taken over, even by an older VirtualService)";
+        }
         if (created(holder).compareTo(created(vs)) < 0) {
             return "created earlier";
         }

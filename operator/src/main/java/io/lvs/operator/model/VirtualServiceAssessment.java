@@ -98,6 +98,10 @@ public final class VirtualServiceAssessment {
                     .collect(Collectors.joining(",")));
         }
         if (!violations.isEmpty()) {
+            if (in.vips().accepted().isPresent()) { // a pool no longer allows the accepted VIP: withdraw it too
+                st.setAcceptedGeneration(null);
+                st.setAcceptedSpec(null);
+            }
             cs = Conditions.set(cs, Conditions.ACCEPTED, Conditions.FALSE, "InvalidSpec", describe(violations), gen, now);
             st.setConditions(finishUnaccepted(cs, st, gen, now, "the spec is invalid"));
             return st;

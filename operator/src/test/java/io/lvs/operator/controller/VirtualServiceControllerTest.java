@@ -121,11 +121,24 @@ class VirtualServiceControllerTest {
     }
 
     @Test
-    void aVirtualServiceRefusedByThePoolsHoldsNoPortOfItsVip() {
-        localIn("team-y", "squatter", "192.0.2.141", 80);
-        awaitIn("team-y", "squatter", has(Conditions.ACCEPTED, "False", "VipNotAllowed"));
+    void aVirtualServiceRefusedByThePoolsHoldsNoPortOfItsVipAndDoesNotTakeItOverWhenAllowedLater() {
+        // older, and its namespace/name sorts first: only the pools keep it from holding the port
+        localIn("aaa-squat", "squatter", "192.0.2.141", 80);
+        awaitIn("aaa-squat", "squatter", has(Conditions.ACCEPTED, "False", "VipNotAllowed"));
         localIn("default", "owner", "192.0.2.141", 80);
         awaitIn("default", "owner", has(Conditions.ACCEPTED, "True", "Accepted"));
+
+        // a pool starts allowing the squatter's namespace: the port being served stays with its holder
+        client.resource(client.getKubernetesSerialization().unmarshal("""
+                apiVersion: lvs.io/v1alpha1
+                kind: VipPool
+                metadata: {name: squat}
+                spec: {addresses: [192.0.2.141/32], namespaces: [aaa-squat]}
+                """, VipPool.class)).create();
+        awaitIn("aaa-squat", "squatter", has(Conditions.ACCEPTED, "False", "Conflict"));
+        String message = condition(vsIn("aaa-squat", "squatter"), Conditions.ACCEPTED).orElseThrow().getMessage();
+        assertTrue(message.contains("already served by VirtualService default/owner, which serves it now"), message);
+        assertEquals("True", condition(vsIn("default", "owner"), Conditions.ACCEPTED).orElseThrow().getStatus());
     }
 
     private static String vsYaml(String name, String vip, int port) {

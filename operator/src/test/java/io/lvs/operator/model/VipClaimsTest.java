@@ -56,6 +56,20 @@ class VipClaimsTest {
     }
 
     @Test
+    void aPortBeingServedIsNotTakenOverByAnOlderVirtualServiceThatWasRefusedUntilNow() {
+        // old was refused (say, by the VipPools) while young took the port; old becoming valid must not move it
+        VirtualService old = vs("old", "192.0.2.10", "2026-11-25T09:00:00Z");
+        VirtualService young = vs("young", "192.0.2.10", "2026-11-25T10:00:00Z");
+        young.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType(Conditions.ACCEPTED).withStatus("True").withReason("Accepted").build()));
+        assertEquals(Optional.empty(), VipClaims.resolveFor(young, List.of(old, young)));
+        assertEquals("VIP 192.0.2.10 port 80/TCP is already served by VirtualService default/young, which serves it "
+                + "now (a port being served is not taken over, even by an older VirtualService); use another VIP or "
+                + "port, or delete that VirtualService", VipClaims.resolveFor(old, List.of(old, young)).orElseThrow()
+                .message());
+    }
+
+    @Test
     void samePortOnAnotherProtocolOrVipIsNoConflict() {
         VirtualService tcp = vs("tcp", "192.0.2.10", "2026-11-25T09:00:00Z");
         VirtualService udp = vs("udp", "192.0.2.10");

@@ -86,6 +86,17 @@ class VirtualServiceAssessmentTest {
     }
 
     @Test
+    void aPoolThatStopsAllowingTheAcceptedVipWithdrawsItAlsoWhileTheSpecIsInvalid() {
+        web.setStatus(assessWith(ALLOWED));
+        web.getMetadata().setGeneration(2L);
+        web.getSpec().setPorts(List.of());
+        VirtualServiceStatus s = assessWith(new VirtualServiceAssessment.Vips(Optional.empty(), Optional.of(NOT_IN_POOL)));
+        expect(s, Conditions.ACCEPTED, "False", "InvalidSpec");
+        assertNull(s.getAcceptedSpec());
+        assertNull(s.getAcceptedGeneration());
+    }
+
+    @Test
     void beforeAnyAgentReportsItIsAcceptedButNotProgrammed() {
         VirtualServiceStatus s = assess(Optional.empty(), List.of(r1, r2), List.of());
         expect(s, Conditions.ACCEPTED, "True", "Accepted");
