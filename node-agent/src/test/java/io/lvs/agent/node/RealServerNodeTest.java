@@ -87,7 +87,8 @@ class RealServerNodeTest {
                 // the VirtualService goes: the VIP leaves lo, the sysctls go back, the report goes
                 k.resources(VirtualService.class).inNamespace("default").withName("web").delete();
                 await("the VIP gone from lo", () -> ns.address("lo", VIP).isEmpty());
-                assertEquals(ignoreBefore, sysctl(ns, "net.ipv4.conf.eth0.arp_ignore"));
+                // the address and the sysctls are separate steps of a pass: wait for the second too
+                await("arp_ignore restored", () -> sysctl(ns, "net.ipv4.conf.eth0.arp_ignore") == ignoreBefore);
                 await("the report deleted", () -> report(k) == null);
                 await("nothing owned", again.state::ownsNothing);
             }
@@ -127,8 +128,8 @@ class RealServerNodeTest {
 
                 k.resources(io.lvs.api.v1alpha1.VipPool.class).withName("lvs-test").delete();
                 await("the VIP gone with the pool", () -> ns.address("lo", VIP).isEmpty());
-                assertEquals(ignoreBefore, sysctl(ns, "net.ipv4.conf.eth0.arp_ignore"), "ARP settings restored");
-                assertEquals(announceBefore, sysctl(ns, "net.ipv4.conf.eth0.arp_announce"));
+                await("ARP settings restored", () -> sysctl(ns, "net.ipv4.conf.eth0.arp_ignore") == ignoreBefore
+                        && sysctl(ns, "net.ipv4.conf.eth0.arp_announce") == announceBefore);
             }
         }
     }
