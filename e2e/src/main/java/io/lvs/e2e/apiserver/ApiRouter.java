@@ -285,15 +285,10 @@ final class ApiRouter extends Dispatcher {
                     ServerSideTable.IncludeObject.of(request.param("includeObject").orElse("Metadata"));
             ObjectNode table = ServerSideTable.render(type, objects, resourceVersion, include,
                     tableVersion.get(), true, clock.instant());
-            boolean selected = request.param("labelSelector").isPresent() || request.param("fieldSelector").isPresent();
-            next.ifPresent(token -> {
-                ObjectNode metadata = table.path("metadata").isObject() ? (ObjectNode) table.get("metadata")
-                        : table.putObject("metadata");
-                metadata.put("continue", token);
-                if (!selected) {
-                    metadata.put("remainingItemCount", remaining);
-                }
-            });
+            if (next.isPresent()) {
+                markPage(table.path("metadata").isObject() ? (ObjectNode) table.get("metadata")
+                        : table.putObject("metadata"), request, next.get(), remaining);
+            }
             return Responses.json(200, table,
                     "application/json;as=Table;v=" + tableVersion.get() + ";g=meta.k8s.io");
         }
@@ -305,16 +300,19 @@ final class ApiRouter extends Dispatcher {
         list.put("kind", listKind.get());
         ObjectNode metadata = list.putObject("metadata");
         metadata.put("resourceVersion", resourceVersion);
-        boolean selected = request.param("labelSelector").isPresent() || request.param("fieldSelector").isPresent();
-        next.ifPresent(token -> {
-            metadata.put("continue", token);
-            if (!selected) { // a real server cannot count what remains of a selection
-                metadata.put("remainingItemCount", remaining);
-            }
-        });
+        next.ifPresent(token -> markPage(metadata, request, token, remaining));
         ArrayNode items = list.putArray("items");
         objects.forEach(items::add);
         return Responses.json(200, list);
+    }
+
+    /** A page that is not the last: its continue token, and how many remain unless a selector narrows the list. */
+    private static void markPage(ObjectNode metadata, ApiRequest request, String token, long remaining) {
+        metadata.put("continue", token);
+        boolean selected = request.param("labelSelector").isPresent() || request.param("fieldSelector").isPresent();
+        if (!selected) { // a real server cannot count what remains of a selection
+            metadata.put("remainingItemCount", remaining);
+        }
     }
 
     /** Fabric8 clients watch over WebSocket; the store serves those, through the filter. */
