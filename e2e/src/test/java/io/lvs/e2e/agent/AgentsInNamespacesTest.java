@@ -110,7 +110,9 @@ class AgentsInNamespacesTest {
             k.run("delete", "virtualservice", "proxy", "web", "--wait=false").orFail();
             await("the VIP to leave worker-1's lo", WAIT, () -> !lab.in(worker, "ip", "-o", "addr", "show", "dev", "lo")
                     .contains("192.0.2.10"), agentW);
-            assertEquals("0", lab.in(worker, "sysctl", "-n", "net.ipv4.conf.eth0.arp_ignore").strip());
+            // the address and the sysctls are separate steps of a pass: wait for the second too
+            await("arp_ignore restored on worker-1", WAIT, () -> lab.in(worker, "sysctl", "-n",
+                    "net.ipv4.conf.eth0.arp_ignore").strip().equals("0"), agentW);
             await("the VIP to leave node-b", WAIT, () -> !lab.in(nodeB, "ip", "-o", "addr", "show", "dev", "eth0")
                     .contains("192.0.2.100"), agentB);
             await("the VirtualServices to be gone", WAIT, () -> k.run("get", "virtualservices", "-o", "name").stdout()
