@@ -59,6 +59,15 @@ class AgentInGuestTest {
                     l.guest);
             await("worker-2 back in the rotation", WAIT, () -> l.seen(DrNatLab.DR_VIP, 8).contains("worker-2"), l.guest);
 
+            // drift: the guest's IPVS table emptied by hand (ipvsadm -C, as kube-proxy in IPVS mode does to services it
+            // did not create); the agent's periodic read notices and restores it, counted as repairs
+            double repairsBefore = counter(l.agentMetrics(), "lvs_agent_drift_repairs_total", "");
+            System.out.println("AgentInGuestTest: " + l.flushGuestTable(WAIT));
+            await("the repairs to be counted", WAIT, () -> counter(l.agentMetrics(), "lvs_agent_drift_repairs_total", "")
+                    > repairsBefore, l.guest);
+            await("both VIPs to answer again", WAIT, () -> l.seen(DrNatLab.DR_VIP, 4).contains("worker-1")
+                    && !l.seen(DrNatLab.NAT_VIP, 4).contains(""), l.guest);
+
             // what a user reads
             String table = k.run("get", "lvs", "-n", "default", "-o", "wide").orFail().stdout();
             assertTrue(table.contains("PROGRAMMED") && table.contains("HEALTHY"), table);

@@ -70,6 +70,11 @@ public final class DrNatLab implements AutoCloseable {
                 last=""
                 until busybox wget -q -O /dev/null http://%s:8099/stop 2>/dev/null; do
                   kill -0 "$agent" 2>/dev/null || { echo "[node-a] the agent exited"; exit 1; }
+                  if [ -z "${flushed:-}" ] && busybox wget -q -O /dev/null http://%s:8099/flush 2>/dev/null; then
+                    flushed=1; n=$(ipvsadm -Ln | grep -c '^TCP'); t0=$(date +%%s%%3N); ipvsadm -C
+                    until [ "$(ipvsadm -Ln | grep -c '^TCP')" -ge "$n" ]; do sleep 0.02; done
+                    echo "[node-a] ipvsadm -C: the agent restored $n services after $(( $(date +%%s%%3N) - t0 )) ms"
+                  fi
                   d=$(ipvsadm -L --daemon 2>&1 | tr '\n' ';')
                   [ "$d" != "$last" ] && echo "[node-a] sync daemons: $d"
                   last=$d
@@ -80,7 +85,7 @@ public final class DrNatLab implements AutoCloseable {
                 echo "[node-a] IPVS table after the agent stopped:"
                 ipvsadm -Ln
                 echo "RESULT: PASS"
-                """.formatted(lab.kubeconfig(), agentJar, Lab.GATEWAY), Duration.ofMinutes(15));
+                """.formatted(lab.kubeconfig(), agentJar, Lab.GATEWAY, Lab.GATEWAY), Duration.ofMinutes(15));
         lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
         lab.registerNode("worker-1", Map.of());
         lab.registerNode("worker-2", Map.of());
@@ -142,6 +147,17 @@ public final class DrNatLab implements AutoCloseable {
     /** The guest agent's Prometheus metrics, read from the lab (the agent listens on the node's address). */
     String agentMetrics() {
         return lab.tryIn(lab.ns("lab"), "curl", "-s", "--max-time", "5", "http://192.0.2.2:9470/metrics").out();
+    }
+
+    /**
+     * Asks the guest's script to empty its IPVS table by hand ({@code ipvsadm -C}, as kube-proxy or an administrator
+     * might) and to report when the agent has put it back; returns that report line.
+     */
+    String flushGuestTable(Duration within) throws IOException {
+        Files.writeString(control.resolve("flush"), "flush\n");
+        Lab.await("the guest agent to restore its table after ipvsadm -C", within,
+                () -> guest.output().stream().anyMatch(l -> l.contains("ipvsadm -C: the agent restored")), guest);
+        return guest.output().stream().filter(l -> l.contains("ipvsadm -C: the agent restored")).findFirst().orElseThrow();
     }
 
     /** Asks the guest's script to stop the agent and print the IPVS table; waits for the guest to halt. */

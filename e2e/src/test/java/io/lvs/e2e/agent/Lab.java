@@ -356,6 +356,8 @@ public final class Lab implements AutoCloseable {
         private final String name;
         private final Process process;
         private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+        /** When each line of {@link #output} arrived ({@link System#nanoTime()}), index for index. */
+        private final List<Long> arrived = Collections.synchronizedList(new ArrayList<>());
         private boolean guest;
 
         private Proc(String name, Process process) {
@@ -366,7 +368,10 @@ public final class Lab implements AutoCloseable {
                         StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
-                        output.add(line);
+                        synchronized (output) {
+                            arrived.add(System.nanoTime());
+                            output.add(line);
+                        }
                     }
                 } catch (IOException e) {
                     output.add("(output closed: " + e.getMessage() + ")");
@@ -378,6 +383,11 @@ public final class Lab implements AutoCloseable {
             synchronized (output) {
                 return List.copyOf(output);
             }
+        }
+
+        /** When the line at {@code index} of {@link #output()} arrived ({@link System#nanoTime()}). */
+        public long arrivedAt(int index) {
+            return arrived.get(index);
         }
 
         public boolean alive() {

@@ -37,6 +37,20 @@ class IpvsGuestTest {
     }
 
     @Test
+    void thePeriodicReadSeesChangesByHandAtOnceWithoutADumpPerService() {
+        GuestScenario.run("ipvs-read", Duration.ofMinutes(4)).assertPassed(
+                "the table is programmed",
+                "/proc/net/ip_vs shows every service netlink dumps, destination for destination",
+                "a mark two families share is not told apart by the file",
+                "the first read equals a full read",
+                "a read with nothing changed dumps only the two marks the file cannot tell apart",
+                "changes by hand with ipvsadm are read at once, with 5 destination dumps",
+                "a threshold changed by hand (the file does not show it) is read within the refresh period",
+                "ipvsadm -C is read at once",
+                "java IpvsRead");
+    }
+
+    @Test
     void clientsReachRealServersThroughTheVipInDrAndNatWithTheSchedulersSplit() {
         GuestScenario.run("ipvs-traffic", Duration.ofMinutes(3)).assertPassed(
                 "DR rr alternates rs1/rs2 3:3",

@@ -22,6 +22,9 @@ import java.util.Set;
  * @param httpPort      their port ({@code LVS_AGENT_HTTP_PORT}; 0: any free port)
  * @param resync        the longest time between two looks at the kernel ({@code LVS_AGENT_RESYNC}): bounds drift repair
  * @param drainTimeout  the longest a leaving real server drains ({@code LVS_AGENT_DRAIN_TIMEOUT})
+ * @param ipvsFullRead  how often every IPVS service's destinations are dumped whole ({@code LVS_AGENT_IPVS_FULL_READ}):
+ *                      the age limit of what only a netlink dump shows (thresholds, tunnel settings, per-destination
+ *                      counters); everything {@code /proc/net/ip_vs} shows is read every resync
  * @param election      how directors elect the active one ({@code LVS_AGENT_ELECTION}): {@code vrrp} (adverts between
  *                      the directors) or {@code lease} (the interim rule over the agents' Leases)
  * @param vrrpKeyFile   the directors' advert keys ({@code LVS_AGENT_VRRP_KEY_FILE}, a mounted Secret; see
@@ -31,7 +34,7 @@ import java.util.Set;
  */
 public record AgentConfig(String nodeName, String namespace, String daemonSetName, Path stateDir, Path sysctlNet,
                           Path modulesDir, InetAddress httpAddress, int httpPort, Duration resync, Duration drainTimeout,
-                          String election, Optional<Path> vrrpKeyFile, Set<InetAddress> vrrpCompatibilityPeers) {
+                          Duration ipvsFullRead, String election, Optional<Path> vrrpKeyFile, Set<InetAddress> vrrpCompatibilityPeers) {
 
     public AgentConfig {
         vrrpCompatibilityPeers = Set.copyOf(vrrpCompatibilityPeers);
@@ -58,6 +61,8 @@ public record AgentConfig(String nodeName, String namespace, String daemonSetNam
                 get(env, "LVS_AGENT_HTTP_PORT").map(p -> port("LVS_AGENT_HTTP_PORT", p)).orElse(9470),
                 get(env, "LVS_AGENT_RESYNC").map(d -> duration("LVS_AGENT_RESYNC", d)).orElse(Duration.ofSeconds(1)),
                 get(env, "LVS_AGENT_DRAIN_TIMEOUT").map(d -> duration("LVS_AGENT_DRAIN_TIMEOUT", d)).orElse(Duration.ofSeconds(30)),
+                get(env, "LVS_AGENT_IPVS_FULL_READ").map(d -> duration("LVS_AGENT_IPVS_FULL_READ", d))
+                        .orElse(Duration.ofSeconds(30)),
                 get(env, "LVS_AGENT_ELECTION").orElse("lease"),
                 get(env, "LVS_AGENT_VRRP_KEY_FILE").map(Path::of),
                 get(env, "LVS_AGENT_VRRP_COMPAT_PEERS").map(AgentConfig::addresses).orElse(Set.of()));

@@ -57,6 +57,8 @@ final class Endpoints implements AgentHttp.Endpoints {
         t.single("lvs_agent_sysctl_writes_total", "counter", "Sysctl writes (sets and restores).", c.sysctlWrites.get());
         t.single("lvs_agent_drift_repairs_total", "counter", "Changes somebody else made to what the agent programs, "
                 + "repaired.", c.driftRepairs.get());
+        t.single("lvs_agent_address_notifications_total", "counter", "Address changes the kernel announced (rtnetlink); "
+                + "one that concerns a VIP has its addresses reconciled at once.", c.addressNotifications.get());
         t.single("lvs_agent_announcements_sent_total", "counter", "Gratuitous ARP / unsolicited NA frames sent.",
                 c.announcementsSent.get());
         t.single("lvs_agent_synced", "gauge", "1 when the agent's Kubernetes caches have synced.", s.synced() ? 1 : 0);

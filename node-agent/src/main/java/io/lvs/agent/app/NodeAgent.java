@@ -79,7 +79,7 @@ public final class NodeAgent implements AutoCloseable {
         this.health = healthFactory.apply(kernel);
         this.reports = new ReportWriter(client, objects, config.nodeName(), clock);
         this.loop = new ControlLoop(config.nodeName(), kernel, state, objects, health, election, reports, clock,
-                new ControlLoop.Options(config.resync(), config.drainTimeout()));
+                new ControlLoop.Options(config.resync(), config.drainTimeout(), config.ipvsFullRead()));
         this.http = AgentHttp.start(new InetSocketAddress(config.httpAddress(), config.httpPort()),
                 new Endpoints(this));
     }

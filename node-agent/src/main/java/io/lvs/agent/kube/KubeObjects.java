@@ -57,11 +57,15 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
         }
     }
 
-    /** Starts every informer; returns at once. */
+    /** Starts every informer; returns at once. Listeners hear once more when the last one has synced. */
     public void start() {
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> started = new java.util.ArrayList<>();
         for (SharedIndexInformer<?> i : all) {
-            i.start();
+            started.add(i.start().toCompletableFuture());
         }
+        // a cache that syncs empty fires no event: without this the first full pass would wait for the resync timer
+        java.util.concurrent.CompletableFuture.allOf(started.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .thenRun(() -> listeners.forEach(Runnable::run));
     }
 
     @Override

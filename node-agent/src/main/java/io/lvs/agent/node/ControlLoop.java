@@ -3,6 +3,7 @@ package io.lvs.agent.node;
 import io.lvs.agent.kernel.InetText;
 import io.lvs.agent.kernel.ipvs.ServiceKey;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
+import io.lvs.agent.kernel.rtnl.AddressWatcher;
 import io.lvs.agent.kernel.rtnl.InterfaceAddress;
 import io.lvs.agent.kernel.rtnl.Link;
 import io.lvs.agent.model.DesiredState;
@@ -63,10 +64,12 @@ public final class ControlLoop implements AutoCloseable {
      * @param resync       the longest time between passes: the bound on how long drift (an IPVS entry or an address
      *                     removed by hand) stays unrepaired
      * @param drainTimeout the longest a leaving real server drains before it is deleted
+     * @param ipvsFullRead how often every IPVS service is dumped whole (see {@code TableReader}); the other passes read
+     *                     {@code /proc/net/ip_vs} and dump only the services that differ
      */
-    public record Options(Duration resync, Duration drainTimeout) {
+    public record Options(Duration resync, Duration drainTimeout, Duration ipvsFullRead) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(1), Duration.ofSeconds(30));
+            return new Options(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
         }
     }
 
@@ -102,6 +105,8 @@ public final class ControlLoop implements AutoCloseable {
     private NodeNetwork lastNetwork;
     private Optional<String> lastIpvsProblem;
     private boolean vipsRequested;
+    /** When the last full pass started ({@link System#nanoTime()}). */
+    private long lastFullNanos = System.nanoTime() - Long.MAX_VALUE / 2;
     private volatile boolean running;
     private Thread thread;
     private volatile PassStatus status = PassStatus.initial();
@@ -113,6 +118,9 @@ public final class ControlLoop implements AutoCloseable {
     private final Deque<Instant> ipvsDrift = new ArrayDeque<>();
     private final Deque<Instant> otherDrift = new ArrayDeque<>();
     private final AgentCounters counters = new AgentCounters();
+    private AddressWatcher watcher;
+    /** The VIPs of the last desired state (on links and on lo): the addresses whose notifications matter. */
+    private volatile Set<InetAddress> managedVips = Set.of();
 
     public ControlLoop(String nodeName, NodeKernel kernel, StateDirectory state, ObjectSource objects, HealthChecks health,
                        ActiveDirectors election, ReportSink reports, Clock clock, Options options) {
@@ -128,17 +136,46 @@ public final class ControlLoop implements AutoCloseable {
         this.sysctls = new SysctlReconciler(kernel.sysctls(), state);
         this.syncs = new SyncReconciler(state);
         this.addresses = new AddressReconciler(kernel.rtnl(), state);
-        this.ipvs = new IpvsReconciler(state, options.drainTimeout());
+        this.ipvs = new IpvsReconciler(state, options.drainTimeout(), options.ipvsFullRead());
         this.announcements = new Announcements(kernel::announcer, kernel.rtnl());
         objects.onChange(this::request);
         health.onChange(this::request);
         election.onChange(this::roleChanged);
     }
 
-    /** Starts the loop's thread. */
+    /** Starts the loop's thread, and the watch on this node's addresses that repairs a VIP removed by hand at once. */
     public synchronized void start() {
         running = true;
+        try {
+            watcher = kernel.watchAddresses(this::addressChanged);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot follow address changes (rtnetlink notifications): {}; an address removed by hand is "
+                    + "repaired by the next resync instead", e.getMessage());
+        }
         thread = Thread.ofPlatform().name("lvs-control-loop").daemon().start(this::run);
+    }
+
+    /**
+     * An address notification: when it concerns a VIP of the last desired state (removed by hand, added by someone
+     * else, or the echo of the loop's own change), the addresses are reconciled at once, without a full pass.
+     */
+    private void addressChanged(AddressWatcher.AddressEvent event) {
+        counters.addressNotifications.incrementAndGet();
+        boolean relevant = switch (event) {
+            case AddressWatcher.AddressEvent.AddressAdded a -> managedVips.contains(a.address().address());
+            case AddressWatcher.AddressEvent.AddressRemoved r -> managedVips.contains(r.address().address());
+            case AddressWatcher.AddressEvent.Lost l -> true;
+        };
+        if (!relevant) {
+            return;
+        }
+        lock.lock();
+        try {
+            vipsRequested = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Asks for a full pass soon. */
@@ -202,6 +239,8 @@ public final class ControlLoop implements AutoCloseable {
             try {
                 if (!fullRequested && !vipsRequested) {
                     wake.awaitNanos(options.resync().toNanos());
+                }
+                if (System.nanoTime() - lastFullNanos >= options.resync().toNanos()) {
                     fullRequested = true; // the resync timer: look at the kernel again even if nothing was asked
                 }
                 full = fullRequested;
@@ -217,9 +256,13 @@ public final class ControlLoop implements AutoCloseable {
             }
             try {
                 if (vips) {
-                    vipStep(lastDesired, new ArrayList<>());
+                    AddressReconciler.Result r = vipStep(lastDesired, new ArrayList<>());
+                    if (r.drift() > 0 && !full) {
+                        full = true; // a repair: the reports and the drift warning are a full pass's to publish
+                    }
                 }
                 if (full) {
+                    lastFullNanos = System.nanoTime();
                     fullPass();
                     if (served != null && status.synced()) {
                         counters.programmingLatency.record(Duration.between(served, clock.instant()));
@@ -246,7 +289,7 @@ public final class ControlLoop implements AutoCloseable {
         NodeNetwork network = readNetwork();
         KernelSupport support = kernel.support();
         if (lastObserved == null) {
-            lastObserved = kernel.ipvs().map(i -> i.table().table()).orElse(IpvsTable.empty());
+            lastObserved = kernel.ipvs().map(i -> ipvs.read(i, clock.instant()).table()).orElse(IpvsTable.empty());
         }
         NodeDesired desired;
         if (modelDirty || !network.equals(lastNetwork) || !support.ipvsProblem().equals(lastIpvsProblem)) {
@@ -309,10 +352,18 @@ public final class ControlLoop implements AutoCloseable {
             return null;
         }, null);
         lastDesired = desired;
+        Set<InetAddress> vips = new HashSet<>(desired.loopbackVips());
+        desired.directorVips().values().forEach(dv -> vips.add(dv.vip()));
+        managedVips = Set.copyOf(vips);
         counters.kernelOps.addAndGet(ops);
         boolean converged = problems.isEmpty() && ipvsResult.failures().isEmpty() && addr.failures().isEmpty();
         Duration took = Duration.between(started, clock.instant());
         counters.passDuration.record(took);
+        if (ops > 0) {
+            LOG.info("pass {} changed the kernel in {} ms: {} IPVS operation(s), {} address change(s), {} sysctl write(s)",
+                    n, took.toMillis(), ipvsResult.ops(), addr.added().size() + addr.removed().size(),
+                    set.written() + restored.written());
+        }
         status = new PassStatus(n, clock.instant(), took, true, converged, ops, List.copyOf(problems));
     }
 
@@ -371,10 +422,8 @@ public final class ControlLoop implements AutoCloseable {
                                                  List<String> passProblems) {
         Map<String, Boolean> initial = new HashMap<>();
         desired.probes().forEach(p -> initial.put(p.key(), p.initiallyHealthy()));
-        List<String> shared = new ArrayList<>(driftWarnings);
-        shared.addAll(state.problems());
         ReportBuilder.Observed o = new ReportBuilder.Observed(election::role, election::activeSince, heldVips, loopbackHeld,
-                ipvsResult.failures(), shared, health::verdict, initial, nodeName);
+                ipvsResult.failures(), state.problems(), driftWarnings, health::verdict, initial, nodeName);
         Map<VsRef, NodeReportStatus> out = new TreeMap<>();
         for (VsPlan plan : desired.plans().values()) {
             out.put(plan.ref(), ReportBuilder.report(plan, o));
@@ -436,15 +485,13 @@ public final class ControlLoop implements AutoCloseable {
         return new NodeNetwork(links);
     }
 
+    /** Counts the repairs of one step; the warning window counts steps that repaired something, not operations. */
     private void countDrift(Deque<Instant> log, int repairs) {
         if (repairs <= 0) {
             return;
         }
         counters.driftRepairs.addAndGet(repairs);
-        Instant now = clock.instant();
-        for (int i = 0; i < repairs; i++) {
-            log.addLast(now);
-        }
+        log.addLast(clock.instant());
         LOG.warn("repaired {} change(s) somebody else made to what this agent programs", repairs);
     }
 
@@ -458,13 +505,13 @@ public final class ControlLoop implements AutoCloseable {
             otherDrift.removeFirst();
         }
         if (ipvsDrift.size() >= DRIFT_WARN) {
-            out.add("someone keeps changing this node's IPVS table (" + ipvsDrift.size() + " repairs in the last "
+            out.add("someone keeps changing this node's IPVS table (repaired " + ipvsDrift.size() + " times in the last "
                     + DRIFT_WINDOW.toMinutes() + " minutes): kube-proxy in IPVS mode deletes IPVS services it did not "
                     + "create unless its --ipvs-exclude-cidrs covers the VIPs; other tools running ipvsadm -C do too");
         }
         if (otherDrift.size() >= DRIFT_WARN) {
-            out.add("someone keeps removing VIP addresses or changing sysctls this agent set (" + otherDrift.size()
-                    + " repairs in the last " + DRIFT_WINDOW.toMinutes() + " minutes)");
+            out.add("someone keeps removing VIP addresses or changing sysctls this agent set (repaired "
+                    + otherDrift.size() + " times in the last " + DRIFT_WINDOW.toMinutes() + " minutes)");
         }
         return out;
     }
@@ -519,6 +566,9 @@ public final class ControlLoop implements AutoCloseable {
             }
         }
         announcements.close();
+        if (watcher != null) {
+            watcher.close();
+        }
     }
 
     /** Counters the loop keeps; rendered as Prometheus metrics. */
@@ -529,6 +579,8 @@ public final class ControlLoop implements AutoCloseable {
         public final AtomicLong ipvsOps = new AtomicLong();
         public final AtomicLong sysctlWrites = new AtomicLong();
         public final AtomicLong driftRepairs = new AtomicLong();
+        /** Address notifications the kernel sent (rtnetlink), whether or not they concerned a VIP. */
+        public final AtomicLong addressNotifications = new AtomicLong();
         public final AtomicLong announcementsSent = new AtomicLong();
         /** Passes that recomputed desired state (the others only looked at the kernel again). */
         public final AtomicLong desiredComputations = new AtomicLong();

@@ -10,13 +10,16 @@ import io.lvs.agent.kernel.ipvs.reconcile.ObservedTable;
 import io.lvs.agent.kernel.ipvs.reconcile.Plan;
 import io.lvs.agent.kernel.ipvs.reconcile.PlanOptions;
 import io.lvs.agent.kernel.ipvs.reconcile.Planner;
+import io.lvs.agent.kernel.ipvs.reconcile.TableReader;
 import io.lvs.agent.state.StateDirectory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The IPVS table: reads the kernel's, plans the fewest operations against the desired one with the ledger (only
@@ -27,12 +30,26 @@ import java.util.Optional;
 final class IpvsReconciler {
     private final StateDirectory state;
     private final Duration drainTimeout;
+    private final TableReader reader;
     private IpvsTable lastDesired = IpvsTable.empty();
     private boolean lastApplied;
 
-    IpvsReconciler(StateDirectory state, Duration drainTimeout) {
+    IpvsReconciler(StateDirectory state, Duration drainTimeout, Duration fullRead) {
         this.state = state;
         this.drainTimeout = drainTimeout;
+        this.reader = new TableReader(fullRead);
+    }
+
+    /** What the last read of the kernel's table cost. */
+    TableReader.Cost lastRead() {
+        return reader.lastCost();
+    }
+
+    /** Reads the kernel's table (cheaply: see {@link TableReader}). */
+    ObservedTable read(Ipvs ipvs, Instant now) {
+        Set<ServiceKey> draining = new HashSet<>();
+        state.drains().started().keySet().forEach(ref -> draining.add(ref.service()));
+        return reader.read(ipvs, draining, now);
     }
 
     /**
@@ -57,7 +74,7 @@ final class IpvsReconciler {
             return Result.unavailable();
         }
         Ipvs ipvs = handle.get();
-        ObservedTable observed = ipvs.table();
+        ObservedTable observed = read(ipvs, now);
         PlanOptions options = drainTimeout.isZero() ? PlanOptions.immediate() : PlanOptions.draining(drainTimeout);
         Plan plan = Planner.plan(desired, observed, state.ledger(), state.drains(), options, now);
         state.save(plan.ledger());
@@ -65,6 +82,7 @@ final class IpvsReconciler {
         Map<ServiceKey, String> failures = new LinkedHashMap<>();
         int applied = 0;
         if (!plan.isEmpty()) {
+            reader.invalidate(plan.ops().stream().map(IpvsOp::service).toList());
             ApplyResult r = ipvs.apply(plan.ops());
             for (ApplyResult.Outcome o : r.outcomes()) {
                 if (o instanceof ApplyResult.Failed f) {

@@ -28,7 +28,7 @@ public final class KernelCleanup {
             problems.add("removing addresses failed: " + e.getMessage());
         }
         try {
-            IpvsReconciler.Result r = new IpvsReconciler(state, Duration.ZERO).apply(kernel.ipvs(), IpvsTable.empty(),
+            IpvsReconciler.Result r = new IpvsReconciler(state, Duration.ZERO, Duration.ZERO).apply(kernel.ipvs(), IpvsTable.empty(),
                     clock.instant());
             r.failures().forEach((k, v) -> problems.add("IPVS service " + k + ": " + v));
             if (kernel.ipvs().isEmpty() && !state.ledger().services().isEmpty()) {

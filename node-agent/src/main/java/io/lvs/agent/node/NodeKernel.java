@@ -6,6 +6,7 @@ import io.lvs.agent.kernel.ipvs.IpvsUnavailableException;
 import io.lvs.agent.kernel.ipvs.KernelModules;
 import io.lvs.agent.kernel.ipvs.Scheduler;
 import io.lvs.agent.kernel.packet.Announcer;
+import io.lvs.agent.kernel.rtnl.AddressWatcher;
 import io.lvs.agent.kernel.rtnl.Rtnl;
 import io.lvs.agent.kernel.sys.NetworkNamespace;
 import io.lvs.agent.kernel.sysctl.Sysctls;
@@ -64,6 +65,11 @@ public final class NodeKernel implements AutoCloseable {
             }
         }
         return Optional.ofNullable(ipvs);
+    }
+
+    /** Starts hearing this namespace's address changes as the kernel announces them (see {@link AddressWatcher}). */
+    public AddressWatcher watchAddresses(java.util.function.Consumer<AddressWatcher.AddressEvent> listener) {
+        return AddressWatcher.start(namespace, listener);
     }
 
     /** The announcer for gratuitous ARP / unsolicited NA, opened on first use. */

@@ -34,14 +34,16 @@ final class ReportBuilder {
      * @param heldVips        director VIPs on their link now
      * @param loopbackVips    VIPs on lo now
      * @param ipvsFailures    refused IPVS operations by service
-     * @param otherProblems   problems of the pass that concern every VirtualService here (sysctls, state directory, drift)
+     * @param otherProblems   problems of the pass that concern every VirtualService here (sysctls, state directory)
+     * @param warnings        what a person should know although everything is programmed (drift that keeps coming
+     *                        back and is repaired each time): in the message, without making the report unprogrammed
      * @param verdicts        the health verdict per probe key (absent: not decided yet)
      * @param initial         the initial state of each probe (for those not decided yet)
      * @param nodeName        this node
      */
     record Observed(Function<InetAddress, ActiveDirectors.Role> roles, Function<InetAddress, Optional<Instant>> activeSince,
                     Set<InetAddress> heldVips, Set<InetAddress> loopbackVips, Map<ServiceKey, String> ipvsFailures,
-                    List<String> otherProblems, Function<String, Optional<HealthChecks.Verdict>> verdicts,
+                    List<String> otherProblems, List<String> warnings, Function<String, Optional<HealthChecks.Verdict>> verdicts,
                     Map<String, Boolean> initial, String nodeName) {
     }
 
@@ -83,7 +85,9 @@ final class ReportBuilder {
             }
         }
         st.setProgrammed(problems.isEmpty());
-        st.setMessage(problems.isEmpty() ? null : String.join("; ", problems));
+        List<String> said = new ArrayList<>(problems);
+        said.addAll(o.warnings());
+        st.setMessage(said.isEmpty() ? null : String.join("; ", said));
         st.setKernelStatePresent(true);
         return st;
     }

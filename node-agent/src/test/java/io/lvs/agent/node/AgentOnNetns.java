@@ -25,14 +25,18 @@ final class AgentOnNetns implements AutoCloseable {
     final ControlLoop loop;
 
     AgentOnNetns(KubernetesClient client, String node, NetworkNamespace ns, Path stateDir) {
+        this(client, node, ns, stateDir, new ControlLoop.Options(Duration.ofMillis(500), Duration.ofSeconds(5),
+                Duration.ofSeconds(30)));
+    }
+
+    AgentOnNetns(KubernetesClient client, String node, NetworkNamespace ns, Path stateDir, ControlLoop.Options options) {
         Clock clock = Clock.systemUTC();
         objects = new KubeObjects(client, node);
         reports = new ReportWriter(client, objects, node, clock);
         election = new LeaseRuleElection(client, "lvs-system", node, clock);
         kernel = new NodeKernel(ns, Path.of("/proc/sys/net"), KernelModules.system());
         state = StateDirectory.open(stateDir);
-        loop = new ControlLoop(node, kernel, state, objects, health, election, reports, clock,
-                new ControlLoop.Options(Duration.ofMillis(500), Duration.ofSeconds(5)));
+        loop = new ControlLoop(node, kernel, state, objects, health, election, reports, clock, options);
         objects.start();
         loop.start();
     }

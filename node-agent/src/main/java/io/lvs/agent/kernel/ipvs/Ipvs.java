@@ -31,10 +31,14 @@ import java.util.function.Function;
  */
 public final class Ipvs implements AutoCloseable {
     private static final Path CONN_TABLE = Path.of("/proc/thread-self/net/ip_vs_conn");
+    private static final Path INFO_TABLE = Path.of("/proc/thread-self/net/ip_vs");
 
     private final NetlinkSocket socket;
     private final IpvsCodec codec;
     private final KernelModules modules;
+    /** Reused between reads of {@code /proc/net/ip_vs}: a large table is megabytes of text every period. */
+    private byte[] procBuffer = new byte[64 * 1024];
+    private int briefBytes;
 
     private Ipvs(NetlinkSocket socket, IpvsCodec codec, KernelModules modules) {
         this.socket = socket;
@@ -111,6 +115,42 @@ public final class Ipvs implements AutoCloseable {
             destinations.put(s.key(), destinations(s.key()));
         }
         return ObservedTable.of(services, destinations);
+    }
+
+    /**
+     * The table as {@code /proc/net/ip_vs} shows it, read in one pass over one file: every destination's address,
+     * forwarding method, weight and connection counts, without one netlink dump per service. Read on a thread in
+     * this handle's namespace ({@code /proc/thread-self/net}).
+     */
+    public BriefTable brief() {
+        return namespace().call(() -> {
+            int n = 0;
+            try (var in = Files.newInputStream(INFO_TABLE)) {
+                while (true) {
+                    if (n == procBuffer.length) {
+                        procBuffer = java.util.Arrays.copyOf(procBuffer, procBuffer.length * 2);
+                    }
+                    int r = in.read(procBuffer, n, procBuffer.length - n);
+                    if (r < 0) {
+                        break;
+                    }
+                    n += r;
+                }
+            } catch (NoSuchFileException e) {
+                throw new KernelException("reading the IPVS table: " + INFO_TABLE + " does not exist in " + namespace()
+                        + " (is ip_vs loaded?)", Errno.ENOENT.number(), e);
+            } catch (IOException e) {
+                throw new KernelException("reading the IPVS table " + INFO_TABLE + ": " + e.getMessage(),
+                        Errno.EIO.number(), e);
+            }
+            briefBytes = n;
+            return BriefTable.parse(procBuffer, n);
+        });
+    }
+
+    /** Bytes of {@code /proc/net/ip_vs} the last {@link #brief()} read. */
+    public int briefBytes() {
+        return briefBytes;
     }
 
     /** The TCP, TCP-FIN and UDP timeouts. */

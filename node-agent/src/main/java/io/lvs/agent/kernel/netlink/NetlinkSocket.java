@@ -323,6 +323,35 @@ public final class NetlinkSocket implements AutoCloseable {
         return new BatchResult(Arrays.asList(failures), datagrams);
     }
 
+    /**
+     * Joins a multicast group (for rtnetlink e.g. RTNLGRP_IPV4_IFADDR): from now on the kernel sends this socket a
+     * message for each change in that group. Give notifications a socket of their own: requests on it skip them (their
+     * sequence number is 0), but a busy group would crowd the receive queue.
+     */
+    public synchronized void joinGroup(int group) {
+        ensureOpen();
+        Libc.setsockopt(fd, Libc.SOL_NETLINK, Netlink.NETLINK_ADD_MEMBERSHIP, group,
+                "netlink socket joining group " + group);
+    }
+
+    /**
+     * Waits up to the socket's timeout for the next datagram of notifications from the kernel and returns its messages
+     * (none on timeout). A {@link KernelException} with ENOBUFS means the queue overflowed and notifications were lost:
+     * the caller must read the state again instead of relying on them. Not synchronized with requests: call it from
+     * one thread, on a socket used for notifications only, and close the socket after that thread has stopped.
+     */
+    public List<NetlinkMessage> receiveNotifications() {
+        ensureOpen();
+        try {
+            return receive("notifications");
+        } catch (KernelException e) {
+            if (e.errnoNumber() == Errno.ETIMEDOUT.number()) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (!closed) {

@@ -13,6 +13,10 @@ public final class Rtnetlink {
     public static final int RTM_DELADDR = 21;
     public static final int RTM_GETADDR = 22;
 
+    // enum rtnetlink_groups (rtnetlink.h): multicast groups of change notifications
+    public static final int RTNLGRP_IPV4_IFADDR = 5;
+    public static final int RTNLGRP_IPV6_IFADDR = 9;
+
     /** sizeof(struct ifinfomsg): family u8, pad u8, type u16, index s32, flags u32, change u32. */
     public static final int IFINFOMSG_BYTES = 16;
     /** sizeof(struct ifaddrmsg): family u8, prefixlen u8, flags u8, scope u8, index u32. */

@@ -113,9 +113,11 @@ public final class RtnlCodec {
         return new Link(index, name, flags, type, mtu, hw, kind);
     }
 
-    /** Decodes an RTM_NEWADDR message; empty for families other than IPv4 and IPv6. */
+    /** Decodes an RTM_NEWADDR message (or the RTM_DELADDR notification of the same layout); empty for families other than IPv4 and IPv6. */
     public static Optional<InterfaceAddress> decodeAddress(NetlinkMessage m) {
-        ByteBuffer p = body(m, Rtnetlink.RTM_NEWADDR, "RTM_NEWADDR", IFADDRMSG_BYTES, "struct ifaddrmsg");
+        ByteBuffer p = m.type() == Rtnetlink.RTM_DELADDR
+                ? body(m, Rtnetlink.RTM_DELADDR, "RTM_DELADDR", IFADDRMSG_BYTES, "struct ifaddrmsg")
+                : body(m, Rtnetlink.RTM_NEWADDR, "RTM_NEWADDR", IFADDRMSG_BYTES, "struct ifaddrmsg");
         int family = Byte.toUnsignedInt(p.get(0));
         int prefixLength = Byte.toUnsignedInt(p.get(1));
         int flags = Byte.toUnsignedInt(p.get(2));

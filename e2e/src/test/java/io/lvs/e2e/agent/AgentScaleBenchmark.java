@@ -1,0 +1,218 @@
+package io.lvs.e2e.agent;
+
+import static io.lvs.e2e.agent.Lab.await;
+
+import io.lvs.e2e.apiserver.Kubectl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent with many VirtualServices: N VirtualServices (NAT, TCP checks every 30 s) x 4 RealServers each are applied
+ * and accepted first; then the packaged agent starts in a User-mode Linux guest (its own kernel with IPVS) as their
+ * director. Prints:
+ * <ul>
+ *   <li>the time from the agent's start until its passes have programmed every service and destination (from its log,
+ *       timed on the host as the lines arrive), and the time the library alone takes for the same table in the same
+ *       guest (the table the agent left, read back with {@code ipvsadm -Sn}, programmed into an empty namespace);</li>
+ *   <li>the agent's resident memory (VmRSS, VmHWM) after a minute of steady state, the JVM started as the chart's image
+ *       starts it with the heap the chart's memory limit gives (-Xmx128m);</li>
+ *   <li>its API writes during that minute (NodeReports and Lease renewals, from its own counters).</li>
+ * </ul>
+ * Run as root from {@code e2e/} (docs/benchmarks.md); argument: N (default 1000).
+ */
+public final class AgentScaleBenchmark {
+    private static final List<String> SERVERS = List.of("198.51.100.11", "198.51.100.12", "198.51.100.13",
+            "198.51.100.14");
+
+    private AgentScaleBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        Duration wait = Duration.ofMinutes(10);
+        try (Lab lab = Lab.create("sc")) {
+            for (int i = 0; i < SERVERS.size(); i++) {
+                String ns = lab.host("rs-" + (i + 1), SERVERS.get(i));
+                lab.in(ns, "ip", "route", "add", "default", "via", "198.51.100.1");
+                Path www = Files.createDirectories(lab.dir().resolve("www-" + i));
+                Files.writeString(www.resolve("index.html"), "rs-" + (i + 1) + "\n");
+                lab.background("httpd-" + i, ns, "busybox", "httpd", "-f", "-p", "80", "-h", www.toString());
+            }
+            Kubectl k = lab.startApiServer();
+            lab.installCrdsAndAgentDaemonSet();
+            Path control = Files.createDirectories(lab.dir().resolve("control"));
+            lab.background("control", lab.ns("lab"), "busybox", "httpd", "-f", "-p", Lab.GATEWAY + ":8099", "-h",
+                    control.toString());
+            Path agentJar = Path.of("..").toAbsolutePath().normalize().resolve("node-agent/target/lvs-node-agent.jar");
+            Lab.Proc guest = lab.guest("node-a", "192.0.2.2", """
+                    set -u
+                    ip link set eth0 up
+                    ip addr add 192.0.2.2/24 dev eth0
+                    ip addr add 198.51.100.1/24 dev eth0
+                    mkdir -p /run/lvs-agent
+                    until busybox wget -q -O /dev/null http://%3$s:8099/start 2>/dev/null; do sleep 0.2; done
+                    echo "[node-a] starting the agent"
+                    env NODE_NAME=node-a POD_NAMESPACE=lvs-system KUBECONFIG=%1$s LVS_AGENT_STATE_DIR=/run/lvs-agent \\
+                        LVS_AGENT_HTTP_ADDRESS=0.0.0.0 LVS_AGENT_HTTP_PORT=9470 \\
+                        "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx128m -XX:-UsePerfData \\
+                        -XX:+ExitOnOutOfMemoryError -jar %2$s run &
+                    agent=$!
+                    until busybox wget -q -O /dev/null http://%3$s:8099/stop 2>/dev/null; do
+                      kill -0 "$agent" 2>/dev/null || { echo "[node-a] the agent exited"; exit 1; }
+                      echo "[node-a] agent$(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' \\t\\n' ' ')"
+                      sleep 5
+                    done
+                    echo "[node-a] kernel holds $(ipvsadm -Ln | grep -c '^TCP') services, \\
+                    $(ipvsadm -Ln | grep -c -- '->  *[0-9]') destinations"
+                    ipvsadm -Sn > /run/lvs-table.rules
+                    kill -TERM "$agent"; wait "$agent"; echo "[node-a] agent exit=$?"
+                    ip netns add lib; ip netns exec lib ip link set lo up
+                    "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx256m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \\
+                        -cp "$LVS_CLASSPATH" io.lvs.e2e.guest.programs.ProgramRules lib /run/lvs-table.rules
+                    echo "RESULT: PASS"
+                    """.formatted(lab.kubeconfig(), agentJar, Lab.GATEWAY), Duration.ofMinutes(40));
+            lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
+            Lab.Proc operator = lab.startOperator();
+
+            Path objects = lab.dir().resolve("objects.yaml");
+            Files.writeString(objects, objects(n));
+            long c0 = System.nanoTime();
+            k.run("create", "-f", objects.toString()).orFail();
+            System.out.printf("created %d VirtualServices and %d RealServers in %.1f s%n", n, 4 * n,
+                    (System.nanoTime() - c0) / 1e9);
+            await("every VirtualService to be accepted", wait, () -> accepted(k) == n, operator);
+            System.out.printf("all accepted %.1f s after the first create%n", (System.nanoTime() - c0) / 1e9);
+
+            int from = guest.output().size();
+            Files.writeString(control.resolve("start"), "start\n");
+            await("the agent to start", wait, () -> line(guest, from, "starting the agent") >= 0, guest);
+            long started = guest.arrivedAt(line(guest, from, "starting the agent"));
+            int expected = n + 4 * n; // every service and destination is one operation from empty
+            await("the agent to program " + expected + " IPVS entries", wait,
+                    () -> ipvsOperations(guest, from) >= expected, guest, operator);
+            long programmed = guest.arrivedAt(lastPass(guest, from));
+            System.out.printf("agent start -> the kernel holds %d services and %d destinations: %.1f s%n", n, 4 * n,
+                    (programmed - started) / 1e9);
+
+            // a minute of steady state: memory and API writes
+            await("the agent to settle (every NodeReport written)", wait, () -> settled(lab), guest);
+            Map<String, Double> before = counters(lab);
+            Thread.sleep(60_000);
+            Map<String, Double> after = counters(lab);
+            System.out.printf("API writes in the minute of steady state: %.0f NodeReport writes, %.0f Lease renewals%n",
+                    after.get("lvs_agent_report_writes_total") - before.get("lvs_agent_report_writes_total"),
+                    after.get("lvs_agent_lease_renewals_total") - before.get("lvs_agent_lease_renewals_total"));
+            System.out.println("agent memory at the end of it: " + lastMatching(guest, "[node-a] agent VmRSS"));
+
+            Files.writeString(control.resolve("stop"), "stop\n");
+            await("the guest to finish", wait, () -> !guest.alive());
+            guest.output().stream().filter(l -> l.startsWith("BENCH") || l.startsWith("CHECK") || l.contains("kernel holds")
+                    || l.contains("RESULT")).forEach(System.out::println);
+        }
+    }
+
+    static String objects(int n) {
+        StringBuilder y = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String vs = "vs-" + i;
+            y.append("""
+                    apiVersion: lvs.io/v1alpha1
+                    kind: VirtualService
+                    metadata: {name: %s, namespace: default}
+                    spec:
+                      vip: 192.0.2.%d
+                      ports: [{port: %d}]
+                      forwarding: {method: NAT}
+                      healthCheck: {type: TCP, interval: 30s, timeout: 2s}
+                      directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}, interface: eth0}
+                    ---
+                    """.formatted(vs, 100 + i / 100, 10_000 + i % 100));
+            for (int r = 0; r < SERVERS.size(); r++) {
+                y.append("""
+                        apiVersion: lvs.io/v1alpha1
+                        kind: RealServer
+                        metadata: {name: %s-%d, namespace: default}
+                        spec: {virtualServiceRef: {name: %s}, address: %s, port: 80}
+                        ---
+                        """.formatted(vs, r, vs, SERVERS.get(r)));
+            }
+        }
+        return y.toString();
+    }
+
+    private static long accepted(Kubectl k) {
+        String out = k.run("get", "virtualservices", "-n", "default", "-o",
+                "jsonpath={range .items[*]}{.status.conditions[?(@.type==\"Accepted\")].status}{\"\\n\"}{end}").stdout();
+        return out.lines().filter("True"::equals).count();
+    }
+
+    private static int line(Lab.Proc p, int from, String text) {
+        List<String> out = p.output();
+        for (int i = from; i < out.size(); i++) {
+            if (out.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** IPVS operations the agent's passes logged since line {@code from}. */
+    private static long ipvsOperations(Lab.Proc p, int from) {
+        List<String> out = p.output();
+        long ops = 0;
+        for (int i = from; i < out.size(); i++) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("changed the kernel in \\d+ ms: (\\d+) IPVS")
+                    .matcher(out.get(i));
+            if (m.find()) {
+                ops += Long.parseLong(m.group(1));
+            }
+        }
+        return ops;
+    }
+
+    private static int lastPass(Lab.Proc p, int from) {
+        List<String> out = p.output();
+        for (int i = out.size() - 1; i >= from; i--) {
+            if (out.get(i).contains("changed the kernel")) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no pass changed the kernel");
+    }
+
+    private static String lastMatching(Lab.Proc p, String prefix) {
+        List<String> out = p.output();
+        for (int i = out.size() - 1; i >= 0; i--) {
+            if (out.get(i).startsWith(prefix)) {
+                return out.get(i);
+            }
+        }
+        return "(none)";
+    }
+
+    private static String metrics(Lab lab) {
+        return lab.tryIn(lab.ns("lab"), "curl", "-s", "--max-time", "10", "http://192.0.2.2:9470/metrics").out();
+    }
+
+    /** Settled: the report writer's count has not moved for 15 s. */
+    private static boolean settled(Lab lab) {
+        double a = AgentInGuestTest.counter(metrics(lab), "lvs_agent_report_writes_total", "");
+        try {
+            Thread.sleep(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        double b = AgentInGuestTest.counter(metrics(lab), "lvs_agent_report_writes_total", "");
+        return a > 0 && a == b;
+    }
+
+    private static Map<String, Double> counters(Lab lab) {
+        String m = metrics(lab);
+        return Map.of("lvs_agent_report_writes_total", AgentInGuestTest.counter(m, "lvs_agent_report_writes_total", ""),
+                "lvs_agent_lease_renewals_total", AgentInGuestTest.counter(m, "lvs_agent_lease_renewals_total", ""));
+    }
+}
