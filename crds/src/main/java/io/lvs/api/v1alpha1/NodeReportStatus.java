@@ -10,6 +10,11 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("The node agent's observations: role, kernel state, VIP placement and real-server health.")
 public class NodeReportStatus {
+    /** {@link #getReason()} when an entry lvs-operator did not create holds a key this VirtualService needs. */
+    public static final String CONFLICT = "Conflict";
+    /** {@link #getReason()} for every other reason programmed is false (the message says which). */
+    public static final String NOT_PROGRAMMED = "NotProgrammed";
+
     @JsonPropertyDescription("The VirtualService metadata.generation the agent last applied.")
     private Long virtualServiceGeneration;
 
@@ -23,6 +28,11 @@ public class NodeReportStatus {
     @JsonPropertyDescription("Whether the node's kernel holds what this VirtualService needs there (IPVS table on a "
             + "director; VIP on lo and ARP sysctls on a real-server node).")
     private Boolean programmed;
+
+    @JsonPropertyDescription("Why programmed is false, in one word: Conflict (an IPVS entry lvs-operator did not create, "
+            + "e.g. kube-proxy's or an administrator's, holds a key this VirtualService needs) or NotProgrammed (anything "
+            + "else; see message). Absent while programmed is true.")
+    private String reason;
 
     @JsonPropertyDescription("Why programmed is false, or other news a person should read.")
     private String message;
@@ -80,6 +90,14 @@ public class NodeReportStatus {
 
     public void setProgrammed(Boolean programmed) {
         this.programmed = programmed;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
     }
 
     public String getMessage() {

@@ -9,13 +9,14 @@ import java.util.List;
 
 /** What the operator observed of a RealServer. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonClassDescription("Written by the operator: conditions (Accepted, Healthy), membership, the hosting node and the last probe result.")
+@JsonClassDescription("Written by the operator: conditions (Accepted, Healthy, NodePrepared), membership, the hosting node and the last probe result.")
 public class RealServerStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
-    @JsonPropertyDescription("Accepted (valid, and fits every VirtualService it belongs to) and Healthy (passes the "
-            + "health checks of the active directors).")
+    @JsonPropertyDescription("Accepted (valid, and fits every VirtualService it belongs to), Healthy (passes the "
+            + "health checks of the active directors) and NodePrepared (DirectRouting and Tunnel: the hosting node's agent "
+            + "holds the VIP on lo and the sysctls it needs).")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The VirtualServices this server belongs to.")

@@ -38,7 +38,8 @@ public class VirtualServiceStatus {
     @JsonPropertyDescription("Every director node with its role.")
     private List<DirectorStatus> directors = new ArrayList<>();
 
-    @JsonPropertyDescription("Real servers that pass their health check.")
+    @JsonPropertyDescription("Real servers that can answer: they pass their health check and, with DirectRouting or "
+            + "Tunnel, their node (if a cluster node) is prepared (VIP on lo).")
     private Integer readyRealServers;
 
     @JsonPropertyDescription("Real servers that belong to this VirtualService and were accepted.")

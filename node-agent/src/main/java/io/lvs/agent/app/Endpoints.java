@@ -34,14 +34,28 @@ final class Endpoints implements AgentHttp.Endpoints {
 
     @Override
     public AgentHttp.Probe readiness() {
-        ControlLoop.PassStatus s = agent.loop().status();
+        return readiness(agent.loop().status());
+    }
+
+    /**
+     * Ready means "this agent has synced and applied what it can": its caches have synced, a full pass has run on them
+     * since it started, and that pass did its work (no step failed as a whole: the kernel could be read and written,
+     * the state directory saved). What one VirtualService cannot have (a refused operation, an entry someone else holds,
+     * a missing scheduler) is in that VirtualService's NodeReport and leaves the agent ready, so that the DaemonSet's
+     * readiness says something true about every other VirtualService on the node.
+     */
+    static AgentHttp.Probe readiness(ControlLoop.PassStatus s) {
         if (!s.synced()) {
             return new AgentHttp.Probe(false, "not ready: " + String.join("; ", s.problems()));
         }
-        if (!s.converged()) {
-            return new AgentHttp.Probe(false, "not ready: the kernel is not converged: " + String.join("; ", s.problems()));
+        if (!s.failures().isEmpty()) {
+            return new AgentHttp.Probe(false, "not ready: pass " + s.pass() + " could not do its work: "
+                    + String.join("; ", s.failures()));
         }
-        return new AgentHttp.Probe(true, "ready: pass " + s.pass() + " converged at " + s.finished());
+        return new AgentHttp.Probe(true, "ready: pass " + s.pass() + " finished at " + s.finished() + (s.converged()
+                ? "; the kernel holds what this node's VirtualServices need"
+                : "; not everything is as desired (each VirtualService's NodeReport says what): "
+                        + String.join("; ", s.problems())));
     }
 
     @Override
@@ -63,6 +77,8 @@ final class Endpoints implements AgentHttp.Endpoints {
                 c.announcementsSent.get());
         t.single("lvs_agent_synced", "gauge", "1 when the agent's Kubernetes caches have synced.", s.synced() ? 1 : 0);
         t.single("lvs_agent_converged", "gauge", "1 when the last pass left the kernel as desired.", s.converged() ? 1 : 0);
+        t.single("lvs_agent_ready", "gauge", "1 when /readyz answers ready: synced, and the last pass did its work.",
+                readiness(s).ok() ? 1 : 0);
         t.single("lvs_agent_report_writes_total", "counter", "NodeReport creates, updates and deletes.",
                 agent.reports().writes());
         t.single("lvs_agent_report_write_failures_total", "counter", "Failed NodeReport write attempts (retried).",

@@ -125,9 +125,15 @@ public final class DesiredState {
         }
 
         void failed(VirtualService vs, VirtualServiceSpec spec, String why) {
+            failed(vs, spec, why, false, false);
+        }
+
+        /** A plan that serves nothing here, saying why; {@code director}/{@code realServer}: the part this node has. */
+        void failed(VirtualService vs, VirtualServiceSpec spec, String why, boolean director, boolean realServer) {
             plans.put(VsRef.of(vs), new VsPlan(VsRef.of(vs), vs.getStatus().getAcceptedGeneration(),
-                    IpLiteral.parse(spec.getVip()).orElse(InetAddress.getLoopbackAddress()), false, false, 0,
-                    Optional.empty(), Optional.empty(), Set.of(), Map.of(), List.of(why), List.of(), Map.of()));
+                    IpLiteral.parse(spec.getVip()).orElse(InetAddress.getLoopbackAddress()), director, realServer && !director,
+                    director ? spec.getDirectors().priorityOf(s.nodeName()) : 0, Optional.empty(),
+                    Optional.empty(), Set.of(), Map.of(), List.of(why), List.of(), Map.of(), Set.of(), false));
         }
 
         void add(VirtualService vs, VirtualServiceSpec spec) {
@@ -157,7 +163,7 @@ public final class DesiredState {
             // else cannot make it take an address or change a node's ARP settings.
             Optional<Problem> refused = s.vips().check(vs.getMetadata().getNamespace(), spec.getVip());
             if (refused.isPresent()) {
-                failed(vs, spec, "not served on this node: " + refused.get().message());
+                failed(vs, spec, "not served on this node: " + refused.get().message(), director, !hosted.isEmpty());
                 return;
             }
             List<String> problems = new ArrayList<>();
@@ -167,6 +173,8 @@ public final class DesiredState {
             Set<ServiceKey> owned = new LinkedHashSet<>();
             Map<String, List<String>> probeKeys = new TreeMap<>();
             Map<DestinationRef, String> realServers = new HashMap<>();
+            Set<Sysctl> mine = new LinkedHashSet<>();
+            boolean syncs = false;
             if (director) {
                 Optional<NodeNetwork.LinkAddress> carrier = vipLink(spec, vip, problems);
                 link = carrier.map(NodeNetwork.LinkAddress::link);
@@ -177,9 +185,9 @@ public final class DesiredState {
                 });
                 if (method == ForwardingMethod.NAT) {
                     if (vip.getAddress().length == 4) {
-                        want(SysctlWant.exactly(Sysctl.ipForward(), 1));
+                        want(SysctlWant.exactly(Sysctl.ipForward(), 1), mine);
                     } else {
-                        want(SysctlWant.exactly(Sysctl.ipv6Forwarding(ConfScope.ALL), 1));
+                        want(SysctlWant.exactly(Sysctl.ipv6Forwarding(ConfScope.ALL), 1), mine);
                     }
                 }
                 if (method != ForwardingMethod.Local) {
@@ -187,12 +195,14 @@ public final class DesiredState {
                     ConnectionSyncSpec sync = spec.getFailover().getConnectionSync();
                     if (sync != null && carrier.isPresent() && s.kernel().ipvsProblem().isEmpty()
                             && !Boolean.FALSE.equals(sync.getEnabled())) {
-                        SyncWant.of(ref, vip, carrier.get().link(), sync).ifPresentOrElse(syncWants::add,
+                        Optional<SyncWant> wish = SyncWant.of(ref, vip, carrier.get().link(), sync);
+                        wish.ifPresentOrElse(syncWants::add,
                                 () -> problems.add("connectionSync.group " + sync.getGroup() + " is not a multicast "
                                         + "address, so connections are not synced for this VirtualService"));
+                        syncs = wish.isPresent();
                     }
                     if (method == ForwardingMethod.NAT && s.kernel().ipvsProblem().isEmpty()) {
-                        want(SysctlWant.exactly(Sysctl.vsConntrack(), 1));
+                        want(SysctlWant.exactly(Sysctl.vsConntrack(), 1), mine);
                     }
                 }
             }
@@ -202,11 +212,11 @@ public final class DesiredState {
                             + (hosted.size() == 1 ? " " : "s ") + names(hosted) + "; a node cannot be both: the real-server "
                             + "part is not prepared here");
                 } else {
-                    realServerHost(spec, vip, hosted, problems);
+                    realServerHost(spec, vip, hosted, problems, mine);
                 }
             }
             plans.put(ref, new VsPlan(ref, generation, vip, director, !hosted.isEmpty() && !director, priority, link,
-                    vipNetwork, owned, probeKeys, problems, List.of(), realServers));
+                    vipNetwork, owned, probeKeys, problems, List.of(), realServers, mine, syncs));
         }
 
         /** The link that carries the VIP on this director, or empty after recording why none does. */
@@ -392,7 +402,8 @@ public final class DesiredState {
             return Optional.of(new Persistence(Duration.ofSeconds(Math.max(1, timeout.toSeconds())), bits));
         }
 
-        private void realServerHost(VirtualServiceSpec spec, InetAddress vip, List<RealServer> hosted, List<String> problems) {
+        private void realServerHost(VirtualServiceSpec spec, InetAddress vip, List<RealServer> hosted, List<String> problems,
+                                    Set<Sysctl> mine) {
             loopback.add(vip);
             boolean ipv4Vip = vip.getAddress().length == 4;
             for (RealServer rs : hosted) {
@@ -405,8 +416,8 @@ public final class DesiredState {
                 if (ipv4Vip) {
                     // IPv4 only: IPv6 answers neighbour solicitations only for addresses on the receiving link.
                     ConfScope scope = link.map(l -> ConfScope.of(l.link())).orElse(ConfScope.ALL);
-                    want(SysctlWant.exactly(Sysctl.arpIgnore(scope), 1));
-                    want(SysctlWant.exactly(Sysctl.arpAnnounce(scope), 2));
+                    want(SysctlWant.exactly(Sysctl.arpIgnore(scope), 1), mine);
+                    want(SysctlWant.exactly(Sysctl.arpAnnounce(scope), 2), mine);
                 }
                 if (spec.getForwarding().getMethod() == ForwardingMethod.Tunnel) {
                     TunnelSpec t = spec.getForwarding().effectiveTunnel();
@@ -416,14 +427,16 @@ public final class DesiredState {
                     if (ipv4Vip) {
                         // Decapsulated packets arrive on the tunnel device with the client as source, routed back
                         // through another link: strict reverse-path filtering would drop them.
-                        want(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.of(decap.device())), 2));
-                        want(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.ALL), 2));
+                        want(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.of(decap.device())), 2), mine);
+                        want(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.ALL), 2), mine);
                     }
                 }
             }
         }
 
-        private void want(SysctlWant w) {
+        /** Wants {@code w} on this node, for the VirtualService whose parameters are {@code mine}. */
+        private void want(SysctlWant w, Set<Sysctl> mine) {
+            mine.add(w.key());
             SysctlWant before = sysctls.get(w.key());
             if (before == null) {
                 sysctls.put(w.key(), w);

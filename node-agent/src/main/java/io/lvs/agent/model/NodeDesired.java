@@ -182,17 +182,22 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
      *                    it (reported, so it is not Programmed, but no fault: it still takes part in the election)
      * @param realServers the RealServer (by name, in the VirtualService's namespace) behind each IPVS destination of
      *                    its services (what per-real-server metrics are labelled with)
+     * @param sysctls     the kernel parameters this VirtualService needs on this node (so a failure to set one is
+     *                    reported on it)
+     * @param connectionSync this node runs the connection-sync daemons for this VirtualService (so their problems are
+     *                    reported on it)
      */
     public record VsPlan(VsRef ref, long generation, InetAddress vip, boolean director, boolean realServer, int priority,
                          Optional<String> link, Optional<String> vipNetwork, Set<ServiceKey> services,
                          Map<String, List<String>> probes, List<String> problems, List<String> notes,
-                         Map<DestinationRef, String> realServers) {
+                         Map<DestinationRef, String> realServers, Set<Sysctl> sysctls, boolean connectionSync) {
         public VsPlan {
             services = Set.copyOf(services);
             probes = Map.copyOf(probes);
             problems = List.copyOf(problems);
             notes = List.copyOf(notes);
             realServers = Map.copyOf(realServers);
+            sysctls = Set.copyOf(sysctls);
         }
 
         /** This plan with one more note. */
@@ -200,7 +205,7 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
             List<String> more = new java.util.ArrayList<>(notes);
             more.add(note);
             return new VsPlan(ref, generation, vip, director, realServer, priority, link, vipNetwork, services, probes,
-                    problems, more, realServers);
+                    problems, more, realServers, sysctls, connectionSync);
         }
 
         /** Whether nothing stops this node from serving its part. */

@@ -73,11 +73,26 @@ public final class ControlLoop implements AutoCloseable {
         }
     }
 
-    /** What the last full pass found, for readiness, metrics and tests. */
+    /**
+     * What the last full pass found, for readiness, metrics and tests.
+     *
+     * @param synced    the pass ran on synced caches (false: it waited for them and did nothing)
+     * @param converged the kernel was left as desired: no problem at all
+     * @param problems  everything that was not as desired, per VirtualService ones included (those are in the
+     *                  NodeReports too)
+     * @param failures  what kept the pass from doing its work as a whole: a step that failed outright (the kernel could
+     *                  not be read or written, the state directory could not be saved) or the pass itself; a subset of
+     *                  {@code problems}
+     */
     public record PassStatus(long pass, Instant finished, Duration took, boolean synced, boolean converged,
-                             int kernelOps, List<String> problems) {
+                             int kernelOps, List<String> problems, List<String> failures) {
+        public PassStatus {
+            problems = List.copyOf(problems);
+            failures = List.copyOf(failures);
+        }
+
         static PassStatus initial() {
-            return new PassStatus(0, Instant.EPOCH, Duration.ZERO, false, false, 0, List.of("no pass has run yet"));
+            return new PassStatus(0, Instant.EPOCH, Duration.ZERO, false, false, 0, List.of("no pass has run yet"), List.of());
         }
     }
 
@@ -121,6 +136,8 @@ public final class ControlLoop implements AutoCloseable {
     private AddressWatcher watcher;
     /** The VIPs of the last desired state (on links and on lo): the addresses whose notifications matter. */
     private volatile Set<InetAddress> managedVips = Set.of();
+    /** The steps of the current pass that failed as a whole (see {@link PassStatus#failures()}). */
+    private final List<String> passFailures = new ArrayList<>();
 
     public ControlLoop(String nodeName, NodeKernel kernel, StateDirectory state, ObjectSource objects, HealthChecks health,
                        ActiveDirectors election, ReportSink reports, Clock clock, Options options) {
@@ -271,8 +288,9 @@ public final class ControlLoop implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 counters.passErrors.incrementAndGet();
                 LOG.error("a pass of the control loop failed; the next one retries", e);
-                status = new PassStatus(status.pass(), clock.instant(), Duration.ZERO, status.synced(), false, 0,
-                        List.of("the last pass failed: " + e));
+                List<String> failed = List.of("the last pass failed: " + e);
+                status = new PassStatus(status.pass(), clock.instant(), Duration.ZERO, status.synced(), false, 0, failed,
+                        failed);
             }
         }
     }
@@ -282,9 +300,10 @@ public final class ControlLoop implements AutoCloseable {
         long n = counters.passes.incrementAndGet();
         if (!objects.synced()) {
             status = new PassStatus(n, clock.instant(), Duration.ZERO, false, false, 0,
-                    List.of("waiting for the Kubernetes caches to sync"));
+                    List.of("waiting for the Kubernetes caches to sync"), List.of());
             return;
         }
+        passFailures.clear();
         List<String> problems = new ArrayList<>(state.problems());
         NodeNetwork network = readNetwork();
         KernelSupport support = kernel.support();
@@ -346,7 +365,7 @@ public final class ControlLoop implements AutoCloseable {
         }, null);
 
         List<String> driftWarnings = driftWarnings();
-        Map<VsRef, NodeReportStatus> out = reports(desired, addr, ipvsResult, driftWarnings, problems);
+        Map<VsRef, NodeReportStatus> out = reports(desired, set, ipvsResult, sync, addr, driftWarnings);
         step("publishing NodeReports", problems, () -> {
             reports.publish(out);
             return null;
@@ -364,7 +383,7 @@ public final class ControlLoop implements AutoCloseable {
                     n, took.toMillis(), ipvsResult.ops(), addr.added().size() + addr.removed().size(),
                     set.written() + restored.written());
         }
-        status = new PassStatus(n, clock.instant(), took, true, converged, ops, List.copyOf(problems));
+        status = new PassStatus(n, clock.instant(), took, true, converged, ops, problems, passFailures);
     }
 
     /** Puts director VIPs where the election says and VIPs on lo, and announces the ones this node just took. */
@@ -417,13 +436,22 @@ public final class ControlLoop implements AutoCloseable {
     }
     private Set<InetAddress> loopbackHeld = Set.of();
 
-    private Map<VsRef, NodeReportStatus> reports(NodeDesired desired, AddressReconciler.Result addr,
-                                                 IpvsReconciler.Result ipvsResult, List<String> driftWarnings,
-                                                 List<String> passProblems) {
+    /** Each VirtualService's report: what this pass did and could not do for it, and what concerns every one here. */
+    private Map<VsRef, NodeReportStatus> reports(NodeDesired desired, SysctlReconciler.Result sysctlResult,
+                                                 IpvsReconciler.Result ipvsResult, SyncReconciler.Result sync,
+                                                 AddressReconciler.Result addr, List<String> driftWarnings) {
         Map<String, Boolean> initial = new HashMap<>();
         desired.probes().forEach(p -> initial.put(p.key(), p.initiallyHealthy()));
+        List<String> shared = new ArrayList<>(passFailures);
+        shared.addAll(state.problems());
+        Map<ServiceKey, VsRef> formerOwners = new HashMap<>();
+        ipvsStats.services().forEach(sample -> formerOwners.put(sample.service(), sample.virtualService()));
+        ReportBuilder.Shortfalls shortfalls = new ReportBuilder.Shortfalls(ipvsResult.failures(),
+                ipvsResult.conflicts().stream().filter(c -> desired.ipvs().contains(c.service())).toList(),
+                ipvsResult.conflicts().stream().filter(c -> !desired.ipvs().contains(c.service())).toList(),
+                formerOwners, sysctlResult.failures(), addr.failures(), sync.problems());
         ReportBuilder.Observed o = new ReportBuilder.Observed(election::role, election::activeSince, heldVips, loopbackHeld,
-                ipvsResult.failures(), state.problems(), driftWarnings, health::verdict, initial, nodeName);
+                shortfalls, shared, driftWarnings, health::verdict, initial, nodeName);
         Map<VsRef, NodeReportStatus> out = new TreeMap<>();
         for (VsPlan plan : desired.plans().values()) {
             out.put(plan.ref(), ReportBuilder.report(plan, o));
@@ -437,10 +465,17 @@ public final class ControlLoop implements AutoCloseable {
             Optional<Boolean> present = kernelStateOf(vs);
             if (present.isPresent() && present.get()) {
                 Long gen = vs.getStatus() == null ? null : vs.getStatus().getAcceptedGeneration();
-                out.put(ref, ReportBuilder.leaving(gen == null ? 0 : gen, true));
+                out.put(ref, ReportBuilder.leaving(ref, acceptedVip(vs), gen == null ? 0 : gen, true, shortfalls));
             }
         }
         return out;
+    }
+
+    /** The VIP {@code vs} was last accepted with (its spec's before any acceptance), when it is an address. */
+    private static Optional<InetAddress> acceptedVip(VirtualService vs) {
+        VirtualServiceSpec spec = vs.getStatus() != null && vs.getStatus().getAcceptedSpec() != null
+                ? vs.getStatus().getAcceptedSpec() : vs.getSpec();
+        return spec == null ? Optional.empty() : IpLiteral.parse(spec.getVip());
     }
 
     /** Whether this node still holds IPVS services or a VIP that belonged to {@code vs}; empty when unknown. */
@@ -522,6 +557,7 @@ public final class ControlLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("{} failed: {}", what, e.toString());
             problems.add(what + " failed: " + e.getMessage());
+            passFailures.add(what + " failed: " + e.getMessage());
             return onFailure;
         }
     }

@@ -138,6 +138,32 @@ class DesiredStateTest {
     }
 
     @Test
+    void eachPlanNamesTheSysctlsAndSyncDaemonsItNeedsSoTheirFailuresReachItsReport() {
+        List<RealServer> servers = List.of(server("web-1", "192.0.2.21", 1));
+        VsPlan host = on("worker-1", net("eth0", "192.0.2.21/24"), List.of(web("DirectRouting")), servers)
+                .plans().get(new VsRef("default", "web"));
+        assertEquals(Set.of(Sysctl.arpIgnore(ConfScope.of("eth0")), Sysctl.arpAnnounce(ConfScope.of("eth0"))), host.sysctls());
+        assertFalse(host.connectionSync());
+        VsPlan natDirector = on("node-a", directorNet, List.of(web("NAT")), servers).plans().get(new VsRef("default", "web"));
+        assertEquals(Set.of(Sysctl.ipForward(), Sysctl.vsConntrack()), natDirector.sysctls());
+        assertTrue(natDirector.connectionSync(), "connection sync is on by default");
+        VsPlan drDirector = on("node-a", directorNet, List.of(web("DirectRouting")), servers).plans().get(new VsRef("default", "web"));
+        assertEquals(Set.of(), drDirector.sysctls());
+    }
+
+    @Test
+    void aPlanRefusedByThePoolsKeepsThePartThisNodeHasSoItsReportSaysWhoCannotServe() {
+        vips = VipPolicy.of(List.of(Given.pool("elsewhere", "198.51.100.0/24")), ns -> null);
+        List<RealServer> servers = List.of(server("web-1", "192.0.2.21", 1));
+        VsPlan director = on("node-a", directorNet, List.of(web("DirectRouting")), servers).plans().get(new VsRef("default", "web"));
+        assertTrue(director.director() && !director.realServer() && !director.programmable());
+        assertEquals(150, director.priority());
+        VsPlan host = on("worker-1", net("eth0", "192.0.2.21/24"), List.of(web("DirectRouting")), servers)
+                .plans().get(new VsRef("default", "web"));
+        assertTrue(!host.director() && host.realServer() && !host.programmable());
+    }
+
+    @Test
     void aRefusedEditKeepsServingTheAcceptedSpec() {
         VirtualService vs = web("DirectRouting");
         vs.getMetadata().setGeneration(2L);

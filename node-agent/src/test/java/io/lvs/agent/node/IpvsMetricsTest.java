@@ -57,7 +57,7 @@ class IpvsMetricsTest {
 
     static VsPlan plan(VsRef ref, Set<ServiceKey> services, Map<DestinationRef, String> realServers) {
         return new VsPlan(ref, 1, InetAddress.ofLiteral("192.0.2.10"), true, false, 100, Optional.of("eth0"),
-                Optional.empty(), services, Map.of(), List.of(), List.of(), realServers);
+                Optional.empty(), services, Map.of(), List.of(), List.of(), realServers, Set.of(), false);
     }
 
     static NodeDesired desired(VsPlan... plans) {

@@ -1,6 +1,7 @@
 package io.lvs.agent.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.lvs.agent.kernel.testing.Netns;
 import io.lvs.agent.kernel.testing.Root;
 import io.lvs.api.v1alpha1.DirectorRole;
 import io.lvs.api.v1alpha1.NodeReport;
+import io.lvs.api.v1alpha1.NodeReportStatus;
 import io.lvs.api.v1alpha1.RealServer;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
@@ -19,8 +21,10 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,6 +184,48 @@ class RealServerNodeTest {
         }
     }
 
+    @Test
+    void aTunnelVirtualServiceThisNodeCannotPrepareIsReportedOnItsOwnAndLeavesTheAgentReady() throws Exception {
+        Root.assume("network namespaces");
+        try (Netns.Pair pair = Netns.pair("rstun", "eth0", "eth0"); MockApi api = new MockApi()) {
+            Netns ns = pair.a();
+            // Without the ipip module no namespace has tunl0: its rp_filter cannot be set, so Tunnel traffic would be
+            // dropped here. (A kernel with ipip loaded has tunl0 in every namespace: nothing to show then.)
+            Assumptions.assumeTrue(ns.exec("ip", "link", "show", "tunl0").exitCode() != 0, "tunl0 exists (ipip is loaded)");
+            ns.ip("addr", "add", "192.0.2.21/24", "dev", "eth0");
+            KubernetesClient k = api.client();
+            k.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().withNewStatus()
+                    .addNewAddress().withType("InternalIP").withAddress("192.0.2.21").endAddress().endStatus().build()).create();
+            k.resource(realServer()).create();
+            k.resource(pool("192.0.2.0/28")).create();
+            acceptedVirtualService(k);
+            acceptedVirtualService(k, "tun", "192.0.2.11", "Tunnel");
+
+            try (AgentOnNetns agent = new AgentOnNetns(api.newClient(), "worker-1", ns.namespace(), stateDir)) {
+                await("the tunnel's report saying what is missing", () -> report(k, "tun") != null
+                        && report(k, "tun").getStatus() != null && report(k, "tun").getStatus().getMessage() != null);
+                NodeReport tun = report(k, "tun");
+                assertEquals(DirectorRole.RealServer, tun.getStatus().getRole());
+                assertEquals(Boolean.FALSE, tun.getStatus().getProgrammed());
+                assertEquals(NodeReportStatus.NOT_PROGRAMMED, tun.getStatus().getReason());
+                assertTrue(tun.getStatus().getMessage().startsWith("sysctl net.ipv4.conf.tunl0.rp_filter could not be set: "
+                        + "read net.ipv4.conf.tunl0.rp_filter in "), tun.getStatus().getMessage());
+                assertTrue(tun.getStatus().getMessage().endsWith("interface tunl0 does not exist there"),
+                        tun.getStatus().getMessage());
+                await("the DirectRouting one programmed", () -> report(k, "web") != null && report(k, "web").getStatus() != null
+                        && Boolean.TRUE.equals(report(k, "web").getStatus().getProgrammed()));
+
+                // the agent did what it can: not converged (the kernel lacks something), but no pass-level failure
+                long pass = agent.loop.status().pass();
+                await("two more passes", () -> agent.loop.status().pass() >= pass + 2);
+                ControlLoop.PassStatus s = agent.loop.status();
+                assertTrue(s.synced());
+                assertFalse(s.converged());
+                assertEquals(List.of(), s.failures(), "one VirtualService's trouble is not the agent's");
+            }
+        }
+    }
+
     private static io.lvs.api.v1alpha1.VipPool pool(String cidr) {
         return ApiObjects.MAPPER.convertValue(Map.of("apiVersion", "lvs.io/v1alpha1", "kind", "VipPool",
                 "metadata", Map.of("name", "lvs-test"), "spec", Map.of("addresses", java.util.List.of(cidr))),
@@ -195,10 +241,16 @@ class RealServerNodeTest {
     }
 
     private static void acceptedVirtualService(KubernetesClient k) {
+        acceptedVirtualService(k, "web", "192.0.2.10", "DirectRouting");
+    }
+
+    /** A VirtualService of the app=web servers, with the status the operator writes when it accepts it. */
+    private static void acceptedVirtualService(KubernetesClient k, String name, String vip, String method) {
         VirtualService vs = ApiObjects.MAPPER.convertValue(Map.of(
                 "apiVersion", "lvs.io/v1alpha1", "kind", "VirtualService",
-                "metadata", Map.of("name", "web", "namespace", "default"),
-                "spec", Map.of("vip", "192.0.2.10", "ports", java.util.List.of(Map.of("port", 80)),
+                "metadata", Map.of("name", name, "namespace", "default"),
+                "spec", Map.of("vip", vip, "ports", java.util.List.of(Map.of("port", 80)),
+                        "forwarding", Map.of("method", method),
                         "realServerSelector", Map.of("matchLabels", Map.of("app", "web")),
                         "directors", Map.of("nodeSelector", Map.of("matchLabels", Map.of("lvs.io/director", "true"))))),
                 VirtualService.class);
@@ -211,7 +263,11 @@ class RealServerNodeTest {
     }
 
     private static NodeReport report(KubernetesClient k) {
-        return k.resources(NodeReport.class).inNamespace("default").withName("web.worker-1").get();
+        return report(k, "web");
+    }
+
+    private static NodeReport report(KubernetesClient k, String virtualService) {
+        return k.resources(NodeReport.class).inNamespace("default").withName(virtualService + ".worker-1").get();
     }
 
     private static int sysctl(Netns ns, String name) {

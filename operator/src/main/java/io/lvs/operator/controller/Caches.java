@@ -32,6 +32,32 @@ final class Caches {
                 || !Objects.equals(addresses(now), addresses(before));
     }
 
+    /**
+     * The keys under which a RealServer's host is found ({@link io.lvs.api.v1alpha1.rules.NodeAddresses#hostOf}): its
+     * spec.nodeName, else its address.
+     */
+    static List<String> hostKeys(io.lvs.api.v1alpha1.RealServer rs) {
+        if (rs.getSpec() == null) {
+            return List.of();
+        }
+        if (rs.getSpec().getNodeName() != null) {
+            return List.of(rs.getSpec().getNodeName());
+        }
+        return io.lvs.api.v1alpha1.IpLiteral.parse(rs.getSpec().getAddress()).map(a -> List.of(ADDRESS + a.getHostAddress()))
+                .orElse(List.of());
+    }
+
+    /** The {@link #hostKeys} of the RealServers {@code node} hosts: its name, and its InternalIP and ExternalIP addresses. */
+    static List<String> hostKeysOf(String node, java.util.Optional<Node> n) {
+        List<String> keys = new java.util.ArrayList<>(List.of(node));
+        n.ifPresent(x -> addresses(x).stream().filter(a -> "InternalIP".equals(a.getType()) || "ExternalIP".equals(a.getType()))
+                .forEach(a -> io.lvs.api.v1alpha1.IpLiteral.parse(a.getAddress())
+                        .ifPresent(ip -> keys.add(ADDRESS + ip.getHostAddress()))));
+        return keys;
+    }
+
+    private static final String ADDRESS = "address:";
+
     static List<NodeAddress> addresses(Node n) {
         return n.getStatus() == null || n.getStatus().getAddresses() == null ? List.of() : n.getStatus().getAddresses();
     }

@@ -35,15 +35,19 @@ import java.util.stream.Collectors;
 
 /**
  * Makes every RealServer's status tell the truth: whether it fits the VirtualServices it belongs to (Accepted), which
- * node hosts it, and what the active directors' health checks say (Healthy, last probe).
+ * node hosts it and whether that node is prepared (NodePrepared, from its agent's liveness and reports), and what the
+ * active directors' health checks say (Healthy, last probe).
  */
 @ControllerConfiguration(name = "realserver",
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class RealServerReconciler implements Reconciler<RealServer> {
-    private static final List<String> EVENT_CONDITIONS = List.of(Conditions.ACCEPTED, Conditions.HEALTHY);
+    private static final List<String> EVENT_CONDITIONS = List.of(Conditions.ACCEPTED, Conditions.HEALTHY,
+            Conditions.NODE_PREPARED);
     private static final long PRUNE_EVERY = 1000;
 
     private static final String BY_NODE = "node";
+    /** Index of RealServers by the node that may host them ({@link Caches#hostKeys}). */
+    private static final String BY_HOST = "host";
     /** Indexes of membership: RealServers by {@link Membership#realServerKeys}, VirtualServices by their selector. */
     private static final String BY_MEMBER_KEY = "member";
     private static final String BY_SELECTOR = "selector";
@@ -67,6 +71,7 @@ public class RealServerReconciler implements Reconciler<RealServer> {
     public List<EventSource<?, RealServer>> prepareEventSources(EventSourceContext<RealServer> context) {
         IndexerResourceCache<RealServer> rsCache = context.getPrimaryCache();
         rsCache.addIndexer(BY_MEMBER_KEY, Membership::realServerKeys);
+        rsCache.addIndexer(BY_HOST, Caches::hostKeys);
         // A VirtualService's change concerns its members and the RealServers that name it (whether or not they fit).
         virtualServices = new InformerEventSource<>(InformerEventSourceConfiguration.from(VirtualService.class, RealServer.class)
                 .withName("virtualservices")
@@ -80,10 +85,11 @@ public class RealServerReconciler implements Reconciler<RealServer> {
         virtualServices.addIndexers(java.util.Map.of(BY_SELECTOR, Membership::selectorKeys));
         reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeReport.class, RealServer.class)
                 .withName("nodereports")
-                .withSecondaryToPrimaryMapper((NodeReport r) -> reportTargets.union(r,
-                        r.getStatus() == null || r.getStatus().getRealServers() == null ? Set.of()
-                                : r.getStatus().getRealServers().stream().map(ReportedRealServer::getName).filter(Objects::nonNull)
-                                .map(n -> new ResourceID(n, r.getMetadata().getNamespace())).collect(Collectors.toSet())))
+                // the servers a director's report speaks of, and those hosted on the reporting node
+                .withSecondaryToPrimaryMapper((NodeReport r) -> reportTargets.union(r, java.util.stream.Stream.concat(
+                        named(r), hostedOn(rsCache, r.getSpec() == null ? null : r.getSpec().getNodeName())
+                                .filter(id -> Objects.equals(id.getNamespace().orElse(null), r.getMetadata().getNamespace())))
+                        .collect(Collectors.toSet())))
                 .build(), context);
         reports.addIndexers(java.util.Map.of(BY_NODE, r -> r.getSpec() == null || r.getSpec().getNodeName() == null
                 ? List.of() : List.of(r.getSpec().getNodeName())));
@@ -95,7 +101,8 @@ public class RealServerReconciler implements Reconciler<RealServer> {
                 .build(), context);
         AgentStateEvents<RealServer> agentState = new AgentStateEvents<>("agent-state", agents, changed -> changed.equals(
                 AgentWatch.ALL_NODES) ? Caches.ids(rsCache.list()) : changed.stream()
-                .flatMap(n -> reports.byIndex(BY_NODE, n).stream()).flatMap(RealServerReconciler::named)
+                .flatMap(n -> java.util.stream.Stream.concat(reports.byIndex(BY_NODE, n).stream()
+                        .flatMap(RealServerReconciler::named), hostedOn(rsCache, n)))
                 .collect(Collectors.toSet()));
         return List.of(virtualServices, reports, nodes, agentState);
     }
@@ -105,6 +112,15 @@ public class RealServerReconciler implements Reconciler<RealServer> {
         return r.getStatus() == null || r.getStatus().getRealServers() == null ? java.util.stream.Stream.empty()
                 : r.getStatus().getRealServers().stream().map(ReportedRealServer::getName).filter(Objects::nonNull)
                 .map(n -> new ResourceID(n, r.getMetadata().getNamespace()));
+    }
+
+    /** The RealServers {@code node} may host: named by spec.nodeName, or at one of its addresses. */
+    private java.util.stream.Stream<ResourceID> hostedOn(IndexerResourceCache<RealServer> rsCache, String node) {
+        if (node == null) {
+            return java.util.stream.Stream.empty();
+        }
+        return Caches.hostKeysOf(node, nodes == null ? java.util.Optional.empty() : nodes.get(new ResourceID(node))).stream()
+                .flatMap(k -> rsCache.byIndex(BY_HOST, k).stream()).map(ResourceID::fromResource);
     }
 
     /** Whether {@code n} is (or was, per its status) the host of {@code rs}. */
@@ -138,7 +154,7 @@ public class RealServerReconciler implements Reconciler<RealServer> {
                 && liveness.alive(r.getSpec().getNodeName())).toList();
         RealServerStatus before = rs.getStatus() == null ? new RealServerStatus() : rs.getStatus();
         RealServerStatus after = RealServerAssessment.assess(new RealServerAssessment.Inputs(rs, mine, refExists,
-                theirReports, nodeList, now));
+                theirReports, nodeList, liveness, now));
         ConditionEvents.emit(events, rs, before.getConditions(), after.getConditions(), EVENT_CONDITIONS);
         if (reconciles.incrementAndGet() % PRUNE_EVERY == 0) {
             memberTargets.retain(Caches.ids(virtualServices.list(v -> true)));

@@ -49,9 +49,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Makes every VirtualService's status tell the truth: whether it is accepted (valid, its VIP ports free, real servers
- * present), programmed on its directors, ready and degraded, aggregated from the agents' NodeReports; keeps the
- * VirtualService's kernel state. Agents' reports are believed only while their node exists and their agent's Lease is
- * current ({@link AgentWatch}).
+ * present), programmed on its directors and on the nodes of its DirectRouting and Tunnel real servers, ready and
+ * degraded, aggregated from the agents' NodeReports; keeps the VirtualService's kernel state. Agents' reports are
+ * believed only while their node exists and their agent's Lease is current ({@link AgentWatch}).
  */
 @ControllerConfiguration(name = "virtualservice", finalizerName = VirtualServiceReconciler.FINALIZER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
@@ -90,6 +90,8 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     /** Index of VirtualServices by {@link Membership#selectorKeys}, and of RealServers by their membership keys. */
     private static final String BY_SELECTOR = "selector";
     private static final String BY_MEMBER_KEY = "member";
+    /** Index of RealServers by the node that may host them ({@link Caches#hostKeys}). */
+    private static final String BY_HOST = "host";
     /** Index of NodeReports by reporting node. */
     private static final String BY_NODE = "node";
 
@@ -105,7 +107,7 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
                         Caches.ids(selecting(rs).filter(vs -> Membership.belongs(rs, vs)))))
                 .withOnUpdateFilter(Caches::specOrLabelsChanged)
                 .build(), context);
-        realServers.addIndexers(java.util.Map.of(BY_MEMBER_KEY, Membership::realServerKeys));
+        realServers.addIndexers(java.util.Map.of(BY_MEMBER_KEY, Membership::realServerKeys, BY_HOST, Caches::hostKeys));
         reports = new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeReport.class, VirtualService.class)
                 .withName("nodereports")
                 .withSecondaryToPrimaryMapper((NodeReport r) -> r.getSpec() == null || r.getSpec().getVirtualService() == null
@@ -148,7 +150,10 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         return List.of(realServers, reports, nodes, peers, pools, namespaces, agentState);
     }
 
-    /** The VirtualServices an agent-state change on {@code nodeNames} concerns: reported on, or directed, there. */
+    /**
+     * The VirtualServices an agent-state change on {@code nodeNames} concerns: reported on, directed, or with a real
+     * server hosted there.
+     */
     private Set<ResourceID> concerning(Set<String> nodeNames) {
         if (nodeNames.equals(AgentWatch.ALL_NODES)) {
             return Caches.ids(virtualServices.list());
@@ -157,11 +162,15 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
         for (String n : nodeNames) {
             reports.byIndex(BY_NODE, n).forEach(r -> out.add(new ResourceID(r.getSpec().getVirtualService(),
                     r.getMetadata().getNamespace())));
-            nodes.get(new ResourceID(n)).ifPresent(node -> virtualServices.list()
+            Optional<Node> node = nodes.get(new ResourceID(n));
+            node.ifPresent(x -> virtualServices.list()
                     .filter(vs -> vs.getSpec() != null && vs.getSpec().getDirectors() != null
                             && vs.getSpec().getDirectors().getNodeSelector() != null
-                            && Selectors.matches(vs.getSpec().getDirectors().getNodeSelector(), node.getMetadata().getLabels()))
+                            && Selectors.matches(vs.getSpec().getDirectors().getNodeSelector(), x.getMetadata().getLabels()))
                     .forEach(vs -> out.add(ResourceID.fromResource(vs))));
+            Caches.hostKeysOf(n, node).stream().flatMap(k -> realServers.byIndex(BY_HOST, k).stream())
+                    .flatMap(rs -> selecting(rs).filter(vs -> Membership.belongs(rs, vs)))
+                    .forEach(vs -> out.add(ResourceID.fromResource(vs)));
         }
         return out;
     }
@@ -251,16 +260,21 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
      */
     @Override
     public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
-        List<String> pending = nodesStillHolding(vs, nodes.list(n -> true).toList());
+        List<NodeReport> holding = reportsStillHolding(vs, nodes.list(n -> true).toList());
+        List<String> pending = holding.stream().map(r -> r.getSpec().getNodeName()).toList();
         if (!pending.isEmpty() && !cleanupTimedOut(vs)) {
             events.normal(vs, "WaitingForCleanup", "waiting for the agents on " + String.join(", ", pending)
                     + " to remove VIP " + vs.getSpec().getVip() + " and its IPVS entries");
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(5000);
         }
         if (!pending.isEmpty()) {
+            // what the agents say, e.g. an IPVS service kept because someone else's destinations are in it
+            String said = holding.stream().filter(r -> r.getStatus().getMessage() != null)
+                    .map(r -> r.getSpec().getNodeName() + ": " + r.getStatus().getMessage()).collect(Collectors.joining("; "));
             events.warning(vs, "CleanupTimedOut", "the agents on " + String.join(", ", pending) + " did not confirm "
                     + "removing VIP " + vs.getSpec().getVip() + " within " + config.cleanupTimeout().toSeconds()
-                    + "s; check those nodes (ipvsadm -Ln, ip addr) and remove leftovers by hand");
+                    + "s" + (said.isEmpty() ? "" : " (" + said + ")") + "; check those nodes (ipvsadm -Ln, ip addr) and "
+                    + "remove leftovers by hand");
         }
         LOG.infof("VirtualService %s deleted", Ref.of(vs));
         metrics.remove(Ref.of(vs));
@@ -268,17 +282,17 @@ public class VirtualServiceReconciler implements Reconciler<VirtualService>, Cle
     }
 
     /**
-     * The nodes whose live agents report kernel state for {@code vs}. A node whose agent is gone (its Lease lapsed) is
-     * not waited for: nothing there can remove the state now, and the agent that comes back removes what it recorded
-     * for VirtualServices that no longer exist.
+     * The reports of the nodes whose live agents report kernel state for {@code vs}, by node. A node whose agent is
+     * gone (its Lease lapsed) is not waited for: nothing there can remove the state now, and the agent that comes back
+     * removes what it recorded for VirtualServices that no longer exist.
      */
-    private List<String> nodesStillHolding(VirtualService vs, List<Node> nodeList) {
+    private List<NodeReport> reportsStillHolding(VirtualService vs, List<Node> nodeList) {
         AgentLiveness liveness = agents.liveness(nodeList, Instant.now());
         return reports.list(vs.getMetadata().getNamespace(), r -> r.getSpec() != null
                         && vs.getMetadata().getName().equals(r.getSpec().getVirtualService())
                         && r.getStatus() != null && Boolean.TRUE.equals(r.getStatus().getKernelStatePresent())
                         && liveness.alive(r.getSpec().getNodeName()))
-                .map(r -> r.getSpec().getNodeName()).sorted().toList();
+                .sorted(java.util.Comparator.comparing(r -> r.getSpec().getNodeName())).toList();
     }
 
     private boolean cleanupTimedOut(VirtualService vs) {

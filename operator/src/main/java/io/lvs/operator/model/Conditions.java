@@ -16,6 +16,8 @@ public final class Conditions {
     public static final String READY = "Ready";
     public static final String DEGRADED = "Degraded";
     public static final String HEALTHY = "Healthy";
+    /** A RealServer's: the node that hosts it holds what DirectRouting and Tunnel need there (VIP on lo, ARP sysctls). */
+    public static final String NODE_PREPARED = "NodePrepared";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";

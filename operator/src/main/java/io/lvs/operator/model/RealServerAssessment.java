@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The status of one RealServer: whether it is valid and fits every VirtualService it belongs to (Accepted), and what
- * the active directors of those VirtualServices report about its health (Healthy).
+ * The status of one RealServer: whether it is valid and fits every VirtualService it belongs to (Accepted), what the
+ * active directors of those VirtualServices report about its health (Healthy), and, for DirectRouting and Tunnel,
+ * whether the node that hosts it is prepared (NodePrepared: its agent runs and holds the VIP on lo, see
+ * {@link RealServerNodes}).
  */
 public final class RealServerAssessment {
     private RealServerAssessment() {
@@ -32,10 +34,10 @@ public final class RealServerAssessment {
     /**
      * Everything an assessment reads. {@code virtualServices} are the ones it belongs to; {@code refTargetExists}
      * says whether the VirtualService named in virtualServiceRef exists; {@code reports} are the NodeReports of its
-     * VirtualServices.
+     * VirtualServices from live agents; {@code agents} says which agents are alive and why the others are not.
      */
     public record Inputs(RealServer realServer, List<VirtualService> virtualServices, boolean refTargetExists,
-                         List<NodeReport> reports, Collection<Node> nodes, Instant now) {
+                         List<NodeReport> reports, Collection<Node> nodes, AgentLiveness agents, Instant now) {
     }
 
     public static RealServerStatus assess(Inputs in) {
@@ -54,6 +56,8 @@ public final class RealServerAssessment {
                     gen, now);
             cs = Conditions.set(cs, Conditions.HEALTHY, Conditions.UNKNOWN, "NotAccepted", "not probed: not accepted",
                     gen, now);
+            cs = Conditions.set(cs, Conditions.NODE_PREPARED, Conditions.UNKNOWN, "NotAccepted",
+                    "no node is prepared for it: not accepted", gen, now);
             st.setConditions(cs);
             return st;
         }
@@ -116,8 +120,63 @@ public final class RealServerAssessment {
                     "no active director has reported on this server yet", gen, now);
         }
         st.setLastProbe(last != null ? last : prev.getLastProbe());
-        st.setConditions(cs);
+        st.setConditions(nodePrepared(in, cs, gen, now));
         return st;
+    }
+
+    /** NodePrepared: how the hosting node stands for each DirectRouting or Tunnel VirtualService, the worst first. */
+    private static List<Condition> nodePrepared(Inputs in, List<Condition> cs, long gen, Instant now) {
+        RealServer rs = in.realServer();
+        List<VirtualService> needing = in.virtualServices().stream().filter(v -> RealServerNodes.needed(v.getSpec())).toList();
+        if (needing.isEmpty()) {
+            return Conditions.set(cs, Conditions.NODE_PREPARED, Conditions.TRUE, "NotNeeded", "its VirtualServices "
+                    + "(NAT, Local) need nothing on the server's node", gen, now);
+        }
+        Optional<String> node = RealServerNodes.nodeOf(rs, in.nodes());
+        if (node.isEmpty()) {
+            return Conditions.set(cs, Conditions.NODE_PREPARED, Conditions.UNKNOWN, "NotAClusterNode", "no lvs agent "
+                    + "prepares " + rs.getSpec().getAddress() + " (not a node of this cluster): put the VIP on its lo and "
+                    + "set arp_ignore=1, arp_announce=2 by hand", gen, now);
+        }
+        List<String> failed = new ArrayList<>();
+        String failedReason = null;
+        List<String> pending = new ArrayList<>();
+        List<String> prepared = new ArrayList<>();
+        for (VirtualService vs : needing) {
+            Long target = vs.getStatus() == null ? null : vs.getStatus().getAcceptedGeneration();
+            if (target == null) {
+                continue; // not served anywhere: its own status says why
+            }
+            String name = vs.getMetadata().getName();
+            Optional<NodeReport> report = in.reports().stream().filter(r -> r.getSpec() != null
+                    && name.equals(r.getSpec().getVirtualService()) && node.get().equals(r.getSpec().getNodeName())).findFirst();
+            String about = "VirtualService " + name + " (VIP " + vs.getSpec().getVip() + ")";
+            switch (RealServerNodes.of(node.get(), report, in.agents(), target)) {
+                case RealServerNodes.Failed f -> {
+                    failed.add(about + ": " + f.message());
+                    failedReason = failedReason == null ? f.reason() : failedReason;
+                }
+                case RealServerNodes.Pending p -> pending.add(about + ": " + p.message());
+                case RealServerNodes.Prepared p -> prepared.add(name);
+            }
+        }
+        String on = "node " + node.get();
+        if (!failed.isEmpty()) {
+            return Conditions.set(cs, Conditions.NODE_PREPARED, Conditions.FALSE, failedReason, on + " is not prepared for "
+                    + String.join("; ", failed) + "; the directors still send this server connections it cannot answer",
+                    gen, now);
+        }
+        if (!pending.isEmpty()) {
+            return Conditions.set(cs, Conditions.NODE_PREPARED, Conditions.UNKNOWN, "AwaitingAgent", "waiting for the lvs "
+                    + "agent on " + node.get() + " to prepare it for " + String.join("; ", pending), gen, now);
+        }
+        if (prepared.isEmpty()) {
+            return Conditions.set(cs, Conditions.NODE_PREPARED, Conditions.UNKNOWN, "NotServed", "none of its "
+                    + "DirectRouting or Tunnel VirtualServices is accepted, so " + on + " is not prepared for them", gen, now);
+        }
+        return Conditions.set(cs, Conditions.NODE_PREPARED, Conditions.TRUE, "Prepared", on + " holds the VIP on lo and "
+                + "the sysctls it needs there for VirtualService" + (prepared.size() == 1 ? " " : "s ")
+                + String.join(", ", prepared), gen, now);
     }
 
     private static Optional<Problem> acceptance(Inputs in) {

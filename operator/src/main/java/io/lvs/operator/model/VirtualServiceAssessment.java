@@ -39,9 +39,11 @@ import java.util.stream.Collectors;
  * (see {@link VipClaims}), its RealServers, the cluster's nodes and its nodes' NodeReports.
  *
  * <p>Accepted: the spec is valid, its ports are not taken, and (except for Local) it has real servers. Programmed:
- * every director's agent reports the accepted generation in its kernel. Ready: a director holds the VIP and a real
- * server passes its check. Degraded: something works but not everything (split brain, failed servers or directors,
- * the NAT same-subnet pitfall).
+ * every director's agent reports the accepted generation in its kernel, and with DirectRouting and Tunnel every cluster
+ * node hosting a real server reports itself prepared (VIP on lo, ARP sysctls; see {@link RealServerNodes}). Ready: a
+ * director holds the VIP and a real server can answer (passes its check, and its node, if it needs one, is prepared).
+ * Degraded: something works but not everything (split brain, failed servers, directors or real-server nodes, the NAT
+ * same-subnet pitfall).
  */
 public final class VirtualServiceAssessment {
     private static final int MAX_LISTED = 5;
@@ -66,14 +68,32 @@ public final class VirtualServiceAssessment {
         public static final Vips ALLOWED = new Vips(Optional.empty(), Optional.empty());
     }
 
-    /** A member that was accepted, with the health the active director reports for it (empty: not reported yet). */
-    private record Member(RealServer rs, Optional<ReportedRealServer> health) {
+    /**
+     * A member that was accepted, with the health the active director reports for it (empty: not reported yet) and the
+     * node that must be prepared for it (empty: none needed, or outside the cluster).
+     */
+    private record Member(RealServer rs, Optional<ReportedRealServer> health, Optional<String> node,
+                          Optional<RealServerNodes.Preparation> preparation) {
         boolean healthy() {
             return health.map(h -> Boolean.TRUE.equals(h.getHealthy())).orElse(false);
         }
 
         boolean reportedDown() {
             return health.map(h -> Boolean.FALSE.equals(h.getHealthy())).orElse(false);
+        }
+
+        /** Its node, if it needs one, is prepared: the directors' packets for the VIP reach a server that answers. */
+        boolean nodeReady() {
+            return preparation.map(p -> p instanceof RealServerNodes.Prepared).orElse(true);
+        }
+
+        /** Passes its check and can answer: what counts as a ready real server. */
+        boolean ready() {
+            return healthy() && nodeReady();
+        }
+
+        String name() {
+            return rs.getMetadata().getName();
         }
     }
 
@@ -219,6 +239,34 @@ public final class VirtualServiceAssessment {
                 failing.add(node + ": " + Objects.requireNonNullElse(r.getStatus().getMessage(), "not programmed"));
             }
         }
+        boolean conflict = failingConflict(selected, byNode, target);
+        // Real-server nodes (DirectRouting, Tunnel): each node once, with the servers it hosts.
+        Map<String, List<String>> hosted = new java.util.TreeMap<>();
+        Map<String, RealServerNodes.Preparation> preparations = new LinkedHashMap<>();
+        boolean needsNodes = RealServerNodes.needed(spec);
+        if (needsNodes) {
+            for (RealServer rs : accepted) {
+                RealServerNodes.nodeOf(rs, in.nodes()).ifPresent(n -> hosted.computeIfAbsent(n, k -> new ArrayList<>())
+                        .add(rs.getMetadata().getName()));
+            }
+            hosted.forEach((node, servers) -> preparations.put(node,
+                    RealServerNodes.of(node, Optional.ofNullable(byNode.get(node)), in.agents(), target)));
+        }
+        hosted.forEach((node, servers) -> {
+            String who = "real-server node " + node + " (" + list(servers) + ")";
+            switch (preparations.get(node)) {
+                case RealServerNodes.Failed f when f.reason().equals(RealServerNodes.AGENT_NOT_RUNNING) ->
+                        unavailable.add(who + " (" + f.message() + ")");
+                case RealServerNodes.Failed f -> failing.add(who + ": " + f.message());
+                case RealServerNodes.Pending p when p.reported() -> outdated.add(who + " (" + p.message() + ")");
+                case RealServerNodes.Pending p -> missing.add(who);
+                case RealServerNodes.Prepared p when !p.current() -> outdated.add(who);
+                case RealServerNodes.Prepared p -> {
+                }
+            }
+        });
+        String preparedNodes = hosted.isEmpty() ? "" : " and prepared on " + hosted.size() + " real-server node"
+                + (hosted.size() == 1 ? "" : "s");
         if (selected.isEmpty()) {
             cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.FALSE, "NoDirectors", "directors.nodeSelector "
                     + Selectors.describe(spec.getDirectors().getNodeSelector()) + " matches no node; label the nodes "
@@ -227,7 +275,8 @@ public final class VirtualServiceAssessment {
             cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.FALSE, "AgentNotRunning", "no lvs agent runs on "
                     + join(unavailable, "; "), gen, now);
         } else if (!failing.isEmpty()) {
-            cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.FALSE, "NotProgrammed", join(failing, "; "), gen, now);
+            cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.FALSE, conflict ? "Conflict" : "NotProgrammed",
+                    join(failing, "; "), gen, now);
         } else if (!missing.isEmpty()) {
             cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.FALSE, "AwaitingAgents",
                     "waiting for the node agents on " + list(missing) + " to report", gen, now);
@@ -237,7 +286,7 @@ public final class VirtualServiceAssessment {
         } else {
             cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.TRUE, "Programmed", "generation " + target
                     + " is programmed on " + selected.size() + " director" + (selected.size() == 1 ? "" : "s")
-                    + (target != gen ? " (generation " + gen + " was not accepted)" : ""), gen, now);
+                    + preparedNodes + (target != gen ? " (generation " + gen + " was not accepted)" : ""), gen, now);
         }
 
         // Real-server health as the active director sees it (before an election, as any director sees it).
@@ -247,30 +296,42 @@ public final class VirtualServiceAssessment {
                 healthSources.add(byNode.get(node));
             }
         }
-        List<Member> members = accepted.stream().map(rs -> new Member(rs, healthOf(rs, healthSources))).toList();
-        long ready = members.stream().filter(Member::healthy).count();
+        List<Member> members = accepted.stream().map(rs -> {
+            Optional<String> node = needsNodes ? RealServerNodes.nodeOf(rs, in.nodes()) : Optional.empty();
+            return new Member(rs, healthOf(rs, healthSources), node, node.map(preparations::get));
+        }).toList();
+        long ready = members.stream().filter(Member::ready).count();
         st.setReadyRealServers((int) ready);
         st.setTotalRealServers(members.size());
         st.setRealServersReady(ready + "/" + members.size());
 
         // Ready
+        List<String> unanswering = members.stream().filter(m -> m.healthy() && !m.nodeReady())
+                .map(m -> m.name() + " (node " + m.node().orElseThrow() + ")").toList();
         NodeReportStatus activeReport = active == null ? null : byNode.get(active).getStatus();
         if (active == null) {
-            cs = Conditions.set(cs, Conditions.READY, Conditions.FALSE, "NoActiveDirector", byNode.isEmpty()
+            cs = Conditions.set(cs, Conditions.READY, Conditions.FALSE, "NoActiveDirector",
+                    directorNodes.stream().noneMatch(byNode::containsKey)
                     ? "no node agent has reported yet, so no director holds VIP " + spec.getVip()
                     : "no director holds VIP " + spec.getVip(), gen, now);
         } else if (!Boolean.TRUE.equals(activeReport.getVipHeld())) {
             cs = Conditions.set(cs, Conditions.READY, Conditions.FALSE, "VIPNotHeld", "active director " + active
                     + " does not hold VIP " + spec.getVip() + (activeReport.getMessage() == null ? ""
                     : ": " + activeReport.getMessage()), gen, now);
+        } else if (method != ForwardingMethod.Local && ready == 0 && !unanswering.isEmpty()) {
+            cs = Conditions.set(cs, Conditions.READY, Conditions.FALSE, "RealServerNodesNotPrepared", active + " holds VIP "
+                    + spec.getVip() + " but none of its " + members.size() + " real servers can answer: "
+                    + list(unanswering) + " pass their checks, but their nodes are not known to hold VIP " + spec.getVip()
+                    + " on lo (see Programmed)", gen, now);
         } else if (method != ForwardingMethod.Local && ready == 0) {
             cs = Conditions.set(cs, Conditions.READY, Conditions.FALSE, "NoHealthyRealServers", active + " holds VIP "
                     + spec.getVip() + " but none of its " + members.size() + " real servers passes its health check",
                     gen, now);
         } else {
             cs = Conditions.set(cs, Conditions.READY, Conditions.TRUE, "Ready", active + " holds VIP " + spec.getVip()
-                    + (method == ForwardingMethod.Local ? "" : "; " + ready + "/" + members.size() + " real servers healthy"),
-                    gen, now);
+                    + (method == ForwardingMethod.Local ? "" : "; " + ready + "/" + members.size() + " real servers "
+                    + (unanswering.isEmpty() ? "healthy" : "ready (" + list(unanswering) + " pass their checks, but their "
+                    + "nodes are not prepared)")), gen, now);
         }
 
         // Degraded
@@ -286,6 +347,18 @@ public final class VirtualServiceAssessment {
         if (method == ForwardingMethod.NAT) {
             natSameSubnet(spec, accepted, byNode).ifPresent(issues::add);
         }
+        List<String> failedNodes = new ArrayList<>();
+        preparations.forEach((node, p) -> {
+            if (p instanceof RealServerNodes.Failed f) {
+                failedNodes.add(node + " (" + list(hosted.get(node)) + "): " + f.message());
+            }
+        });
+        if (!failedNodes.isEmpty()) {
+            issues.add(new Problem("RealServerNodeNotPrepared", "real-server node" + (failedNodes.size() == 1 ? " " : "s ")
+                    + join(failedNodes, "; ") + "; until " + (failedNodes.size() == 1 ? "it holds" : "they hold") + " VIP "
+                    + spec.getVip() + " on lo, the directors still send " + (failedNodes.size() == 1 ? "its" : "their")
+                    + " servers connections they cannot answer"));
+        }
         if (!faults.isEmpty()) {
             issues.add(new Problem("DirectorFault", "director" + (faults.size() == 1 ? " " : "s ") + list(faults)
                     + " cannot serve (see directors[].message)"));
@@ -297,7 +370,7 @@ public final class VirtualServiceAssessment {
         if (!issues.isEmpty()) {
             cs = Conditions.set(cs, Conditions.DEGRADED, Conditions.TRUE, issues.getFirst().reason(),
                     issues.stream().map(Problem::message).collect(Collectors.joining("; ")), gen, now);
-        } else if (byNode.isEmpty()) {
+        } else if (directorNodes.stream().noneMatch(byNode::containsKey)) {
             cs = Conditions.set(cs, Conditions.DEGRADED, Conditions.UNKNOWN, "AwaitingAgents",
                     "no node agent has reported on this VirtualService yet", gen, now);
         } else {
@@ -305,6 +378,14 @@ public final class VirtualServiceAssessment {
         }
         st.setConditions(cs);
         return st;
+    }
+
+    /** Whether a director that reports the target generation not programmed says an entry someone else made holds a key. */
+    private static boolean failingConflict(Collection<String> directors, Map<String, NodeReport> byNode, long target) {
+        return directors.stream().map(byNode::get).filter(Objects::nonNull).map(NodeReport::getStatus)
+                .filter(Objects::nonNull)
+                .anyMatch(st -> st.getVirtualServiceGeneration() != null && st.getVirtualServiceGeneration() >= target
+                        && !Boolean.TRUE.equals(st.getProgrammed()) && NodeReportStatus.CONFLICT.equals(st.getReason()));
     }
 
     /** Conditions of a VirtualService that no agent should program. */

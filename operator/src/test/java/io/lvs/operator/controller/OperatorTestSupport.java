@@ -111,6 +111,33 @@ final class OperatorTestSupport {
         }
     }
 
+    /**
+     * A NodeReport as the agent on a DirectRouting or Tunnel real server's node writes it: prepared (VIP on lo, sysctls),
+     * or not with its reason and message. Creates or replaces it.
+     */
+    static NodeReport realServerNodeReport(KubernetesClient client, String vs, String node, long generation,
+                                           boolean programmed, String reason, String message) {
+        lease(client, node, java.time.Instant.now());
+        NodeReport current = client.resources(NodeReport.class).inNamespace("default").withName(NodeReports.name(vs, node)).get();
+        if (current == null) {
+            NodeReport r = new NodeReport();
+            r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(NodeReports.name(vs, node))
+                    .withNamespace("default").withLabels(NodeReports.labels(vs, node)).build());
+            r.setSpec(new io.lvs.api.v1alpha1.NodeReportSpec(vs, node));
+            current = client.resource(r).create();
+        }
+        io.lvs.api.v1alpha1.NodeReportStatus st = new io.lvs.api.v1alpha1.NodeReportStatus();
+        st.setRole(io.lvs.api.v1alpha1.DirectorRole.RealServer);
+        st.setProgrammed(programmed);
+        st.setReason(reason);
+        st.setMessage(message);
+        st.setVirtualServiceGeneration(generation);
+        st.setKernelStatePresent(true);
+        st.setReportTime("2026-11-25T10:00:00Z");
+        current.setStatus(st);
+        return client.resource(current).updateStatus();
+    }
+
     /** A NodeReport as the agent on {@code node} would write it, with one real server's health. */
     static NodeReport report(KubernetesClient client, String vs, String node, String role, long generation,
                              String realServer, boolean healthy) {

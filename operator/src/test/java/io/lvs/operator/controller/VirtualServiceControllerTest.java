@@ -404,6 +404,59 @@ class VirtualServiceControllerTest {
     }
 
     @Test
+    void aDirectRoutingServersNodeWithoutAWorkingAgentIsNamedUntilItsAgentPreparesIt() {
+        applyRealServer(client, rsYaml("prep-1", "prep", "192.0.2.22")); // worker-2's address: its agent prepares it
+        apply(client, vsYaml("prep", "192.0.2.90", 80));
+        awaitVs(client, "prep", has(Conditions.ACCEPTED, "True", "Accepted"));
+        report(client, "prep", "node-a", "Active", 1, "prep-1", true);
+        report(client, "prep", "node-b", "Standby", 1, "prep-1", true);
+        awaitVs(client, "prep", v -> "node-a".equals(v.getStatus().getActiveDirector()));
+        // worker-2's agent cannot start: nothing about the VirtualService changes, only the agent's pod and Lease
+        OperatorTestSupport.lease(client, "worker-2", java.time.Instant.now().minusSeconds(600));
+        client.pods().inNamespace("lvs-system").resource(io.lvs.operator.model.AgentFixtures.waitingPod("worker-2",
+                "ErrImagePull", "pull access denied for registry.example/lvs-node-agent")).create();
+        VirtualService vs = awaitVs(client, "prep", has(Conditions.PROGRAMMED, "False", "AgentNotRunning"));
+        String programmed = condition(vs, Conditions.PROGRAMMED).orElseThrow().getMessage();
+        assertTrue(programmed.startsWith("no lvs agent runs on real-server node worker-2 (prep-1) (its agent last renewed "
+                + "its Lease at"), programmed);
+        assertTrue(programmed.endsWith("agent pod lvs-node-agent-worker-2: ErrImagePull: pull access denied for "
+                + "registry.example/lvs-node-agent)"), programmed);
+        assertEquals("RealServerNodesNotPrepared", condition(vs, Conditions.READY).orElseThrow().getReason());
+        assertEquals("RealServerNodeNotPrepared", condition(vs, Conditions.DEGRADED).orElseThrow().getReason());
+        assertEquals("0/1", vs.getStatus().getRealServersReady());
+        var rs = awaitRs(client, "prep-1", rsHas(Conditions.NODE_PREPARED, "False", "AgentNotRunning"));
+        assertTrue(condition(rs, Conditions.NODE_PREPARED).orElseThrow().getMessage().contains("ErrImagePull"),
+                condition(rs, Conditions.NODE_PREPARED).orElseThrow().getMessage());
+
+        // the image is fixed: the agent runs, but cannot put the VIP on lo yet
+        client.pods().inNamespace("lvs-system").withName("lvs-node-agent-worker-2").delete();
+        OperatorTestSupport.realServerNodeReport(client, "prep", "worker-2", 1, false, "NotProgrammed",
+                "VIP 192.0.2.90 could not be put on lo: EPERM - Operation not permitted");
+        vs = awaitVs(client, "prep", has(Conditions.PROGRAMMED, "False", "NotProgrammed"));
+        assertEquals("real-server node worker-2 (prep-1): VIP 192.0.2.90 could not be put on lo: EPERM - Operation not "
+                + "permitted", condition(vs, Conditions.PROGRAMMED).orElseThrow().getMessage());
+        awaitRs(client, "prep-1", rsHas(Conditions.NODE_PREPARED, "False", "NotPrepared"));
+
+        // and then it does
+        OperatorTestSupport.realServerNodeReport(client, "prep", "worker-2", 1, true, null, null);
+        vs = awaitVs(client, "prep", has(Conditions.READY, "True", "Ready"));
+        assertEquals("True", condition(vs, Conditions.PROGRAMMED).orElseThrow().getStatus());
+        assertEquals("False", condition(vs, Conditions.DEGRADED).orElseThrow().getStatus());
+        assertEquals("1/1", vs.getStatus().getRealServersReady());
+        awaitRs(client, "prep-1", rsHas(Conditions.NODE_PREPARED, "True", "Prepared"));
+
+        // a director finds its IPVS service held by kube-proxy: Programmed says so, in the agent's words
+        NodeReport b = client.resources(NodeReport.class).inNamespace("default").withName("prep.node-b").get();
+        b.getStatus().setProgrammed(false);
+        b.getStatus().setReason("Conflict");
+        b.getStatus().setMessage("IPVS service TCP 192.0.2.90:80 is held by an entry lvs-operator did not create");
+        client.resource(b).updateStatus();
+        vs = awaitVs(client, "prep", has(Conditions.PROGRAMMED, "False", "Conflict"));
+        assertEquals("node-b: IPVS service TCP 192.0.2.90:80 is held by an entry lvs-operator did not create",
+                condition(vs, Conditions.PROGRAMMED).orElseThrow().getMessage());
+    }
+
+    @Test
     void deletionWaitsForTheAgentsToCleanUp() {
         applyRealServer(client, rsYaml("gone-1", "gone", "192.0.2.61"));
         apply(client, vsYaml("gone", "192.0.2.60", 80));
@@ -442,12 +495,18 @@ class VirtualServiceControllerTest {
         applyRealServer(client, rsYaml("stuck-1", "stuck", "192.0.2.71"));
         apply(client, vsYaml("stuck", "192.0.2.70", 80));
         awaitVs(client, "stuck", has(Conditions.ACCEPTED, "True", "Accepted"));
-        report(client, "stuck", "node-b", "Active", 1, "stuck-1", true);
+        NodeReport r = report(client, "stuck", "node-b", "Active", 1, "stuck-1", true);
         awaitVs(client, "stuck", v -> "node-b".equals(v.getStatus().getActiveDirector())); // the operator has seen it
+        // what the agent says while it cannot finish: someone else's destination keeps the service
+        String kept = "IPVS service TCP 192.0.2.70:80 is no longer wanted, but it holds destinations lvs-operator did not "
+                + "create (198.51.100.7:80)";
+        r.getStatus().setMessage(kept);
+        client.resource(r).updateStatus();
         client.resources(VirtualService.class).inNamespace("default").withName("stuck").delete();
         await().atMost(WAIT).until(() -> vs(client, "stuck") == null); // lvs.cleanup-timeout is 6s in tests
         assertTrue(events("stuck").stream().anyMatch(e -> e.getReason().equals("CleanupTimedOut")
-                && e.getType().equals("Warning") && e.getMessage().contains("node-b")));
+                && e.getType().equals("Warning") && e.getMessage().contains("node-b: " + kept)),
+                events("stuck").stream().map(Event::getMessage).toList().toString());
     }
 
     private List<Event> events(String name) {

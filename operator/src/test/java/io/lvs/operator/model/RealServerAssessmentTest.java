@@ -7,6 +7,7 @@ import static io.lvs.operator.model.Fixtures.vs;
 import static io.lvs.operator.model.Fixtures.withHealth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
@@ -19,6 +20,7 @@ import io.lvs.api.v1alpha1.VirtualServiceRef;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RealServerAssessmentTest {
@@ -28,7 +30,32 @@ class RealServerAssessmentTest {
     private final List<Node> nodes = List.of(node("worker-1", "192.0.2.21", Map.of()));
 
     private RealServerStatus assess(List<VirtualService> vss, boolean refExists, List<NodeReport> reports) {
-        return RealServerAssessment.assess(new RealServerAssessment.Inputs(r1, vss, refExists, reports, nodes, T0));
+        return assess(vss, refExists, reports, AgentLiveness.everyoneAlive(nodes));
+    }
+
+    private RealServerStatus assess(List<VirtualService> vss, boolean refExists, List<NodeReport> reports,
+                                    AgentLiveness agents) {
+        return RealServerAssessment.assess(new RealServerAssessment.Inputs(r1, vss, refExists, reports, nodes, agents, T0));
+    }
+
+    private static void expect(RealServerStatus s, String type, String status, String reason) {
+        Condition c = cond(s, type);
+        assertEquals(status + "/" + reason, c.getStatus() + "/" + c.getReason(), type + ": " + c.getMessage());
+    }
+
+    /** web as the operator has accepted it (generation 1), which is what agents serve. */
+    private VirtualService acceptedWeb() {
+        web.setStatus(new io.lvs.api.v1alpha1.VirtualServiceStatus());
+        web.getStatus().setAcceptedGeneration(1L);
+        return web;
+    }
+
+    /** What worker-1's agent reports about web. */
+    private NodeReport fromWorker(boolean programmed, String message) {
+        NodeReport r = report(web, "worker-1", DirectorRole.RealServer);
+        r.getStatus().setProgrammed(programmed);
+        r.getStatus().setMessage(message);
+        return r;
     }
 
     private static Condition cond(RealServerStatus s, String type) {
@@ -72,6 +99,51 @@ class RealServerAssessmentTest {
         RealServerStatus s = assess(List.of(web), true, List.of());
         assertEquals("False", cond(s, Conditions.ACCEPTED).getStatus());
         assertEquals("PortRemapNotSupported", cond(s, Conditions.ACCEPTED).getReason());
+    }
+
+    @Test
+    void itsNodeIsPreparedWhenItsAgentSaysSo() {
+        RealServerStatus s = assess(List.of(acceptedWeb()), true, List.of(fromWorker(true, null)));
+        expect(s, Conditions.NODE_PREPARED, "True", "Prepared");
+        assertEquals("node worker-1 holds the VIP on lo and the sysctls it needs there for VirtualService web",
+                cond(s, Conditions.NODE_PREPARED).getMessage());
+    }
+
+    @Test
+    void itsNodeIsNotPreparedWhileItsAgentCannotRunAndThePodSaysWhy() {
+        AgentLiveness agents = AgentLiveness.assess(new AgentLiveness.Inputs(List.of(), List.of(AgentFixtures.waitingPod(
+                "worker-1", "CrashLoopBackOff", "back-off 5m0s restarting failed container")), Optional.empty(), List.of(), nodes,
+                "lvs-system/lvs-node-agent", T0));
+        // its last report said prepared: not believed from an agent that is not alive
+        RealServerStatus s = assess(List.of(acceptedWeb()), true, List.of(), agents);
+        expect(s, Conditions.NODE_PREPARED, "False", "AgentNotRunning");
+        assertEquals("node worker-1 is not prepared for VirtualService web (VIP 192.0.2.10): no lvs agent has started on "
+                + "it: agent pod lvs-node-agent-worker-1: CrashLoopBackOff: back-off 5m0s restarting failed container; the "
+                + "directors still send this server connections it cannot answer", cond(s, Conditions.NODE_PREPARED).getMessage());
+    }
+
+    @Test
+    void itsNodeIsNotPreparedWhenItsAgentReportsWhy() {
+        RealServerStatus s = assess(List.of(acceptedWeb()), true, List.of(fromWorker(false, "VIP 192.0.2.10 could not be "
+                + "put on lo: EPERM - Operation not permitted")));
+        expect(s, Conditions.NODE_PREPARED, "False", "NotPrepared");
+        assertTrue(cond(s, Conditions.NODE_PREPARED).getMessage().startsWith("node worker-1 is not prepared for "
+                + "VirtualService web (VIP 192.0.2.10): VIP 192.0.2.10 could not be put on lo: EPERM"),
+                cond(s, Conditions.NODE_PREPARED).getMessage());
+        // before any report: awaited
+        expect(assess(List.of(acceptedWeb()), true, List.of()), Conditions.NODE_PREPARED, "Unknown", "AwaitingAgent");
+    }
+
+    @Test
+    void natNeedsNothingOnItsNodeAndAServerOutsideTheClusterCannotBeChecked() {
+        web.getSpec().getForwarding().setMethod(io.lvs.api.v1alpha1.ForwardingMethod.NAT);
+        expect(assess(List.of(acceptedWeb()), true, List.of()), Conditions.NODE_PREPARED, "True", "NotNeeded");
+        web.getSpec().getForwarding().setMethod(io.lvs.api.v1alpha1.ForwardingMethod.DirectRouting);
+        r1.getSpec().setAddress("203.0.113.50");
+        RealServerStatus s = assess(List.of(acceptedWeb()), true, List.of());
+        expect(s, Conditions.NODE_PREPARED, "Unknown", "NotAClusterNode");
+        assertEquals("no lvs agent prepares 203.0.113.50 (not a node of this cluster): put the VIP on its lo and set "
+                + "arp_ignore=1, arp_announce=2 by hand", cond(s, Conditions.NODE_PREPARED).getMessage());
     }
 
     @Test

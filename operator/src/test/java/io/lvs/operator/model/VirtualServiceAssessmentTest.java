@@ -303,6 +303,126 @@ class VirtualServiceAssessmentTest {
                 + "ErrImagePull: pull access denied for lvs-node-agent)", cond(s, Conditions.PROGRAMMED).getMessage());
     }
 
+    // ---- the nodes of DirectRouting and Tunnel real servers
+
+    private final List<Node> withWorker = List.of(nodes.get(0), nodes.get(1), Fixtures.node("worker-1", "192.0.2.21", Map.of()));
+
+    /** Directors node-a (active, web-1 healthy) and node-b, and what worker-1 (web-1's node) says, with these agents. */
+    private VirtualServiceStatus withHost(List<NodeReport> hostReports, AgentLiveness agents, List<RealServer> members) {
+        List<NodeReport> reports = new java.util.ArrayList<>(List.of(
+                withHealth(withHealth(report(web, "node-a", DirectorRole.Active), "web-1", true, "HTTP 200"), "web-2", true,
+                        "HTTP 200"), report(web, "node-b", DirectorRole.Standby)));
+        reports.addAll(hostReports);
+        return VirtualServiceAssessment.assess(new VirtualServiceAssessment.Inputs(web, ALLOWED, Optional.empty(), members,
+                reports, withWorker, agents, T0));
+    }
+
+    private AgentLiveness workerAgent(List<io.fabric8.kubernetes.api.model.Pod> pods, boolean workerLease) {
+        List<io.fabric8.kubernetes.api.model.coordination.v1.Lease> leases = new java.util.ArrayList<>(List.of(
+                AgentFixtures.lease("node-a", T0.minusSeconds(5)), AgentFixtures.lease("node-b", T0.minusSeconds(5))));
+        if (workerLease) {
+            leases.add(AgentFixtures.lease("worker-1", T0.minusSeconds(5)));
+        }
+        return AgentLiveness.assess(new AgentLiveness.Inputs(leases, pods, Optional.empty(), List.of(), withWorker,
+                "lvs-system/lvs-node-agent", T0));
+    }
+
+    private NodeReport hostReport(boolean programmed, String message) {
+        NodeReport r = report(web, "worker-1", DirectorRole.RealServer);
+        r.getStatus().setProgrammed(programmed);
+        r.getStatus().setVipHeld(null);
+        r.getStatus().setMessage(message);
+        r.getStatus().setReason(programmed ? null : "NotProgrammed");
+        return r;
+    }
+
+    @Test
+    void aRealServerNodeWhoseAgentCannotStartIsNamedAndItsServerIsNotCountedReady() {
+        AgentLiveness agents = workerAgent(List.of(AgentFixtures.waitingPod("worker-1", "ErrImagePull",
+                "pull access denied for lvs-node-agent")), false);
+        VirtualServiceStatus s = withHost(List.of(), agents, List.of(r1));
+        expect(s, Conditions.PROGRAMMED, "False", "AgentNotRunning");
+        assertEquals("no lvs agent runs on real-server node worker-1 (web-1) (no lvs agent has started on it: agent pod "
+                + "lvs-node-agent-worker-1: ErrImagePull: pull access denied for lvs-node-agent)",
+                cond(s, Conditions.PROGRAMMED).getMessage());
+        expect(s, Conditions.READY, "False", "RealServerNodesNotPrepared");
+        assertEquals("node-a holds VIP 192.0.2.10 but none of its 1 real servers can answer: web-1 (node worker-1) pass "
+                + "their checks, but their nodes are not known to hold VIP 192.0.2.10 on lo (see Programmed)",
+                cond(s, Conditions.READY).getMessage());
+        expect(s, Conditions.DEGRADED, "True", "RealServerNodeNotPrepared");
+        assertTrue(cond(s, Conditions.DEGRADED).getMessage().startsWith("real-server node worker-1 (web-1): no lvs agent "
+                + "has started on it: agent pod lvs-node-agent-worker-1: ErrImagePull"), cond(s, Conditions.DEGRADED).getMessage());
+        assertTrue(cond(s, Conditions.DEGRADED).getMessage().endsWith("until it holds VIP 192.0.2.10 on lo, the directors "
+                + "still send its servers connections they cannot answer"), cond(s, Conditions.DEGRADED).getMessage());
+        assertEquals("0/1", s.getRealServersReady());
+    }
+
+    @Test
+    void aRealServerNodeThatReportsItCannotBePreparedSaysWhy() {
+        VirtualServiceStatus s = withHost(List.of(hostReport(false, "sysctl net.ipv4.conf.tunl0.rp_filter could not be "
+                + "set: interface tunl0 does not exist there")), workerAgent(List.of(), true), List.of(r1, r2));
+        expect(s, Conditions.PROGRAMMED, "False", "NotProgrammed");
+        assertEquals("real-server node worker-1 (web-1): sysctl net.ipv4.conf.tunl0.rp_filter could not be set: interface "
+                + "tunl0 does not exist there", cond(s, Conditions.PROGRAMMED).getMessage());
+        // web-2 is outside the cluster (prepared by hand, as its Accepted says): it still counts
+        expect(s, Conditions.READY, "True", "Ready");
+        assertEquals("node-a holds VIP 192.0.2.10; 1/2 real servers ready (web-1 (node worker-1) pass their checks, but "
+                + "their nodes are not prepared)", cond(s, Conditions.READY).getMessage());
+        assertEquals("1/2", s.getRealServersReady());
+        expect(s, Conditions.DEGRADED, "True", "RealServerNodeNotPrepared");
+    }
+
+    @Test
+    void aPreparedRealServerNodeCountsInProgrammedAndNothingIsDegraded() {
+        VirtualServiceStatus s = withHost(List.of(hostReport(true, null)), workerAgent(List.of(), true), List.of(r1));
+        expect(s, Conditions.PROGRAMMED, "True", "Programmed");
+        assertEquals("generation 1 is programmed on 2 directors and prepared on 1 real-server node",
+                cond(s, Conditions.PROGRAMMED).getMessage());
+        expect(s, Conditions.READY, "True", "Ready");
+        assertEquals("node-a holds VIP 192.0.2.10; 1/1 real servers healthy", cond(s, Conditions.READY).getMessage());
+        expect(s, Conditions.DEGRADED, "False", "AsExpected");
+        assertEquals(List.of("node-a", "node-b"), s.getDirectors().stream().map(DirectorStatus::getNodeName).toList(),
+                "a real-server node is no director");
+    }
+
+    @Test
+    void aRealServerNodeNotHeardFromYetIsAwaitedNotBlamed() {
+        VirtualServiceStatus s = withHost(List.of(), workerAgent(List.of(), true), List.of(r1));
+        expect(s, Conditions.PROGRAMMED, "False", "AwaitingAgents");
+        assertEquals("waiting for the node agents on real-server node worker-1 (web-1) to report",
+                cond(s, Conditions.PROGRAMMED).getMessage());
+        expect(s, Conditions.READY, "False", "RealServerNodesNotPrepared");
+        expect(s, Conditions.DEGRADED, "False", "AsExpected");
+    }
+
+    @Test
+    void natRealServersNeedNothingOnTheirNodes() {
+        web.getSpec().getForwarding().setMethod(ForwardingMethod.NAT);
+        AgentLiveness agents = workerAgent(List.of(AgentFixtures.waitingPod("worker-1", "CrashLoopBackOff", "back-off")), false);
+        VirtualServiceStatus s = withHost(List.of(), agents, List.of(r1));
+        expect(s, Conditions.PROGRAMMED, "True", "Programmed");
+        assertEquals("generation 1 is programmed on 2 directors", cond(s, Conditions.PROGRAMMED).getMessage());
+        expect(s, Conditions.READY, "True", "Ready");
+    }
+
+    @Test
+    void aDirectorWhoseServiceSomeoneElseHoldsMakesProgrammedAConflict() {
+        NodeReport a = report(web, "node-a", DirectorRole.Active);
+        a.getStatus().setProgrammed(false);
+        a.getStatus().setReason("Conflict");
+        a.getStatus().setMessage("IPVS service TCP 192.0.2.10:80 is held by an entry lvs-operator did not create");
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1), List.of(a, report(web, "node-b", DirectorRole.Standby)));
+        expect(s, Conditions.PROGRAMMED, "False", "Conflict");
+        assertEquals("node-a: IPVS service TCP 192.0.2.10:80 is held by an entry lvs-operator did not create",
+                cond(s, Conditions.PROGRAMMED).getMessage());
+        assertEquals("IPVS service TCP 192.0.2.10:80 is held by an entry lvs-operator did not create",
+                s.getDirectors().getFirst().getMessage());
+        // a director that merely lags behind with an old conflict is progressing, not in conflict
+        a.getStatus().setVirtualServiceGeneration(0L);
+        expect(assess(Optional.empty(), List.of(r1), List.of(a, report(web, "node-b", DirectorRole.Standby))),
+                Conditions.PROGRAMMED, "False", "Progressing");
+    }
+
     @Test
     void aTransitionMovesLastTransitionTimeAndOnlyThen() {
         VirtualServiceStatus first = assess(Optional.empty(), List.of(r1), List.of());
