@@ -38,11 +38,13 @@ final class ReportBuilder {
      * @param verdicts        the health verdict per probe key (absent: not decided yet)
      * @param initial         the initial state of each probe (for those not decided yet)
      * @param nodeName        this node
+     * @param tunnelProblems  what keeps a plan's decapsulation (a Tunnel real server's) from working
      */
     record Observed(Function<InetAddress, ActiveDirectors.Role> roles, Function<InetAddress, Optional<Instant>> activeSince,
                     Set<InetAddress> heldVips, Set<InetAddress> loopbackVips, Map<ServiceKey, String> ipvsFailures,
                     List<String> otherProblems, Function<String, Optional<HealthChecks.Verdict>> verdicts,
-                    Map<String, Boolean> initial, String nodeName) {
+                    Map<String, Boolean> initial, String nodeName,
+                    Function<VsPlan, List<String>> tunnelProblems) {
     }
 
     static NodeReportStatus report(VsPlan plan, Observed o) {
@@ -81,6 +83,7 @@ final class ReportBuilder {
             if (!o.loopbackVips().contains(plan.vip())) {
                 problems.add("VIP " + InetText.of(plan.vip()) + " is not on lo yet");
             }
+            problems.addAll(o.tunnelProblems().apply(plan));
         }
         st.setProgrammed(problems.isEmpty());
         st.setMessage(problems.isEmpty() ? null : String.join("; ", problems));
