@@ -1,5 +1,5 @@
 /**
- * The only part of lvs-operator that touches the Linux kernel: IPVS and rtnetlink over netlink,
+ * The only part of lvs-operator that touches the Linux kernel: IPVS, FOU ports and rtnetlink over netlink,
  * sysctls, gratuitous ARP / unsolicited neighbour advertisements, ICMP echo.
  *
  * <p>Everything is reached through the Java FFM API ({@code java.lang.foreign}); nothing here

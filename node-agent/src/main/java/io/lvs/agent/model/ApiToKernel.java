@@ -63,12 +63,15 @@ final class ApiToKernel {
         };
     }
 
-    /** What a real server of this tunnel needs to decapsulate; {@code ipv6Outer}: the real server's address is IPv6. */
-    static TunnelDecap decap(TunnelSpec t, boolean ipv6Outer) {
+    /**
+     * What a real server of this tunnel needs to decapsulate; {@code ipv6Outer}: the real server's address is IPv6,
+     * {@code ipv6Inner}: the VIP is.
+     */
+    static TunnelDecap decap(TunnelSpec t, boolean ipv6Outer, boolean ipv6Inner) {
         return switch (t.getEncapsulation()) {
-            case IPIP -> new TunnelDecap(TunnelDecap.Kind.IPIP, ipv6Outer, 0);
-            case GUE -> new TunnelDecap(TunnelDecap.Kind.GUE, ipv6Outer, t.getPort());
-            case GRE -> new TunnelDecap(TunnelDecap.Kind.GRE, ipv6Outer, 0);
+            case IPIP -> new TunnelDecap(TunnelDecap.Kind.IPIP, ipv6Outer, ipv6Inner, 0);
+            case GUE -> new TunnelDecap(TunnelDecap.Kind.GUE, ipv6Outer, ipv6Inner, t.getPort());
+            case GRE -> new TunnelDecap(TunnelDecap.Kind.GRE, ipv6Outer, ipv6Inner, 0);
         };
     }
 }

@@ -14,6 +14,7 @@ import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
 import io.lvs.agent.kernel.sysctl.ConfScope;
 import io.lvs.agent.kernel.sysctl.Sysctl;
 import io.lvs.agent.model.NodeDesired.Announce;
+import io.lvs.agent.model.NodeDesired.DeviceVip;
 import io.lvs.agent.model.NodeDesired.DirectorGroup;
 import io.lvs.agent.model.NodeDesired.DirectorVip;
 import io.lvs.agent.model.NodeDesired.Peer;
@@ -114,6 +115,7 @@ public final class DesiredState {
         private final Set<InetAddress> loopback = new LinkedHashSet<>();
         private final Map<Sysctl, SysctlWant> sysctls = new LinkedHashMap<>();
         private final Set<TunnelDecap> tunnels = new LinkedHashSet<>();
+        private final Set<DeviceVip> tunnelVips = new LinkedHashSet<>();
         private final List<ProbeSpec> probes = new ArrayList<>();
         private final Map<VsRef, VsPlan> plans = new TreeMap<>();
         private final MemberIndex index;
@@ -133,7 +135,7 @@ public final class DesiredState {
             plans.put(VsRef.of(vs), new VsPlan(VsRef.of(vs), vs.getStatus().getAcceptedGeneration(),
                     IpLiteral.parse(spec.getVip()).orElse(InetAddress.getLoopbackAddress()), director, realServer && !director,
                     director ? spec.getDirectors().priorityOf(s.nodeName()) : 0, Optional.empty(),
-                    Optional.empty(), Set.of(), Map.of(), List.of(why), List.of(), Map.of(), Set.of(), false));
+                    Optional.empty(), Set.of(), Map.of(), List.of(why), List.of(), Map.of(), Set.of(), false, Set.of()));
         }
 
         void add(VirtualService vs, VirtualServiceSpec spec) {
@@ -206,17 +208,18 @@ public final class DesiredState {
                     }
                 }
             }
+            Set<TunnelDecap> decaps = Set.of();
             if (!hosted.isEmpty()) {
                 if (director) {
                     problems.add("this node is a director of VIP " + InetText.of(vip) + " and also hosts its real server"
                             + (hosted.size() == 1 ? " " : "s ") + names(hosted) + "; a node cannot be both: the real-server "
                             + "part is not prepared here");
                 } else {
-                    realServerHost(spec, vip, hosted, problems, mine);
+                    decaps = realServerHost(spec, vip, hosted, problems, mine);
                 }
             }
             plans.put(ref, new VsPlan(ref, generation, vip, director, !hosted.isEmpty() && !director, priority, link,
-                    vipNetwork, owned, probeKeys, problems, List.of(), realServers, mine, syncs));
+                    vipNetwork, owned, probeKeys, problems, List.of(), realServers, mine, syncs, decaps));
         }
 
         /** The link that carries the VIP on this director, or empty after recording why none does. */
@@ -402,8 +405,10 @@ public final class DesiredState {
             return Optional.of(new Persistence(Duration.ofSeconds(Math.max(1, timeout.toSeconds())), bits));
         }
 
-        private void realServerHost(VirtualServiceSpec spec, InetAddress vip, List<RealServer> hosted, List<String> problems,
-                                    Set<Sysctl> mine) {
+        /** Prepares this node for its real servers of one VirtualService; returns the decapsulation they need. */
+        private Set<TunnelDecap> realServerHost(VirtualServiceSpec spec, InetAddress vip, List<RealServer> hosted,
+                                                List<String> problems, Set<Sysctl> mine) {
+            Set<TunnelDecap> decaps = new LinkedHashSet<>();
             loopback.add(vip);
             boolean ipv4Vip = vip.getAddress().length == 4;
             for (RealServer rs : hosted) {
@@ -422,16 +427,19 @@ public final class DesiredState {
                 if (spec.getForwarding().getMethod() == ForwardingMethod.Tunnel) {
                     TunnelSpec t = spec.getForwarding().effectiveTunnel();
                     boolean v6Outer = address.getAddress().length == 16;
-                    TunnelDecap decap = ApiToKernel.decap(t, v6Outer);
+                    TunnelDecap decap = ApiToKernel.decap(t, v6Outer, !ipv4Vip);
                     tunnels.add(decap);
-                    if (ipv4Vip) {
+                    decaps.add(decap);
+                    if (decap.ipv4Inside()) {
                         // Decapsulated packets arrive on the tunnel device with the client as source, routed back
-                        // through another link: strict reverse-path filtering would drop them.
-                        want(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.of(decap.device())), 2), mine);
-                        want(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.ALL), 2), mine);
+                        // through another link: strict reverse-path filtering drops them, and so does any filtering
+                        // on a device without an IPv4 address; with the VIP on it, loose lets them through.
+                        tunnelVips.add(new DeviceVip(decap.device().device(), vip));
+                        want(SysctlWant.looseReversePath(decap.device().device()), mine);
                     }
                 }
             }
+            return decaps;
         }
 
         /** Wants {@code w} on this node, for the VirtualService whose parameters are {@code mine}. */
@@ -440,13 +448,14 @@ public final class DesiredState {
             SysctlWant before = sysctls.get(w.key());
             if (before == null) {
                 sysctls.put(w.key(), w);
-            } else if (before.atMost() && (!w.atMost() || w.value() < before.value())) {
-                sysctls.put(w.key(), w); // an exact value, or a lower ceiling, wins
+            } else if (before.mode() != SysctlWant.Mode.EXACTLY && w.mode() == SysctlWant.Mode.EXACTLY) {
+                sysctls.put(w.key(), w); // an exact value wins
             }
         }
 
         NodeDesired build() {
-            return new NodeDesired(ipvs.build(), directorVips, loopback, List.copyOf(sysctls.values()), tunnels, probes,
+            return new NodeDesired(ipvs.build(), directorVips, loopback, List.copyOf(sysctls.values()), tunnels, tunnelVips,
+                    probes,
                     List.copyOf(groups.values()), plans, syncDaemons());
         }
 

@@ -4,6 +4,8 @@ import io.lvs.agent.kernel.ipvs.ServiceKey;
 import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
 import io.lvs.agent.kernel.ipvs.SyncDaemon;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
+import io.lvs.agent.kernel.rtnl.FallbackTunnel;
+import io.lvs.agent.kernel.sysctl.ConfScope;
 import io.lvs.agent.kernel.sysctl.Sysctl;
 import io.lvs.api.v1alpha1.HealthCheckSpec;
 import java.net.InetAddress;
@@ -12,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * Everything this node must hold, by kernel concern, plus one {@link VsPlan} per VirtualService it has a part in.
@@ -24,6 +28,9 @@ import java.util.Set;
  * @param loopbackVips   VIPs on the loopback link (DirectRouting and Tunnel real servers on this node)
  * @param sysctls        kernel parameters, each once, in the order to set them
  * @param tunnels        decapsulation this node needs as a Tunnel real server
+ * @param tunnelVips     IPv4 VIPs that also go on the tunnel device that decapsulates them: the kernel's
+ *                       reverse-path check fails every packet arriving on a device without an IPv4 address unless
+ *                       rp_filter is off in effect (conf/all included), and with an address a loose setting passes
  * @param probes         the health checks this node runs (as a director)
  * @param directorGroups one election per VIP this node directs
  * @param plans          per VirtualService this node has a part in, what it does and what went wrong
@@ -32,9 +39,11 @@ import java.util.Set;
  *                       empty), or none
  */
 public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> directorVips, Set<InetAddress> loopbackVips,
-                          List<SysctlWant> sysctls, Set<TunnelDecap> tunnels, List<ProbeSpec> probes,
-                          List<DirectorGroup> directorGroups, Map<VsRef, VsPlan> plans, List<SyncDaemon> syncDaemons) {
+                          List<SysctlWant> sysctls, Set<TunnelDecap> tunnels, Set<DeviceVip> tunnelVips,
+                          List<ProbeSpec> probes, List<DirectorGroup> directorGroups, Map<VsRef, VsPlan> plans,
+                          List<SyncDaemon> syncDaemons) {
     public NodeDesired {
+        tunnelVips = Set.copyOf(tunnelVips);
         syncDaemons = List.copyOf(syncDaemons);
         Objects.requireNonNull(ipvs);
         directorVips = Map.copyOf(directorVips);
@@ -47,30 +56,61 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
     }
 
     /**
-     * A kernel parameter this node needs: exactly {@code value}, or at most {@code value} (rp_filter: loosen a strict
-     * setting, never tighten a loose one).
+     * A kernel parameter this node needs: exactly {@code value}, or, for the reverse-path filter of a tunnel device,
+     * not strict in effect.
      */
-    public record SysctlWant(Sysctl key, int value, boolean atMost) {
+    public record SysctlWant(Sysctl key, int value, Mode mode) {
+        public SysctlWant {
+            Objects.requireNonNull(key);
+            Objects.requireNonNull(mode);
+        }
+
+        /** How the wanted value follows from what the kernel has. */
+        public enum Mode {
+            /** Exactly {@code value}. */
+            EXACTLY,
+            /**
+             * {@code rp_filter} of one interface, which the kernel applies as max(conf/all, conf/IFACE): strict (1) in
+             * effect drops what a tunnel device decapsulates, since the client's address routes back through another
+             * link. The interface gets {@code value} (2, loose) when its own value is 1, or 0 under a strict
+             * {@code all}; off (0) or loose in effect is left as it is, and {@code all} itself never needs changing
+             * (max(all, 2) is 2 whatever all is). Loose passes only on a device with an IPv4 address (the kernel
+             * fails any filtering on a device without one), hence {@link NodeDesired#tunnelVips}.
+             */
+            LOOSE_REVERSE_PATH
+        }
+
         public static SysctlWant exactly(Sysctl key, int value) {
-            return new SysctlWant(key, value, false);
+            return new SysctlWant(key, value, Mode.EXACTLY);
         }
 
-        public static SysctlWant atMost(Sysctl key, int value) {
-            return new SysctlWant(key, value, true);
+        /** The reverse-path filter of {@code device} loose in effect (see {@link Mode#LOOSE_REVERSE_PATH}). */
+        public static SysctlWant looseReversePath(String device) {
+            return new SysctlWant(Sysctl.rpFilter(ConfScope.of(device)), 2, Mode.LOOSE_REVERSE_PATH);
         }
 
-        /** The value to write when the kernel has {@code current}, or empty when it already satisfies this. */
-        public java.util.OptionalInt target(int current) {
-            if (atMost ? current <= value : current == value) {
-                return java.util.OptionalInt.empty();
-            }
-            return java.util.OptionalInt.of(value);
+        /** The parameter under {@code conf/all} that the kernel combines with this one (LOOSE_REVERSE_PATH). */
+        public Sysctl allKey() {
+            return Sysctl.rpFilter(ConfScope.ALL);
+        }
+
+        /**
+         * The value to write when the kernel has {@code current}, or empty when it already satisfies this.
+         *
+         * @param all reads {@link #allKey()}; asked only for LOOSE_REVERSE_PATH when {@code current} is 0
+         */
+        public OptionalInt target(int current, IntSupplier all) {
+            boolean satisfied = switch (mode) {
+                case EXACTLY -> current == value;
+                case LOOSE_REVERSE_PATH -> current == value || (current == 0 && all.getAsInt() != 1);
+            };
+            return satisfied ? OptionalInt.empty() : OptionalInt.of(value);
         }
     }
 
     /** Nothing: what a node holds when no VirtualService concerns it. */
     public static NodeDesired nothing() {
-        return new NodeDesired(IpvsTable.empty(), Map.of(), Set.of(), List.of(), Set.of(), List.of(), List.of(), Map.of(),
+        return new NodeDesired(IpvsTable.empty(), Map.of(), Set.of(), List.of(), Set.of(), Set.of(), List.of(), List.of(), Map.of(),
                 List.of());
     }
 
@@ -97,19 +137,61 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
     }
 
     /**
-     * Decapsulation for a Tunnel real server: the kernel's fallback device that receives packets of {@code kind}
-     * (outer IPv4 or IPv6) must be up, and for GUE a FOU port must receive the UDP datagrams.
+     * Decapsulation for a Tunnel real server: the kernel's fallback device that receives packets of {@code kind} (outer
+     * IPv4 or IPv6, inner the VIP's family) must be up, and for GUE a FOU port must receive the UDP datagrams.
+     *
+     * @param kind      the encapsulation
+     * @param ipv6Outer the real server's address is IPv6 (the outer header)
+     * @param ipv6Inner the VIP is IPv6 (the packet inside)
+     * @param guePort   the UDP port of GUE datagrams; 0 for the others
      */
-    public record TunnelDecap(Kind kind, boolean ipv6Outer, int guePort) {
+    public record TunnelDecap(Kind kind, boolean ipv6Outer, boolean ipv6Inner, int guePort) {
+        public TunnelDecap {
+            Objects.requireNonNull(kind);
+            if ((kind == Kind.GUE) != (guePort > 0) || guePort > 65535) {
+                throw new IllegalArgumentException("a GUE tunnel needs a port in 1-65535 and the others none: " + kind
+                        + " port " + guePort);
+            }
+        }
+
         /** IPIP (also GUE's inner packets) and GRE. */
         public enum Kind { IPIP, GUE, GRE }
 
-        /** The fallback device: tunl0, ip6tnl0, gre0 or ip6gre0 (GUE's inner packets are IPIP). */
-        public String device() {
+        /**
+         * The fallback device that receives the inner packets: IPv4 in IPv4 is ipip's tunl0, IPv6 in IPv4 sit's sit0,
+         * either in IPv6 ip6tnl0; GUE datagrams, once FOU has taken the UDP and GUE headers off, are the same IP-in-IP
+         * packets; GRE is gre0 or ip6gre0 whatever it carries.
+         */
+        public FallbackTunnel device() {
             return switch (kind) {
-                case IPIP, GUE -> ipv6Outer ? "ip6tnl0" : "tunl0";
-                case GRE -> ipv6Outer ? "ip6gre0" : "gre0";
+                case IPIP, GUE -> ipv6Outer ? FallbackTunnel.IP6TNL0 : ipv6Inner ? FallbackTunnel.SIT0 : FallbackTunnel.TUNL0;
+                case GRE -> ipv6Outer ? FallbackTunnel.IP6GRE0 : FallbackTunnel.GRE0;
             };
+        }
+
+        /** Whether a FOU (GUE) port must receive the datagrams first. */
+        public boolean needsFouPort() {
+            return kind == Kind.GUE;
+        }
+
+        /** Whether the device receives IPv4 inside, to which the (IPv4-only) reverse-path filter applies. */
+        public boolean ipv4Inside() {
+            return !ipv6Inner;
+        }
+
+        /** "IPIP over IPv4 to tunl0", "GUE port 6080 over IPv6 to ip6tnl0". */
+        @Override
+        public String toString() {
+            return kind + (kind == Kind.GUE ? " port " + guePort : "") + " over " + (ipv6Outer ? "IPv6" : "IPv4")
+                    + " to " + device();
+        }
+    }
+
+    /** A VIP on a tunnel device (a host address: /32). */
+    public record DeviceVip(String device, InetAddress vip) {
+        public DeviceVip {
+            Objects.requireNonNull(device);
+            Objects.requireNonNull(vip);
         }
     }
 
@@ -186,12 +268,15 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
      *                    reported on it)
      * @param connectionSync this node runs the connection-sync daemons for this VirtualService (so their problems are
      *                    reported on it)
+     * @param tunnels     the decapsulation its Tunnel real servers on this node need (empty for other methods)
      */
     public record VsPlan(VsRef ref, long generation, InetAddress vip, boolean director, boolean realServer, int priority,
                          Optional<String> link, Optional<String> vipNetwork, Set<ServiceKey> services,
                          Map<String, List<String>> probes, List<String> problems, List<String> notes,
-                         Map<DestinationRef, String> realServers, Set<Sysctl> sysctls, boolean connectionSync) {
+                         Map<DestinationRef, String> realServers, Set<Sysctl> sysctls, boolean connectionSync,
+                         Set<TunnelDecap> tunnels) {
         public VsPlan {
+            tunnels = Set.copyOf(tunnels);
             services = Set.copyOf(services);
             probes = Map.copyOf(probes);
             problems = List.copyOf(problems);
@@ -205,7 +290,7 @@ public record NodeDesired(IpvsTable ipvs, Map<InetAddress, DirectorVip> director
             List<String> more = new java.util.ArrayList<>(notes);
             more.add(note);
             return new VsPlan(ref, generation, vip, director, realServer, priority, link, vipNetwork, services, probes,
-                    problems, more, realServers, sysctls, connectionSync);
+                    problems, more, realServers, sysctls, connectionSync, tunnels);
         }
 
         /** Whether nothing stops this node from serving its part. */

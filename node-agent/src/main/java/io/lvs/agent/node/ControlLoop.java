@@ -9,7 +9,11 @@ import io.lvs.agent.kernel.rtnl.Link;
 import io.lvs.agent.model.DesiredState;
 import io.lvs.agent.model.KernelSupport;
 import io.lvs.agent.model.NodeDesired;
+import io.lvs.agent.kernel.rtnl.FallbackTunnel;
+import io.lvs.agent.model.NodeDesired.DeviceVip;
 import io.lvs.agent.model.NodeDesired.DirectorVip;
+import io.lvs.agent.model.NodeDesired.SysctlWant;
+import io.lvs.agent.model.NodeDesired.TunnelDecap;
 import io.lvs.agent.model.NodeDesired.VsPlan;
 import io.lvs.agent.model.NodeNetwork;
 import io.lvs.agent.model.Snapshot;
@@ -40,6 +44,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * arrive while a pass runs are served by the next one. A role change is served first by a VIP-only step from the
  * last desired state (a takeover moves the VIP at once, without recomputing anything), then by a full pass.
  *
- * <p>A full pass: snapshot → desired state (pure) → election configured → sysctls set → IPVS reconciled → sync
- * daemons → addresses reconciled → sysctls no longer wanted restored → probes handed to the health monitor →
+ * <p>A full pass: snapshot → desired state (pure) → election configured → tunnel devices up and FOU ports open (their
+ * sysctls need them) → sysctls set → IPVS reconciled → sync daemons → addresses reconciled → sysctls no longer wanted
+ * restored → tunnel devices and FOU ports no longer wanted given back → probes handed to the health monitor →
  * NodeReports published. Each step fails on its own: a refused IPVS operation does not keep a VIP off its link. Nothing is done before the
  * informers have synced: an empty cache would otherwise look like "delete everything".
  */
@@ -108,6 +114,7 @@ public final class ControlLoop implements AutoCloseable {
     private final SysctlReconciler sysctls;
     private final SyncReconciler syncs;
     private final AddressReconciler addresses;
+    private final TunnelReconciler tunnels;
     private final IpvsReconciler ipvs;
     private final Announcements announcements;
     private final ReentrantLock lock = new ReentrantLock();
@@ -153,6 +160,7 @@ public final class ControlLoop implements AutoCloseable {
         this.sysctls = new SysctlReconciler(kernel.sysctls(), state);
         this.syncs = new SyncReconciler(state);
         this.addresses = new AddressReconciler(kernel.rtnl(), state);
+        this.tunnels = new TunnelReconciler(TunnelKernel.of(kernel), state);
         this.ipvs = new IpvsReconciler(state, options.drainTimeout(), options.ipvsFullRead());
         this.announcements = new Announcements(kernel::announcer, kernel.rtnl());
         objects.onChange(this::request);
@@ -326,7 +334,19 @@ public final class ControlLoop implements AutoCloseable {
         election.configure(desired.directorGroups());
         int ops = 0;
 
-        SysctlReconciler.Result set = step("setting sysctls", problems, () -> sysctls.applyWanted(desired.sysctls()),
+        TunnelReconciler.Result decap = step("preparing tunnel devices", problems,
+                () -> tunnels.applyWanted(desired.tunnels()), TunnelReconciler.Result.none());
+        problems.addAll(decap.problems());
+        ops += decap.ops();
+        countDrift(otherDrift, decap.drift());
+        absentTunnels = decap.absent();
+        // A device that could not be brought into being has no sysctls to set: its own problem says why.
+        List<SysctlWant> sysctlWants = desired.sysctls().stream()
+                .filter(w -> decap.absent().stream().noneMatch(d -> w.key().equals(
+                        SysctlWant.looseReversePath(d.device()).key())))
+                .toList();
+
+        SysctlReconciler.Result set = step("setting sysctls", problems, () -> sysctls.applyWanted(sysctlWants),
                 SysctlReconciler.Result.none());
         set.failures().forEach((k, v) -> problems.add(v));
         ops += set.written();
@@ -354,10 +374,16 @@ public final class ControlLoop implements AutoCloseable {
         ops += addr.added().size() + addr.removed().size();
 
         SysctlReconciler.Result restored = step("restoring sysctls", problems,
-                () -> sysctls.restoreUnwanted(desired.sysctls()), SysctlReconciler.Result.none());
+                () -> sysctls.restoreUnwanted(sysctlWants), SysctlReconciler.Result.none());
         restored.failures().forEach((k, v) -> problems.add(v));
         ops += restored.written();
         counters.sysctlWrites.addAndGet(set.written() + restored.written());
+
+        // After the VIP has left lo and the devices' sysctls are restored: what is given back must be as it was.
+        TunnelReconciler.Result undecap = step("removing tunnel devices no longer needed", problems,
+                () -> tunnels.removeUnwanted(desired.tunnels()), TunnelReconciler.Result.none());
+        problems.addAll(undecap.problems());
+        ops += undecap.ops();
 
         step("updating health checks", problems, () -> {
             health.update(desired.probes());
@@ -365,7 +391,18 @@ public final class ControlLoop implements AutoCloseable {
         }, null);
 
         List<String> driftWarnings = driftWarnings();
-        Map<VsRef, NodeReportStatus> out = reports(desired, set, ipvsResult, sync, addr, driftWarnings);
+        // what keeps a Tunnel real server's decapsulation from working: the device and FOU port, and the VIP on the
+        // device (its rp_filter is among the plan's sysctls, reported with them)
+        Function<VsPlan, List<String>> tunnelProblems = plan -> {
+            List<String> p = new ArrayList<>(decap.problemsOf(plan.tunnels()));
+            plan.tunnels().stream().filter(TunnelDecap::ipv4Inside).map(d -> d.device().device()).distinct().forEach(d -> {
+                OwnedAddress a = AddressReconciler.host(d, plan.vip());
+                Optional.ofNullable(addr.failures().get(a)).ifPresent(why -> p.add("address " + AddressReconciler.describe(a)
+                        + ": " + why));
+            });
+            return p;
+        };
+        Map<VsRef, NodeReportStatus> out = reports(desired, set, ipvsResult, sync, addr, driftWarnings, tunnelProblems);
         step("publishing NodeReports", problems, () -> {
             reports.publish(out);
             return null;
@@ -373,6 +410,7 @@ public final class ControlLoop implements AutoCloseable {
         lastDesired = desired;
         Set<InetAddress> vips = new HashSet<>(desired.loopbackVips());
         desired.directorVips().values().forEach(dv -> vips.add(dv.vip()));
+        desired.tunnelVips().forEach(tv -> vips.add(tv.vip()));
         managedVips = Set.copyOf(vips);
         counters.kernelOps.addAndGet(ops);
         boolean converged = problems.isEmpty() && ipvsResult.failures().isEmpty() && addr.failures().isEmpty();
@@ -392,6 +430,12 @@ public final class ControlLoop implements AutoCloseable {
         String lo = "lo";
         for (InetAddress v : desired.loopbackVips()) {
             wanted.add(AddressReconciler.host(lo, v));
+        }
+        for (DeviceVip dv : desired.tunnelVips()) {
+            // A device that could not be brought into being cannot hold an address: its own problem says why.
+            if (FallbackTunnel.ofDevice(dv.device()).filter(absentTunnels::contains).isEmpty()) {
+                wanted.add(AddressReconciler.host(dv.device(), dv.vip()));
+            }
         }
         Map<InetAddress, DirectorVip> active = new HashMap<>();
         for (DirectorVip dv : desired.directorVips().values()) {
@@ -429,6 +473,8 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private volatile Set<InetAddress> heldVips = Set.of();
+    /** Wanted tunnel devices the last full pass could not bring into being. */
+    private Set<FallbackTunnel> absentTunnels = Set.of();
 
     /** The director VIPs this node held on their links after the last pass. */
     public Set<InetAddress> heldVips() {
@@ -439,7 +485,8 @@ public final class ControlLoop implements AutoCloseable {
     /** Each VirtualService's report: what this pass did and could not do for it, and what concerns every one here. */
     private Map<VsRef, NodeReportStatus> reports(NodeDesired desired, SysctlReconciler.Result sysctlResult,
                                                  IpvsReconciler.Result ipvsResult, SyncReconciler.Result sync,
-                                                 AddressReconciler.Result addr, List<String> driftWarnings) {
+                                                 AddressReconciler.Result addr, List<String> driftWarnings,
+                                                 Function<VsPlan, List<String>> tunnelProblems) {
         Map<String, Boolean> initial = new HashMap<>();
         desired.probes().forEach(p -> initial.put(p.key(), p.initiallyHealthy()));
         List<String> shared = new ArrayList<>(passFailures);
@@ -451,7 +498,7 @@ public final class ControlLoop implements AutoCloseable {
                 ipvsResult.conflicts().stream().filter(c -> !desired.ipvs().contains(c.service())).toList(),
                 formerOwners, sysctlResult.failures(), addr.failures(), sync.problems());
         ReportBuilder.Observed o = new ReportBuilder.Observed(election::role, election::activeSince, heldVips, loopbackHeld,
-                shortfalls, shared, driftWarnings, health::verdict, initial, nodeName);
+                shortfalls, shared, driftWarnings, health::verdict, initial, nodeName, tunnelProblems);
         Map<VsRef, NodeReportStatus> out = new TreeMap<>();
         for (VsPlan plan : desired.plans().values()) {
             out.put(plan.ref(), ReportBuilder.report(plan, o));

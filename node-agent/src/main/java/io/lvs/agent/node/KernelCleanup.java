@@ -10,9 +10,11 @@ import java.util.Set;
 
 /**
  * Removes everything an agent recorded in its state directory (its VIP addresses, its IPVS services and destinations
- * at once, its IPVS sync daemons, the links and ports it opened) and restores every sysctl it changed: what an
- * uninstall must leave, also
- * from {@code lvs-node-agent cleanup} when no agent runs. Entries it did not record are not touched.
+ * at once, its IPVS sync daemons), restores every sysctl it changed, then closes the FOU ports it opened and takes
+ * down or deletes the tunnel devices it brought up or created ({@link TunnelReconciler}: after their sysctls, which
+ * must be put back on the device, not lost with it): what an uninstall must leave, also from
+ * {@code lvs-node-agent cleanup} when no agent runs. Entries it did not record are not touched; kernel modules the
+ * kernel loaded for it stay loaded.
  */
 public final class KernelCleanup {
     private KernelCleanup() {
@@ -48,6 +50,12 @@ public final class KernelCleanup {
             s.failures().forEach((k, v) -> problems.add(v));
         } catch (RuntimeException e) {
             problems.add("restoring sysctls failed: " + e.getMessage());
+        }
+        try {
+            TunnelReconciler.Result t = new TunnelReconciler(TunnelKernel.of(kernel), state).removeUnwanted(Set.of());
+            problems.addAll(t.problems());
+        } catch (RuntimeException e) {
+            problems.add("removing tunnel devices and FOU ports failed: " + e.getMessage());
         }
         return problems;
     }

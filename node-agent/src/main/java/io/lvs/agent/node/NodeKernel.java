@@ -1,6 +1,7 @@
 package io.lvs.agent.node;
 
 import io.lvs.agent.kernel.KernelException;
+import io.lvs.agent.kernel.fou.Fou;
 import io.lvs.agent.kernel.ipvs.Ipvs;
 import io.lvs.agent.kernel.ipvs.IpvsUnavailableException;
 import io.lvs.agent.kernel.ipvs.KernelModules;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The kernel handles of the node's network namespace the loop works in: rtnetlink, sysctls, raw frames for
- * announcements, and IPVS when the kernel has it (asked again on every use while it has not: an administrator may load
+ * announcements, FOU ports and IPVS when the kernel has them (asked again on every use while it has not: an administrator may load
  * the module at any time). Used by the loop's thread only.
  */
 public final class NodeKernel implements AutoCloseable {
@@ -30,6 +31,7 @@ public final class NodeKernel implements AutoCloseable {
     private final KernelModules modules;
     private Ipvs ipvs;
     private Announcer announcer;
+    private Fou fou;
     private String ipvsProblem = "IPVS was not asked for yet";
 
     public NodeKernel(NetworkNamespace namespace, Path sysctlNet, KernelModules modules) {
@@ -72,6 +74,18 @@ public final class NodeKernel implements AutoCloseable {
         return AddressWatcher.start(namespace, listener);
     }
 
+    /**
+     * FOU receive ports, opened on first use; throws {@link io.lvs.agent.kernel.fou.FouUnavailableException} (naming
+     * the module to load) while the kernel has no fou module, and asks again on the next call.
+     */
+    public synchronized Fou fou() {
+        if (fou == null) {
+            fou = Fou.open(namespace);
+            LOG.info("FOU is available in {}", namespace);
+        }
+        return fou;
+    }
+
     /** The announcer for gratuitous ARP / unsolicited NA, opened on first use. */
     public synchronized Announcer announcer() {
         if (announcer == null) {
@@ -103,6 +117,9 @@ public final class NodeKernel implements AutoCloseable {
         }
         if (announcer != null) {
             announcer.close();
+        }
+        if (fou != null) {
+            fou.close();
         }
     }
 }

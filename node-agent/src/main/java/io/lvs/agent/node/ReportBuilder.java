@@ -51,12 +51,13 @@ final class ReportBuilder {
      * @param verdicts        the health verdict per probe key (absent: not decided yet)
      * @param initial         the initial state of each probe (for those not decided yet)
      * @param nodeName        this node
+     * @param tunnelProblems  what keeps a plan's decapsulation (a Tunnel real server's) from working
      */
     record Observed(Function<InetAddress, ActiveDirectors.Role> roles, Function<InetAddress, Optional<Instant>> activeSince,
                     Set<InetAddress> heldVips, Set<InetAddress> loopbackVips, Shortfalls shortfalls,
                     List<String> otherProblems, List<String> warnings,
                     Function<String, Optional<HealthChecks.Verdict>> verdicts,
-                    Map<String, Boolean> initial, String nodeName) {
+                    Map<String, Boolean> initial, String nodeName, Function<VsPlan, List<String>> tunnelProblems) {
     }
 
     /**
@@ -144,6 +145,7 @@ final class ReportBuilder {
                 problems.add(addressFailure(sf, "lo", plan.vip())
                         .orElse("VIP " + InetText.of(plan.vip()) + " is not on lo yet"));
             }
+            problems.addAll(o.tunnelProblems().apply(plan));
         }
         List<String> news = kept(plan.ref(), Optional.of(plan.vip()), sf);
         st.setProgrammed(problems.isEmpty());

@@ -42,7 +42,7 @@ final class SysctlReconciler {
         for (SysctlWant w : wants) {
             try {
                 int current = sysctls.read(w.key());
-                OptionalInt target = w.target(current);
+                OptionalInt target = w.target(current, () -> sysctls.read(w.allKey()));
                 Owned owned = state.owned();
                 Owned.SysctlChangeRecord mine = owned.sysctls().get(w.key());
                 if (target.isEmpty()) {

@@ -13,31 +13,35 @@ import java.util.TreeSet;
 
 /**
  * What this agent owns outside IPVS (IPVS has its own ledger): addresses it added, sysctls it changed with the value
- * each had before, links it brought up, FOU receive ports it opened, IPVS sync daemons it started. Immutable.
+ * each had before, links it brought up, links it created, FOU receive ports it opened, IPVS sync daemons it started.
+ * Immutable.
  *
- * @param addresses the addresses it added, each on its link
- * @param sysctls   each parameter it changed, with the value before its first change and the value it set
- * @param linksUp   links it brought up (they were down)
- * @param fouPorts  FOU (GUE) receive ports it opened
- * @param syncDaemons the IPVS sync daemons it started (master, backup)
+ * @param addresses    the addresses it added, each on its link
+ * @param sysctls      each parameter it changed, with the value before its first change and the value it set
+ * @param linksUp      links it brought up (they were there, down): taken down again when no longer needed
+ * @param linksCreated links it created (there was no link of that name): deleted when no longer needed, or taken down
+ *                     when the kernel keeps them (a tunnel module's fallback device, which the request loaded)
+ * @param fouPorts     FOU (GUE) receive ports it opened
+ * @param syncDaemons  the IPVS sync daemons it started (master, backup)
  */
 public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord> sysctls, Set<String> linksUp,
-                    Set<FouPort> fouPorts, Set<SyncState> syncDaemons) {
+                    Set<String> linksCreated, Set<FouPort> fouPorts, Set<SyncState> syncDaemons) {
     public Owned {
         syncDaemons = Set.copyOf(syncDaemons);
         addresses = Set.copyOf(addresses);
         sysctls = Map.copyOf(sysctls);
         linksUp = Set.copyOf(linksUp);
+        linksCreated = Set.copyOf(linksCreated);
         fouPorts = Set.copyOf(fouPorts);
     }
 
     public static Owned nothing() {
-        return new Owned(Set.of(), Map.of(), Set.of(), Set.of(), Set.of());
+        return new Owned(Set.of(), Map.of(), Set.of(), Set.of(), Set.of(), Set.of());
     }
 
     public boolean isEmpty() {
-        return addresses.isEmpty() && sysctls.isEmpty() && linksUp.isEmpty() && fouPorts.isEmpty()
-                && syncDaemons.isEmpty();
+        return addresses.isEmpty() && sysctls.isEmpty() && linksUp.isEmpty() && linksCreated.isEmpty()
+                && fouPorts.isEmpty() && syncDaemons.isEmpty();
     }
 
     /** An address on a link, with its prefix length. */
@@ -66,6 +70,11 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
     /** A FOU receive port (GUE decapsulation) of one family. */
     public record FouPort(int port, boolean ipv6) implements Comparable<FouPort> {
         @Override
+        public String toString() {
+            return "GUE port " + port + " (" + (ipv6 ? "IPv6" : "IPv4") + ")";
+        }
+
+        @Override
         public int compareTo(FouPort o) {
             return port != o.port ? Integer.compare(port, o.port) : Boolean.compare(ipv6, o.ipv6);
         }
@@ -74,25 +83,25 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
     public Owned withAddress(OwnedAddress a) {
         Set<OwnedAddress> s = new TreeSet<>(addresses);
         s.add(a);
-        return new Owned(s, sysctls, linksUp, fouPorts, syncDaemons);
+        return new Owned(s, sysctls, linksUp, linksCreated, fouPorts, syncDaemons);
     }
 
     public Owned withoutAddress(OwnedAddress a) {
         Set<OwnedAddress> s = new TreeSet<>(addresses);
         s.remove(a);
-        return new Owned(s, sysctls, linksUp, fouPorts, syncDaemons);
+        return new Owned(s, sysctls, linksUp, linksCreated, fouPorts, syncDaemons);
     }
 
     public Owned withSysctl(Sysctl key, SysctlChangeRecord r) {
         Map<Sysctl, SysctlChangeRecord> m = new java.util.HashMap<>(sysctls);
         m.put(key, r);
-        return new Owned(addresses, m, linksUp, fouPorts, syncDaemons);
+        return new Owned(addresses, m, linksUp, linksCreated, fouPorts, syncDaemons);
     }
 
     public Owned withoutSysctl(Sysctl key) {
         Map<Sysctl, SysctlChangeRecord> m = new java.util.HashMap<>(sysctls);
         m.remove(key);
-        return new Owned(addresses, m, linksUp, fouPorts, syncDaemons);
+        return new Owned(addresses, m, linksUp, linksCreated, fouPorts, syncDaemons);
     }
 
     public Owned withLinkUp(String link, boolean owned) {
@@ -102,7 +111,17 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
         } else {
             s.remove(link);
         }
-        return new Owned(addresses, sysctls, s, fouPorts, syncDaemons);
+        return new Owned(addresses, sysctls, s, linksCreated, fouPorts, syncDaemons);
+    }
+
+    public Owned withLinkCreated(String link, boolean owned) {
+        Set<String> s = new TreeSet<>(linksCreated);
+        if (owned) {
+            s.add(link);
+        } else {
+            s.remove(link);
+        }
+        return new Owned(addresses, sysctls, linksUp, s, fouPorts, syncDaemons);
     }
 
     public Owned withFouPort(FouPort p, boolean owned) {
@@ -112,7 +131,7 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
         } else {
             s.remove(p);
         }
-        return new Owned(addresses, sysctls, linksUp, s, syncDaemons);
+        return new Owned(addresses, sysctls, linksUp, linksCreated, s, syncDaemons);
     }
 
     public Owned withSyncDaemon(SyncState state, boolean owned) {
@@ -122,7 +141,7 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
         } else {
             s.remove(state);
         }
-        return new Owned(addresses, sysctls, linksUp, fouPorts, s);
+        return new Owned(addresses, sysctls, linksUp, linksCreated, fouPorts, s);
     }
 
     /** The text form: one sorted line per entry. */
@@ -135,6 +154,7 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
         byName.forEach((k, v) -> b.append("sysctl ").append(k).append(' ').append(v.previous()).append(' ').append(v.set())
                 .append('\n'));
         new TreeSet<>(linksUp).forEach(l -> b.append("link-up ").append(l).append('\n'));
+        new TreeSet<>(linksCreated).forEach(l -> b.append("link-created ").append(l).append('\n'));
         new TreeSet<>(fouPorts).forEach(p -> b.append("fou ").append(p.port()).append(' ').append(p.ipv6() ? "ipv6" : "ipv4")
                 .append('\n'));
         new TreeSet<>(syncDaemons).forEach(d -> b.append("sync-daemon ").append(d.name().toLowerCase(java.util.Locale.ROOT))
@@ -165,6 +185,7 @@ public record Owned(Set<OwnedAddress> addresses, Map<Sysctl, SysctlChangeRecord>
                     case "sysctl" -> o.withSysctl(Sysctl.parse(f[1]),
                             new SysctlChangeRecord(Integer.parseInt(f[2]), Integer.parseInt(f[3])));
                     case "link-up" -> o.withLinkUp(f[1], true);
+                    case "link-created" -> o.withLinkCreated(f[1], true);
                     case "sync-daemon" -> o.withSyncDaemon(SyncState.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)), true);
                     case "fou" -> o.withFouPort(new FouPort(Integer.parseInt(f[1]), f[2].equals("ipv6")), true);
                     default -> throw new IllegalArgumentException("unknown entry kind " + f[0]);

@@ -17,10 +17,12 @@ import io.lvs.agent.kernel.ipvs.SyncDaemon;
 import io.lvs.agent.kernel.ipvs.Tunnel;
 import io.lvs.agent.kernel.ipvs.reconcile.DestinationRef;
 import io.lvs.agent.kernel.ipvs.reconcile.IpvsTable;
+import io.lvs.agent.kernel.rtnl.FallbackTunnel;
 import io.lvs.agent.kernel.sysctl.ConfScope;
 import io.lvs.agent.kernel.sysctl.Sysctl;
 import io.lvs.agent.model.NodeDesired.ProbeSpec;
 import io.lvs.agent.model.NodeDesired.SysctlWant;
+import io.lvs.agent.model.NodeDesired.TunnelDecap;
 import io.lvs.agent.model.NodeDesired.VsPlan;
 import io.lvs.api.v1alpha1.RealServer;
 import io.lvs.api.v1alpha1.VirtualService;
@@ -230,17 +232,93 @@ class DesiredStateTest {
     }
 
     @Test
-    void aTunnelRealServerAlsoDecapsulatesAndRelaxesReversePathFiltering() {
+    void aTunnelRealServerAlsoDecapsulatesAndLoosensReversePathFilteringOnTheTunnelDevice() {
         VirtualService vs = web("Tunnel");
         NodeDesired d = on("worker-1", net("eth0", "192.0.2.21/24"), List.of(vs), List.of(server("web-1", "192.0.2.21", 1)));
-        assertEquals(Set.of(new NodeDesired.TunnelDecap(NodeDesired.TunnelDecap.Kind.IPIP, false, 0)), d.tunnels());
-        assertTrue(d.sysctls().contains(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.of("tunl0")), 2)), d.sysctls().toString());
-        assertTrue(d.sysctls().contains(SysctlWant.atMost(Sysctl.rpFilter(ConfScope.ALL), 2)));
+        TunnelDecap ipip = new TunnelDecap(TunnelDecap.Kind.IPIP, false, false, 0);
+        assertEquals(Set.of(ipip), d.tunnels());
+        assertEquals(FallbackTunnel.TUNL0, ipip.device());
+        assertEquals(Set.of(ipip), d.plans().get(new VsRef("default", "web")).tunnels(), "the plan names what it needs");
+        assertTrue(d.sysctls().contains(SysctlWant.looseReversePath("tunl0")), d.sysctls().toString());
+        assertTrue(d.sysctls().stream().noneMatch(w -> w.key().equals(Sysctl.rpFilter(ConfScope.ALL))),
+                "conf/all never needs changing: the kernel takes max(all, tunl0), and tunl0 loose makes that loose");
+        assertEquals(Set.of(VIP), d.loopbackVips());
+        assertEquals(Set.of(new NodeDesired.DeviceVip("tunl0", VIP)), d.tunnelVips(),
+                "the VIP on tunl0 too: the kernel fails a loose check on a device without an IPv4 address");
         NodeDesired director = on("node-a", directorNet, List.of(vs), List.of(server("web-1", "192.0.2.21", 1)));
         Destination dest = director.ipvs().get(ServiceKey.tcp("192.0.2.10", 80)).orElseThrow().destinations().values()
                 .iterator().next();
         assertEquals(ForwardingMethod.TUNNEL, dest.forwarding());
         assertEquals(Tunnel.IPIP, dest.tunnel());
+        assertTrue(director.tunnels().isEmpty() && director.plans().get(new VsRef("default", "web")).tunnels().isEmpty(),
+                "a director decapsulates nothing");
+    }
+
+    @Test
+    void eachTunnelKindAndFamilyPairLandsOnTheFallbackDeviceThatReceivesIt() {
+        record Case(String encapsulation, String vip, String address, FallbackTunnel device, boolean rpFilter) {
+        }
+        List<Case> cases = List.of(
+                new Case("{encapsulation: IPIP}", "192.0.2.10", "192.0.2.21", FallbackTunnel.TUNL0, true),
+                new Case("{encapsulation: GUE, port: 6080}", "192.0.2.10", "192.0.2.21", FallbackTunnel.TUNL0, true),
+                new Case("{encapsulation: GRE}", "192.0.2.10", "192.0.2.21", FallbackTunnel.GRE0, true),
+                new Case("{encapsulation: IPIP}", "2001:db8::10", "192.0.2.21", FallbackTunnel.SIT0, false),
+                new Case("{encapsulation: GUE, port: 6080}", "2001:db8::10", "192.0.2.21", FallbackTunnel.SIT0, false),
+                new Case("{encapsulation: GRE}", "2001:db8::10", "192.0.2.21", FallbackTunnel.GRE0, false),
+                new Case("{encapsulation: IPIP}", "2001:db8::10", "2001:db8::21", FallbackTunnel.IP6TNL0, false),
+                new Case("{encapsulation: GUE, port: 6080}", "192.0.2.10", "2001:db8::21", FallbackTunnel.IP6TNL0, true),
+                new Case("{encapsulation: GRE}", "2001:db8::10", "2001:db8::21", FallbackTunnel.IP6GRE0, false),
+                new Case("{encapsulation: GRE}", "192.0.2.10", "2001:db8::21", FallbackTunnel.IP6GRE0, true));
+        for (Case c : cases) {
+            VirtualService vs = accepted("""
+                    apiVersion: lvs.io/v1alpha1
+                    kind: VirtualService
+                    metadata: {name: web}
+                    spec:
+                      vip: "%s"
+                      ports: [{port: 80}]
+                      forwarding: {method: Tunnel, tunnel: %s}
+                      realServerSelector: {matchLabels: {app: web}}
+                      directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                    """.formatted(c.vip(), c.encapsulation()));
+            RealServer rs = Given.rs("""
+                    apiVersion: lvs.io/v1alpha1
+                    kind: RealServer
+                    metadata: {name: web-1, labels: {app: web}}
+                    spec: {address: "%s", nodeName: worker-1}
+                    """.formatted(c.address()));
+            NodeDesired d = on("worker-1", net("eth0", "192.0.2.21/24", "2001:db8::21/64"), List.of(vs), List.of(rs));
+            String what = c.encapsulation() + " VIP " + c.vip() + " to " + c.address();
+            TunnelDecap decap = d.tunnels().stream().findFirst().orElseThrow(() -> new AssertionError(what + ": no tunnel"));
+            assertEquals(1, d.tunnels().size(), what);
+            assertEquals(c.device(), decap.device(), what);
+            assertEquals(c.encapsulation().contains("GUE"), decap.needsFouPort(), what);
+            assertEquals(c.encapsulation().contains("GUE") ? 6080 : 0, decap.guePort(), what);
+            assertEquals(c.address().contains(":"), decap.ipv6Outer(), what);
+            assertEquals(c.rpFilter(), d.sysctls().contains(SysctlWant.looseReversePath(c.device().device())),
+                    what + ": reverse-path filtering is IPv4's only " + d.sysctls());
+            assertEquals(c.rpFilter() ? Set.of(new NodeDesired.DeviceVip(c.device().device(), InetAddress.ofLiteral(c.vip())))
+                    : Set.of(), d.tunnelVips(), what);
+            assertTrue(d.plans().get(new VsRef("default", "web")).programmable(), what + ": " + d.plans());
+        }
+    }
+
+    @Test
+    void theReversePathFilterOfATunnelDeviceIsLoosenedOnlyWhereItIsStrictInEffect() {
+        SysctlWant w = SysctlWant.looseReversePath("tunl0");
+        assertEquals(Sysctl.rpFilter(ConfScope.of("tunl0")), w.key());
+        assertEquals(Sysctl.rpFilter(ConfScope.ALL), w.allKey());
+        java.util.function.IntSupplier noAll = () -> {
+            throw new AssertionError("conf/all is read only when the device itself is off");
+        };
+        assertEquals(java.util.OptionalInt.of(2), w.target(1, noAll), "strict on the device: loosened");
+        assertEquals(java.util.OptionalInt.empty(), w.target(2, noAll), "loose already");
+        assertEquals(java.util.OptionalInt.empty(), w.target(0, () -> 0), "off, and off in all: off in effect");
+        assertEquals(java.util.OptionalInt.empty(), w.target(0, () -> 2), "off, loose in all: loose in effect");
+        assertEquals(java.util.OptionalInt.of(2), w.target(0, () -> 1), "off, but strict in all: strict in effect");
+        SysctlWant exact = SysctlWant.exactly(Sysctl.arpIgnore(ConfScope.ALL), 1);
+        assertEquals(java.util.OptionalInt.of(1), exact.target(0, noAll));
+        assertEquals(java.util.OptionalInt.empty(), exact.target(1, noAll));
     }
 
     @Test

@@ -57,13 +57,14 @@ class IpvsMetricsTest {
 
     static VsPlan plan(VsRef ref, Set<ServiceKey> services, Map<DestinationRef, String> realServers) {
         return new VsPlan(ref, 1, InetAddress.ofLiteral("192.0.2.10"), true, false, 100, Optional.of("eth0"),
-                Optional.empty(), services, Map.of(), List.of(), List.of(), realServers, Set.of(), false);
+                Optional.empty(), services, Map.of(), List.of(), List.of(), realServers, Set.of(), false, Set.of());
     }
 
     static NodeDesired desired(VsPlan... plans) {
         Map<VsRef, VsPlan> byRef = new java.util.HashMap<>();
         Arrays.stream(plans).forEach(p -> byRef.put(p.ref(), p));
-        return new NodeDesired(IpvsTable.empty(), Map.of(), Set.of(), List.of(), Set.of(), List.of(), List.of(), byRef, List.of());
+        return new NodeDesired(IpvsTable.empty(), Map.of(), Set.of(), List.of(), Set.of(), Set.of(), List.of(), List.of(), byRef,
+                List.of());
     }
 
     /** The kernel as dumped: our HTTP service (two RealServers and one destination added by hand), a foreign one. */

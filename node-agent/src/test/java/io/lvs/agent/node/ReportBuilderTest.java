@@ -58,18 +58,18 @@ class ReportBuilderTest {
             names.put(new DestinationRef(k, DestinationKey.of("192.0.2.22", port)), "web-2");
         }
         return new VsPlan(ref, 3, vip, true, false, 100, Optional.of("eth0"), Optional.of("192.0.2.0/24"), services,
-                Map.of(), List.of(), List.of(), names, Set.of(), sync);
+                Map.of(), List.of(), List.of(), names, Set.of(), sync, Set.of());
     }
 
     static VsPlan realServerNode(VsRef ref, InetAddress vip, List<String> problems) {
         return new VsPlan(ref, 3, vip, false, true, 0, Optional.empty(), Optional.empty(), Set.of(), Map.of(), problems,
                 List.of(), Map.of(), Set.of(Sysctl.arpIgnore(ConfScope.of("eth0")), Sysctl.arpAnnounce(ConfScope.of("eth0"))),
-                false);
+                false, Set.of());
     }
 
     static ReportBuilder.Observed observed(Set<InetAddress> onLo, ReportBuilder.Shortfalls shortfalls) {
         return new ReportBuilder.Observed(vip -> ActiveDirectors.Role.STANDBY, vip -> Optional.empty(), Set.of(), onLo,
-                shortfalls, List.of(), List.of(), key -> Optional.empty(), Map.of(), "node-a");
+                shortfalls, List.of(), List.of(), key -> Optional.empty(), Map.of(), "node-a", plan -> List.of());
     }
 
     static IpvsTable table(Service service, Destination... destinations) {

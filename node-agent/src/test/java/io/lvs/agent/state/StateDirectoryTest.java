@@ -1,5 +1,6 @@
 package io.lvs.agent.state;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,8 +32,11 @@ class StateDirectoryTest {
                 .withAddress(new Owned.OwnedAddress("lo", InetAddress.ofLiteral("192.0.2.10"), 32))
                 .withAddress(new Owned.OwnedAddress("eth0.100", InetAddress.ofLiteral("2001:db8::10"), 128))
                 .withSysctl(Sysctl.parse("net.ipv4.conf.eth0/100.arp_ignore"), new Owned.SysctlChangeRecord(0, 1))
-                .withLinkUp("tunl0", true)
+                .withLinkUp("gre0", true)
+                .withLinkCreated("tunl0", true)
+                .withLinkCreated("ip6tnl0", true)
                 .withFouPort(new Owned.FouPort(6080, false), true)
+                .withFouPort(new Owned.FouPort(6080, true), true)
                 .withSyncDaemon(io.lvs.agent.kernel.ipvs.SyncState.MASTER, true)
                 .withSyncDaemon(io.lvs.agent.kernel.ipvs.SyncState.BACKUP, true);
         try (StateDirectory s = StateDirectory.open(dir)) {
@@ -43,6 +47,9 @@ class StateDirectoryTest {
         try (StateDirectory s = StateDirectory.open(dir)) {
             assertEquals(new Ledger(Set.of(svc), Set.of(dest)), s.ledger());
             assertEquals(owned, s.owned());
+            String text = assertDoesNotThrow(() -> Files.readString(dir.resolve("owned")));
+            assertTrue(text.contains("\nlink-up gre0\nlink-created ip6tnl0\nlink-created tunl0\nfou 6080 ipv4\nfou 6080 ipv6\n"),
+                    "one sorted line per entry: " + text);
             assertEquals(Instant.parse("2026-12-02T10:00:00Z"), s.drains().started().get(dest));
             assertTrue(s.problems().isEmpty());
         }

@@ -24,9 +24,14 @@ public final class HttpProbe {
 
     /** The body of GET / from {@code host}:80, trimmed; "ERR ..." when the request fails. */
     public String get(String host) {
+        return getAt(host, 80);
+    }
+
+    /** The body of GET / from {@code host}:{@code port}, trimmed; "ERR ..." when the request fails. */
+    public String getAt(String host, int port) {
         return ns.call(() -> {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, 80), TIMEOUT_MS);
+                s.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
                 s.setSoTimeout(TIMEOUT_MS);
                 s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 String response = new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII);

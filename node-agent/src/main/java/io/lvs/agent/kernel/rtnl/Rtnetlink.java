@@ -42,6 +42,11 @@ public final class Rtnetlink {
     // IFLA_INFO_* nested in IFLA_LINKINFO
     public static final int IFLA_INFO_KIND = 1;
     public static final int IFLA_INFO_DATA = 2;
+    // IFLA_IPTUN_* nested in IFLA_INFO_DATA of ipip, sit and ip6tnl links (if_tunnel.h)
+    public static final int IFLA_IPTUN_PROTO = 9;
+    /** IPPROTO_IPIP and IPPROTO_IPV6: what a tunnel carries inside (0: any). */
+    public static final int IPPROTO_IPIP = 4;
+    public static final int IPPROTO_IPV6 = 41;
     /** For IFLA_EXT_MASK: leave the per-link statistics (about 1 KiB each) out of replies. */
     public static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
 

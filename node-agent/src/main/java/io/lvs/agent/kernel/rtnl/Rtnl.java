@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Links and addresses of one network namespace over rtnetlink (NETLINK_ROUTE): list them, and add or
- * remove addresses idempotently. Owns its socket; one caller at a time.
+ * Links and addresses of one network namespace over rtnetlink (NETLINK_ROUTE): list them, add or
+ * remove addresses idempotently, and add, set up or down and delete links. Owns its socket; one caller at a time.
  *
  * <p>Adding an address that is already there and removing one that is not are successes reported
  * as {@link AddressChange.Unchanged}, so callers can count real changes. Batches of changes are
@@ -77,6 +77,62 @@ public final class Rtnl implements AutoCloseable {
     public Link requireLink(String name) {
         return link(name).orElseThrow(() -> new KernelException("link " + name + " does not exist in "
                 + namespace() + ": " + Errno.describe(Errno.ENODEV.number()), Errno.ENODEV.number()));
+    }
+
+    /**
+     * Adds a link of {@code kind} called {@code name} and sets it up or down, or, when one of that name exists, only
+     * sets it up or down ({@code ip link add} without its exclusive flag). A kind whose module is not loaded makes the
+     * kernel load it; a kind nothing provides fails with EOPNOTSUPP ("Unknown device type"). Returns the link as the
+     * kernel has it afterwards.
+     *
+     * <p>Loading a tunnel module creates its fallback device (ipip's {@code tunl0}, ...) in every network namespace
+     * unless {@code net.core.fb_tunnels_only_for_init_net} says otherwise, so adding {@code tunl0} of kind ipip finds
+     * that device, or creates an ordinary one of that name where the kernel made none.
+     */
+    public Link addLink(String name, String kind, boolean up) {
+        socket.execute(RtnlCodec.addLink(name, kind, up));
+        return requireLink(name);
+    }
+
+    /** Sets IFF_UP on {@code link} or clears it ({@code ip link set NAME up|down}). */
+    public void setLinkUp(Link link, boolean up) {
+        socket.execute(RtnlCodec.setLinkUp(link, up));
+    }
+
+    /**
+     * Deletes {@code link}; false when it was gone already. The kernel acknowledges the deletion of a tunnel module's
+     * fallback device and keeps the device (it lives as long as the module): look again to know.
+     */
+    public boolean deleteLink(Link link) {
+        try {
+            socket.execute(RtnlCodec.deleteLink(link));
+            return true;
+        } catch (NetlinkException e) {
+            if (e.is(Errno.ENODEV)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * What an ipip, sit or ip6tnl link carries inside: {@link Rtnetlink#IPPROTO_IPIP}, {@link Rtnetlink#IPPROTO_IPV6}
+     * or 0 (any). Empty for other links and when there is no such link.
+     */
+    public Optional<Integer> tunnelProtocol(String name) {
+        try {
+            for (NetlinkMessage m : socket.transact(RtnlCodec.getLink(name))) {
+                if (m.type() == Rtnetlink.RTM_NEWLINK) {
+                    return RtnlCodec.decodeTunnelProtocol(m);
+                }
+            }
+            return Optional.empty();
+        } catch (NetlinkException e) {
+            if (e.is(Errno.ENODEV)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private Optional<Link> getLink(NetlinkRequest request) {

@@ -34,9 +34,7 @@ public final class RtnlCodec {
 
     /** RTM_GETLINK of one link by name; the kernel answers ENODEV when there is none. */
     public static NetlinkRequest getLink(String name) {
-        if (name.isEmpty() || name.length() > Rtnetlink.IFNAME_MAX || name.contains("/")) {
-            throw new IllegalArgumentException("invalid interface name '" + name + "'");
-        }
+        checkName(name);
         MessageWriter w = ifinfomsg(0)
                 .attrU32(Rtnetlink.IFLA_EXT_MASK, Rtnetlink.RTEXT_FILTER_SKIP_STATS)
                 .attrString(Rtnetlink.IFLA_IFNAME, name);
@@ -47,6 +45,33 @@ public final class RtnlCodec {
     public static NetlinkRequest getLink(int index) {
         MessageWriter w = ifinfomsg(index).attrU32(Rtnetlink.IFLA_EXT_MASK, Rtnetlink.RTEXT_FILTER_SKIP_STATS);
         return new NetlinkRequest(Rtnetlink.RTM_GETLINK, 0, w.toBytes(), "RTM_GETLINK index " + index);
+    }
+
+    /**
+     * RTM_NEWLINK with NLM_F_CREATE and without NLM_F_EXCL: adds a link of {@code kind} called {@code name}, up or
+     * down; a link of that name that exists already only gets the flag. When no loaded module provides {@code kind}
+     * the kernel asks for module {@code rtnl-link-KIND} and replays the request, so a kind whose module creates a
+     * fallback device of this very name (ipip's tunl0) ends in that device, found and flagged, not in a second one.
+     */
+    public static NetlinkRequest addLink(String name, String kind, boolean up) {
+        checkName(name);
+        MessageWriter w = ifinfomsg(0, up ? Rtnetlink.IFF_UP : 0, Rtnetlink.IFF_UP).attrString(Rtnetlink.IFLA_IFNAME, name);
+        int info = w.beginNested(Rtnetlink.IFLA_LINKINFO);
+        w.attrString(Rtnetlink.IFLA_INFO_KIND, kind);
+        w.endNested(info);
+        return new NetlinkRequest(Rtnetlink.RTM_NEWLINK, Netlink.NLM_F_CREATE, w.toBytes(),
+                "RTM_NEWLINK " + name + " (" + kind + ", " + (up ? "up" : "down") + ")");
+    }
+
+    /** RTM_NEWLINK on an existing link that sets or clears IFF_UP and nothing else ({@code ip link set NAME up}). */
+    public static NetlinkRequest setLinkUp(Link link, boolean up) {
+        MessageWriter w = ifinfomsg(link.index(), up ? Rtnetlink.IFF_UP : 0, Rtnetlink.IFF_UP);
+        return new NetlinkRequest(Rtnetlink.RTM_NEWLINK, 0, w.toBytes(), "RTM_NEWLINK " + link + " " + (up ? "up" : "down"));
+    }
+
+    /** RTM_DELLINK of one link by index. */
+    public static NetlinkRequest deleteLink(Link link) {
+        return new NetlinkRequest(Rtnetlink.RTM_DELLINK, 0, ifinfomsg(link.index()).toBytes(), "RTM_DELLINK " + link);
     }
 
     /** RTM_GETADDR dump of every IPv4 and IPv6 address. */
@@ -84,9 +109,20 @@ public final class RtnlCodec {
         };
     }
 
+    private static void checkName(String name) {
+        if (name.isEmpty() || name.length() > Rtnetlink.IFNAME_MAX || name.contains("/")) {
+            throw new IllegalArgumentException("invalid interface name '" + name + "'");
+        }
+    }
+
     /** struct ifinfomsg: family AF_UNSPEC, type 0, the index (0 = any), flags and change mask 0. */
     private static MessageWriter ifinfomsg(int index) {
-        return new MessageWriter(64).u8(Libc.AF_UNSPEC).u8(0).u16(0).u32(index).u32(0).u32(0);
+        return ifinfomsg(index, 0, 0);
+    }
+
+    /** struct ifinfomsg with IFF_* flags and the mask of the flags to change ({@code ifi_change}). */
+    private static MessageWriter ifinfomsg(int index, int flags, int change) {
+        return new MessageWriter(64).u8(Libc.AF_UNSPEC).u8(0).u16(0).u32(index).u32(flags).u32(change);
     }
 
     /** struct ifaddrmsg. */
@@ -113,7 +149,23 @@ public final class RtnlCodec {
         return new Link(index, name, flags, type, mtu, hw, kind);
     }
 
-    /** Decodes an RTM_NEWADDR message (or the RTM_DELADDR notification of the same layout); empty for families other than IPv4 and IPv6. */
+    /**
+     * The protocol an ipip, sit or ip6tnl link carries inside ({@code IFLA_IPTUN_PROTO} in its link info data:
+     * IPPROTO_IPIP, IPPROTO_IPV6, or 0 for any), from an RTM_NEWLINK message; empty for other links.
+     */
+    public static Optional<Integer> decodeTunnelProtocol(NetlinkMessage m) {
+        ByteBuffer p = body(m, Rtnetlink.RTM_NEWLINK, "RTM_NEWLINK", IFINFOMSG_BYTES, "struct ifinfomsg");
+        int index = p.getInt(4);
+        Attributes a = Attributes.parse(p.position(IFINFOMSG_BYTES), "RTM_NEWLINK index " + index);
+        return a.optNested(Rtnetlink.IFLA_LINKINFO, "IFLA_LINKINFO")
+                .flatMap(info -> info.optNested(Rtnetlink.IFLA_INFO_DATA, "IFLA_INFO_DATA"))
+                .flatMap(data -> data.optU8(Rtnetlink.IFLA_IPTUN_PROTO, "IFLA_IPTUN_PROTO"));
+    }
+
+    /**
+     * Decodes an RTM_NEWADDR message (or the RTM_DELADDR notification of the same layout); empty for families other
+     * than IPv4 and IPv6.
+     */
     public static Optional<InterfaceAddress> decodeAddress(NetlinkMessage m) {
         ByteBuffer p = m.type() == Rtnetlink.RTM_DELADDR
                 ? body(m, Rtnetlink.RTM_DELADDR, "RTM_DELADDR", IFADDRMSG_BYTES, "struct ifaddrmsg")

@@ -240,4 +240,57 @@ class RtnlCodecTest {
         assertThrows(IllegalArgumentException.class, () -> new AddressOp.Remove(LO, InetAddress.ofLiteral("2001:db8::1"), 129));
         assertEquals(128, AddressOp.Add.host(LO, InetAddress.ofLiteral("2001:db8::1")).prefixLength());
     }
+
+    @Test
+    void addingATunnelDeviceIsNewlinkThatCreatesOrFindsItAndSetsItUp() {
+        NetlinkRequest r = RtnlCodec.addLink("tunl0", "ipip", true);
+        assertEquals(Rtnetlink.RTM_NEWLINK, r.type());
+        // NLM_F_CREATE without NLM_F_EXCL: an existing tunl0 (the module's fallback device) is found, not refused
+        assertEquals(Netlink.NLM_F_CREATE, r.flags());
+        assertArrayEquals(hex("""
+                00 00 0000 | 00000000 | 01000000 | 01000000
+                0a 00 03 00 | 74 75 6e 6c 30 00 | 00 00
+                10 00 12 80 | 09 00 01 00 | 69 70 69 70 00 | 00 00 00
+                """), r.payload(),
+                // ifinfomsg: AF_UNSPEC, index 0, ifi_flags IFF_UP, ifi_change IFF_UP
+                // IFLA_IFNAME (3) "tunl0"; IFLA_LINKINFO (18, nested) { IFLA_INFO_KIND (1) "ipip" }
+                "payload");
+        assertEquals("RTM_NEWLINK tunl0 (ipip, up)", r.description());
+        assertThrows(IllegalArgumentException.class, () -> RtnlCodec.addLink("a-name-too-long0", "ipip", true));
+    }
+
+    @Test
+    void settingALinkUpOrDownChangesOnlyIffUpAndDeletingNamesItsIndex() {
+        NetlinkRequest down = RtnlCodec.setLinkUp(VETH, false);
+        assertEquals(Rtnetlink.RTM_NEWLINK, down.type());
+        assertEquals(0, down.flags());
+        assertArrayEquals(hex("00 00 0000 | 07000000 | 00000000 | 01000000"), down.payload(),
+                "index 7, ifi_flags 0 under the ifi_change mask IFF_UP: every other flag stays");
+        assertEquals("RTM_NEWLINK veth0 (index 7) down", down.description());
+        assertArrayEquals(hex("00 00 0000 | 07000000 | 01000000 | 01000000"), RtnlCodec.setLinkUp(VETH, true).payload());
+
+        NetlinkRequest del = RtnlCodec.deleteLink(VETH);
+        assertEquals(Rtnetlink.RTM_DELLINK, del.type());
+        assertArrayEquals(hex("00 00 0000 | 07000000 | 00000000 | 00000000"), del.payload());
+        assertEquals("RTM_DELLINK veth0 (index 7)", del.description());
+    }
+
+    @Test
+    void theProtocolATunnelCarriesIsReadFromItsLinkInfoData() {
+        NetlinkMessage ip6tnl0 = message(Rtnetlink.RTM_NEWLINK, """
+                00 00 0103 | 04000000 | 80000000 | 00000000
+                0c 00 03 00 | 69 70 36 74 6e 6c 30 00
+                1c 00 12 00
+                  0b 00 01 00 | 69 70 36 74 6e 6c 00 | 00
+                  0c 00 02 80 | 05 00 09 00 | 29 00 00 00
+                """);
+        // ifinfomsg: ARPHRD_TUNNEL6 (769), index 4, IFF_NOARP; IFLA_IFNAME "ip6tnl0";
+        // IFLA_LINKINFO { IFLA_INFO_KIND "ip6tnl", IFLA_INFO_DATA (nested) { IFLA_IPTUN_PROTO (9) u8 41 } }
+        assertEquals(Optional.of(Rtnetlink.IPPROTO_IPV6), RtnlCodec.decodeTunnelProtocol(ip6tnl0));
+        assertEquals(Optional.of("ip6tnl"), RtnlCodec.decodeLink(ip6tnl0).kind());
+        assertEquals(Optional.empty(), RtnlCodec.decodeTunnelProtocol(message(Rtnetlink.RTM_NEWLINK, """
+                00 00 0100 | 07000000 | 43100100 | 00000000
+                0a 00 03 00 | 76 65 74 68 30 00 | 00 00
+                """)), "a link without link info carries nothing");
+    }
 }

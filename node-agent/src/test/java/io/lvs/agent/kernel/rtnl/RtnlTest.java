@@ -237,4 +237,34 @@ class RtnlTest {
                 && failed.error().getMessage().contains("prefix length 64"), failed.error().getMessage());
         assertInstanceOf(AddressChange.Applied.class, r.get(1), "a failure does not stop the batch");
     }
+
+    @Test
+    void aLinkIsAddedUpTakenDownFoundAgainByNameAndDeleted() {
+        // veth is the kind this host kernel offers (no dummy, no tunnel modules); with no peer named, it makes one
+        Link v = rtnl.addLink("lvstest0", "veth", true);
+        assertEquals(Optional.of("veth"), v.kind());
+        assertTrue(v.isUp());
+        assertTrue(ns.ip("-br", "link", "show", "dev", "lvstest0").contains("lvstest0"), "ip sees it");
+
+        rtnl.setLinkUp(v, false);
+        assertFalse(rtnl.requireLink("lvstest0").isUp());
+        assertTrue(ns.ip("-o", "link", "show", "dev", "lvstest0").contains("state DOWN"));
+
+        Link again = rtnl.addLink("lvstest0", "veth", true);
+        assertEquals(v.index(), again.index(), "the same link, found by name and set up: no second one");
+        assertTrue(again.isUp());
+        assertEquals(Optional.empty(), rtnl.tunnelProtocol("lvstest0"), "a veth carries no tunnel protocol");
+
+        assertTrue(rtnl.deleteLink(again));
+        assertEquals(Optional.empty(), rtnl.link("lvstest0"));
+        assertFalse(rtnl.deleteLink(again), "gone already");
+    }
+
+    @Test
+    void aKindThisKernelCannotProvideIsRefusedWithEopnotsupp() {
+        KernelException e = assertThrows(KernelException.class, () -> rtnl.addLink("tunl0", "nosuchkind", true));
+        assertTrue(e.is(Errno.EOPNOTSUPP), e.getMessage());
+        assertTrue(e.getMessage().startsWith("RTM_NEWLINK tunl0 (nosuchkind, up): EOPNOTSUPP"), e.getMessage());
+        assertEquals(Optional.empty(), rtnl.link("tunl0"));
+    }
 }
