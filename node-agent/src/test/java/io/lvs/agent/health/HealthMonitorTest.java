@@ -25,8 +25,13 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The monitor as the agent uses it: servers dying and coming back, the set of targets changing, transitions heard. */
+/**
+ * The monitor as the agent uses it: servers dying and coming back, the set of targets changing, transitions heard.
+ * Checks whose outcomes the scenario counts probe every second with a timeout of a second, far beyond what a
+ * loopback answer takes on a loaded machine; {@code FAST} is for checks whose outcomes do not matter.
+ */
 class HealthMonitorTest {
+    private static final Duration SECOND = Duration.ofSeconds(1);
     private static final Duration FAST = Duration.ofMillis(100);
     private final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -65,9 +70,9 @@ class HealthMonitorTest {
         ConcurrentLinkedQueue<Heard> heard = new ConcurrentLinkedQueue<>();
         HealthMonitor m = monitor(HealthMonitor.Options.defaults(), t -> heard.add(new Heard(t, ref.get().metrics())));
         ref.set(m);
-        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, at.getPort(), tcp(FAST, FAST, 2, 3), true);
+        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, at.getPort(), tcp(SECOND, SECOND, 2, 3), true);
         m.update(List.of(web));
-        Transitions.eventually(() -> m.metrics().probes(CheckType.TCP, Outcome.SUCCESS) >= 2, () -> "two successes");
+        Transitions.eventually(() -> m.metrics().probes(CheckType.TCP, Outcome.SUCCESS) >= 1, () -> "a success");
 
         server.close(); // killed: connections are refused from now on
         Transitions.eventually(() -> heard.size() >= 1, () -> "down after 3 failures");
@@ -94,7 +99,7 @@ class HealthMonitorTest {
         LoopbackServer server = closing(LoopbackServer.tcp(LOOPBACK));
         Transitions transitions = new Transitions();
         HealthMonitor m = monitor(HealthMonitor.Options.defaults(), transitions);
-        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, server.port(), tcp(FAST, FAST, 3, 1), false);
+        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, server.port(), tcp(SECOND, SECOND, 3, 1), false);
         m.update(List.of(web));
         HealthState initial = m.state(web.key()).orElseThrow();
         assertFalse(initial.healthy(), "down before any probe");
@@ -110,8 +115,8 @@ class HealthMonitorTest {
     void timesComeFromTheGivenWallClockAndDurationsFromTheMonotonicOne() {
         LoopbackServer server = closing(LoopbackServer.tcp(LOOPBACK));
         Instant noon = Instant.parse("2030-06-01T12:00:00Z");
-        HealthMonitor m = monitor(HealthMonitor.Options.defaults().withClock(InstantSource.fixed(noon)), new Transitions());
-        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, server.port(), tcp(FAST, FAST, 1, 1), true);
+        HealthMonitor m = monitor(Probing.firstProbeAtOnce().withClock(InstantSource.fixed(noon)), new Transitions());
+        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, server.port(), tcp(Probing.GENEROUS, Probing.GENEROUS, 1, 1), true);
         ProbeResult r = Probing.firstProbe(m, web);
         assertEquals(noon, m.state(web.key()).orElseThrow().since());
         assertEquals(noon, r.finished());
@@ -143,20 +148,19 @@ class HealthMonitorTest {
         Transitions transitions = new Transitions();
         // every (re)scheduled target would wait a whole interval: only an untouched schedule probes on
         HealthMonitor m = monitor(HealthMonitor.Options.defaults().withRandom(new Jitter(1)), transitions);
-        Duration interval = Duration.ofMillis(150);
-        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, server.port(), tcp(interval, interval, 2, 3), true);
+        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, server.port(), tcp(SECOND, SECOND, 2, 3), true);
         m.update(List.of(web));
         Transitions.eventually(() -> m.state(web.key()).flatMap(HealthState::lastProbe).isPresent(), () -> "first probe");
         HealthState before = m.state(web.key()).orElseThrow();
 
         long probes = m.metrics().probesTotal();
-        CheckTarget same = new CheckTarget(web.key(), LOOPBACK, server.port(), tcp(interval, interval, 2, 3), false);
+        CheckTarget same = new CheckTarget(web.key(), LOOPBACK, server.port(), tcp(SECOND, SECOND, 2, 3), false);
         long deadline = System.nanoTime() + Transitions.PATIENCE.toNanos();
-        while (m.metrics().probesTotal() < probes + 4 && System.nanoTime() < deadline) {
+        while (m.metrics().probesTotal() < probes + 3 && System.nanoTime() < deadline) {
             m.update(List.of(same)); // every 10 ms, far more often than the interval
             sleep(10);
         }
-        assertTrue(m.metrics().probesTotal() >= probes + 4, "probes went on at their interval through the updates");
+        assertTrue(m.metrics().probesTotal() >= probes + 3, "probes went on at their interval through the updates");
         HealthState after = m.state(web.key()).orElseThrow();
         assertTrue(after.healthy(), "initiallyHealthy=false is ignored for a key already monitored");
         assertEquals(before.since(), after.since());
@@ -170,16 +174,18 @@ class HealthMonitorTest {
         HealthMonitor m = monitor(HealthMonitor.Options.defaults().withRandom(new Jitter(1)), transitions);
         CheckKey k = key("web");
         int refused = closedPort();
-        m.update(List.of(new CheckTarget(k, LOOPBACK, refused, tcp(FAST, FAST, 1, 1), true)));
+        m.update(List.of(new CheckTarget(k, LOOPBACK, refused, tcp(SECOND, SECOND, 1, 1), true)));
         Transition down = transitions.await(k, 1);
         assertFalse(down.healthy());
         HealthState wasDown = m.state(k).orElseThrow();
 
-        // new parameters: still down, same since, the last probe kept; rescheduled a whole interval out (Jitter)
+        // new parameters: still down, same since, the last probe kept; rescheduled a whole interval out (Jitter).
+        // Changes every 10 ms for three intervals: a kept slot would have probed twice or more meanwhile.
         long probes = m.metrics().probesTotal();
-        for (int i = 0; i < 20; i++) {
-            Duration timeout = Duration.ofMillis(50 + i % 2);
-            m.update(List.of(new CheckTarget(k, LOOPBACK, refused, tcp(FAST, timeout, 1, 1), true)));
+        long end = System.nanoTime() + 3 * SECOND.toNanos();
+        for (int i = 0; System.nanoTime() - end < 0; i++) {
+            Duration timeout = SECOND.minusMillis(i % 2);
+            m.update(List.of(new CheckTarget(k, LOOPBACK, refused, tcp(SECOND, timeout, 1, 1), true)));
             HealthState now = m.state(k).orElseThrow();
             assertFalse(now.healthy());
             assertEquals(wasDown.since(), now.since());
@@ -190,7 +196,7 @@ class HealthMonitorTest {
         assertEquals(1, transitions.of(k).size(), "updates emit no transitions");
 
         // pointed at a live server: up after rise (1), from the health it kept
-        m.update(List.of(new CheckTarget(k, LOOPBACK, server.port(), tcp(FAST, FAST, 1, 1), false)));
+        m.update(List.of(new CheckTarget(k, LOOPBACK, server.port(), tcp(SECOND, SECOND, 1, 1), false)));
         Transition up = transitions.await(k, 2);
         assertTrue(up.healthy());
         assertEquals(up.at(), m.state(k).orElseThrow().since());
@@ -222,7 +228,7 @@ class HealthMonitorTest {
         LoopbackServer server = closing(LoopbackServer.tcp(LOOPBACK));
         AtomicReference<HealthMonitor> ref = new AtomicReference<>();
         Transitions heard = new Transitions();
-        CheckTarget live = new CheckTarget(key("live"), LOOPBACK, server.port(), tcp(FAST, FAST, 1, 1), true);
+        CheckTarget live = new CheckTarget(key("live"), LOOPBACK, server.port(), tcp(SECOND, SECOND, 1, 1), true);
         CheckTarget first = new CheckTarget(key("first"), LOOPBACK, closedPort(), tcp(FAST, FAST, 1, 1), true);
         CheckTarget second = new CheckTarget(key("second"), LOOPBACK, closedPort(), tcp(FAST, FAST, 1, 3), true);
         HealthMonitor m = monitor(HealthMonitor.Options.defaults(), t -> {
@@ -239,17 +245,17 @@ class HealthMonitorTest {
         assertTrue(m.state(first.key()).isEmpty(), "removed by the listener");
         assertFalse(heard.await(second.key(), 1).healthy(), "transitions still come after the listener threw");
         long probes = m.metrics().probes(CheckType.TCP, Outcome.SUCCESS);
-        Transitions.eventually(() -> m.metrics().probes(CheckType.TCP, Outcome.SUCCESS) > probes + 2, () -> "live is still probed");
+        Transitions.eventually(() -> m.metrics().probes(CheckType.TCP, Outcome.SUCCESS) > probes + 1, () -> "live is still probed");
     }
 
     @Test
     void metricsCountProbesTargetsAndLag() throws IOException {
         LoopbackServer server = closing(LoopbackServer.tcp(LOOPBACK));
         HealthMonitor m = monitor(HealthMonitor.Options.defaults(), new Transitions());
-        CheckTarget up = new CheckTarget(key("up"), LOOPBACK, server.port(), tcp(FAST, FAST, 1, 1), true);
+        CheckTarget up = new CheckTarget(key("up"), LOOPBACK, server.port(), tcp(SECOND, SECOND, 1, 1), true);
         CheckTarget down = new CheckTarget(key("down"), LOOPBACK, closedPort(), tcp(FAST, FAST, 1, 1), true);
         m.update(List.of(up, down));
-        Transitions.eventually(() -> m.metrics().unhealthyTargets() == 1 && m.metrics().probes(CheckType.TCP, Outcome.SUCCESS) >= 3,
+        Transitions.eventually(() -> m.metrics().unhealthyTargets() == 1 && m.metrics().probes(CheckType.TCP, Outcome.SUCCESS) >= 2,
                 () -> m.metrics().toString());
         m.update(List.of());
         HealthMetrics x = m.metrics();
@@ -258,7 +264,11 @@ class HealthMonitorTest {
         assertEquals(tcp, x.latency().get(CheckType.TCP).count(), "one latency observation per finished probe");
         assertEquals(0, x.latency().get(CheckType.HTTP).count());
         assertTrue(x.schedulingLag().count() >= tcp, "one lag observation per started probe");
-        assertTrue(x.latency().get(CheckType.TCP).countAtMost(Duration.ofMillis(100)) >= tcp - 2, "loopback answers fast: " + x.latency());
+        // every probe ended by its timeout (at most 1 s) and the engine's lateness: all in the 5 s bucket, in nanoseconds
+        Histogram latency = x.latency().get(CheckType.TCP);
+        Duration bucket = Duration.ofSeconds(5);
+        assertEquals(latency.count(), latency.countAtMost(bucket), latency.toString());
+        assertTrue(latency.sum().isPositive() && latency.sum().compareTo(bucket.multipliedBy(latency.count())) <= 0, latency.toString());
         assertEquals(0, x.inFlight());
     }
 

@@ -4,14 +4,42 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 
-/** Shorthands for tests: targets on loopback, and one probe's result. */
+/** Shorthands for tests: targets on loopback, monitors that probe new targets at once, and one probe's result. */
 final class Probing {
     static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");
     static final InetAddress LOOPBACK6 = InetAddress.ofLiteral("::1");
+    /**
+     * Interval and timeout of a probe expected to succeed: an answer on loopback takes a millisecond, and
+     * no load on a shared machine stretches it to this. With {@link #firstProbeAtOnce()} a test does not
+     * wait for the interval.
+     */
+    static final Duration GENEROUS = Duration.ofSeconds(10);
     private static final AtomicInteger KEYS = new AtomicInteger();
 
     private Probing() {
+    }
+
+    /**
+     * The default options, except that a new target's first probe starts at once instead of at a random
+     * point of its first interval: tests of single probes can then give them {@link #GENEROUS} timeouts.
+     */
+    static HealthMonitor.Options firstProbeAtOnce() {
+        return HealthMonitor.Options.defaults().withRandom(new NoJitter());
+    }
+
+    /** Jitter that is always zero. */
+    private static final class NoJitter implements RandomGenerator {
+        @Override
+        public long nextLong() {
+            return 0;
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return 0;
+        }
     }
 
     static CheckKey key(String name) {

@@ -1,8 +1,10 @@
 package io.lvs.agent.health;
 
+import static io.lvs.agent.health.Probing.GENEROUS;
 import static io.lvs.agent.health.Probing.LOOPBACK;
 import static io.lvs.agent.health.Probing.LOOPBACK6;
 import static io.lvs.agent.health.Probing.firstProbe;
+import static io.lvs.agent.health.Probing.firstProbeAtOnce;
 import static io.lvs.agent.health.Probing.target;
 import static io.lvs.agent.health.Probing.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,15 +24,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** TCP checks against real sockets on loopback: a listener, a closed port, a port that drops SYNs. */
+/**
+ * TCP checks against real sockets on loopback: a listener, a closed port, a port that drops SYNs. Single
+ * probes start at once and, unless they are to time out, have a generous timeout.
+ */
 class TcpCheckTest {
-    private static final Duration INTERVAL = Duration.ofMillis(300);
     private final Transitions transitions = new Transitions();
     private HealthMonitor monitor;
 
     @BeforeEach
     void start() {
-        monitor = HealthMonitor.start(HealthMonitor.Options.defaults(), transitions);
+        monitor = HealthMonitor.start(firstProbeAtOnce(), transitions);
     }
 
     @AfterEach
@@ -41,17 +45,17 @@ class TcpCheckTest {
     @Test
     void aListeningServerPassesWithItsHandshakeTime() {
         try (LoopbackServer server = LoopbackServer.tcp(LOOPBACK)) {
-            ProbeResult r = firstProbe(monitor, target("web", LOOPBACK, server.port(), tcp(INTERVAL, INTERVAL, 2, 3)));
+            ProbeResult r = firstProbe(monitor, target("web", LOOPBACK, server.port(), tcp(GENEROUS, GENEROUS, 2, 3)));
             assertEquals(Outcome.SUCCESS, r.outcome());
             assertEquals("connected", r.message());
-            assertTrue(r.latency().isPositive() && r.latency().compareTo(INTERVAL) < 0, r.toString());
+            assertTrue(r.latency().isPositive() && r.latency().compareTo(GENEROUS) < 0, r.toString());
         }
     }
 
     @Test
     void ipv6WorksTheSameWay() {
         try (LoopbackServer server = LoopbackServer.tcp(LOOPBACK6)) {
-            ProbeResult r = firstProbe(monitor, target("web6", LOOPBACK6, server.port(), tcp(INTERVAL, INTERVAL, 2, 3)));
+            ProbeResult r = firstProbe(monitor, target("web6", LOOPBACK6, server.port(), tcp(GENEROUS, GENEROUS, 2, 3)));
             assertEquals(Outcome.SUCCESS, r.outcome(), r.toString());
         }
     }
@@ -62,29 +66,31 @@ class TcpCheckTest {
         try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
             port = s.getLocalPort();
         }
-        ProbeResult r = firstProbe(monitor, target("gone", LOOPBACK, port, tcp(INTERVAL, INTERVAL, 2, 3)));
+        ProbeResult r = firstProbe(monitor, target("gone", LOOPBACK, port, tcp(GENEROUS, GENEROUS, 2, 3)));
         assertEquals(Outcome.FAILURE, r.outcome());
         assertEquals("connection refused", r.message());
     }
 
     @Test
     void aServerThatNeverAnswersTheSynTimesOutAfterTheTimeout() {
+        // it times out whatever the timeout: a short one keeps the test short
         Duration timeout = Duration.ofMillis(250);
         try (SynBlackHole hole = new SynBlackHole(LOOPBACK)) {
-            ProbeResult r = firstProbe(monitor, target("hole", LOOPBACK, hole.port(), tcp(INTERVAL, timeout, 2, 3)));
+            ProbeResult r = firstProbe(monitor, target("hole", LOOPBACK, hole.port(), tcp(GENEROUS, timeout, 2, 3)));
             assertEquals(Outcome.TIMEOUT, r.outcome());
             assertEquals("timed out after 250ms connecting", r.message());
             assertTrue(r.latency().compareTo(timeout) >= 0, "not before the timeout: " + r.latency());
-            assertTrue(r.latency().compareTo(timeout.plusSeconds(2)) < 0, "and not much after it: " + r.latency());
+            assertTrue(r.latency().compareTo(timeout.plus(ScheduleUnderLoad.NOISE_CEILING)) < 0, "and not much after it: " + r.latency());
         }
     }
 
     @Test
     void thousandsOfProbesLeaveNoTimeWaitSocketsBehind() throws Exception {
         try (LoopbackServer server = LoopbackServer.tcp(LOOPBACK)) {
-            Duration interval = Duration.ofMillis(20);
+            // 1,000 checks every 2 s (generous timeouts: every probe must succeed) make the 2,000 probes in about 2 s
+            Duration interval = Duration.ofSeconds(2);
             List<CheckTarget> targets = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 1000; i++) {
                 targets.add(target("many", LOOPBACK, server.port(), tcp(interval, interval, 1, 1)));
             }
             monitor.update(targets);
