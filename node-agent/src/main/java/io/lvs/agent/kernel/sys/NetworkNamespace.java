@@ -22,7 +22,11 @@ import java.util.concurrent.TimeUnit;
  * keeps the namespace it was created in for its whole life. {@link #current()} runs work on the calling thread.
  *
  * <p>Every call looks at the namespace file first (one stat): a namespace deleted and created again under the same
- * name is a new namespace (another nsfs inode), and its calls never run on a worker still inside the old one.
+ * name is a new namespace (another nsfs inode), and its calls never run on a worker still inside the old one. Workers
+ * are platform threads and work never runs on the caller's thread unless that thread is one of them: setns(2) from a
+ * virtual thread would move its carrier into the namespace and leave later work of that virtual thread on other
+ * carriers outside it (a reuse built that way ran the agent's sysctl and address work in the host namespace under
+ * load, which RealServerNodeTest showed as spurious drift repairs and kernel operations).
  */
 public final class NetworkNamespace {
     /** How long a worker waits for work before it ends, releasing its hold on the namespace. */

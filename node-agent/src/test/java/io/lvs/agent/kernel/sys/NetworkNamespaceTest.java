@@ -174,9 +174,42 @@ class NetworkNamespaceTest {
     }
 
     @Test
+    void callsFromManyVirtualThreadsRunInsideAndLeaveTheirCarriersWhereTheyWere() throws Exception {
+        Root.assume("network namespaces");
+        try (Netns ns = Netns.create("nsvirt")) {
+            NetworkNamespace n = ns.namespace();
+            long inside = inode(Path.of("/var/run/netns", ns.name()));
+            long host = inode(Path.of("/proc/thread-self/ns/net"));
+            java.util.List<CompletableFuture<String>> results = new java.util.ArrayList<>();
+            try (var virtual = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 200; i++) {
+                    results.add(CompletableFuture.supplyAsync(() -> {
+                        long in = n.call(() -> inode(Path.of("/proc/thread-self/ns/net")));
+                        Thread.yield(); // let carriers change hands between the calls
+                        long out = uncheckedInode(Path.of("/proc/thread-self/ns/net"));
+                        return (in == inside ? "in" : "outside:" + in) + " " + (out == host ? "host" : "moved:" + out);
+                    }, virtual));
+                }
+                for (CompletableFuture<String> r : results) {
+                    assertEquals("in host", r.get(WAIT_SECONDS, TimeUnit.SECONDS),
+                            "work ran inside the namespace and no carrier thread was moved into it");
+                }
+            }
+        }
+    }
+
+    @Test
     void theCurrentNamespaceRunsOnTheCallingThread() {
         Thread me = Thread.currentThread();
         assertSame(me, NetworkNamespace.current().call(Thread::currentThread));
+    }
+
+    private static long uncheckedInode(Path nsFile) {
+        try {
+            return inode(nsFile);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static long inode(Path nsFile) throws IOException {
