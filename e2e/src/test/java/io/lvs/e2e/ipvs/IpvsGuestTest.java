@@ -33,6 +33,17 @@ class IpvsGuestTest {
                 "timeouts are set and read back, as ipvsadm sees them",
                 "a removed service is one delete",
                 "the foreign service is still there",
+                "a mixed-family destination that is not a tunnel is refused before sending, naming the rule",
+                "the kernel itself refuses that destination when it is sent",
+                "the same destination as a tunnel is taken",
+                "turning it into NAT is refused before sending",
+                "a sync daemon refused while a mixed-family destination exists names it",
+                "a mixed-family tunnel is refused before sending while a sync daemon runs",
+                "the kernel refuses ipvsadm that tunnel while the daemon runs",
+                "a missing persistence engine names its module",
+                "an EINVAL the loopback cannot explain carries no loopback hint",
+                "an IPv4 destination in a namespace without IPv4 addresses is EINVAL with the loopback hint",
+                "with an IPv4 address on the loopback, still down, the same destination is taken",
                 "java IpvsConformance");
     }
 

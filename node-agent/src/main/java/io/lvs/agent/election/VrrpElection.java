@@ -6,11 +6,10 @@ import io.lvs.agent.kernel.sys.NetworkNamespace;
 import io.lvs.agent.kernel.vrrp.AdvertSigner;
 import io.lvs.agent.kernel.vrrp.AdvertVerifier;
 import io.lvs.agent.kernel.vrrp.DropReason;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Accepted;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Dropped;
 import io.lvs.agent.kernel.vrrp.VrrpAdvert;
-import io.lvs.agent.kernel.vrrp.VrrpCodec;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Accepted;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Dropped;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Received;
 import io.lvs.agent.kernel.vrrp.VrrpKey;
 import io.lvs.agent.kernel.vrrp.VrrpSocket;
 import io.lvs.agent.model.NodeDesired.DirectorGroup;
@@ -468,7 +467,7 @@ public final class VrrpElection implements ActiveDirectors {
         if (!p.destination().equals(a.link().source()) && !p.destination().isMulticastAddress()) {
             return; // another address's socket on this link takes it
         }
-        Received r = verifier.verify(p.payload(), p.source(), p.destination(), p.ttl());
+        ReceivedAdvert r = verifier.verify(p.payload(), p.source(), p.destination(), p.ttl());
         if (r instanceof Dropped d) {
             dropped.get(d.reason()).incrementAndGet();
             LOG.debug("dropped a VRRP packet: {} ({})", d.reason(), d.detail());
@@ -543,7 +542,7 @@ public final class VrrpElection implements ActiveDirectors {
         VrrpAdvert advert = new VrrpAdvert(e.instance.id().vrid(), priority, intervalCentis, List.of(e.group.vip()));
         for (InetAddress to : destinations) {
             try {
-                byte[] m = compatibilityPeers.contains(to) ? VrrpCodec.encode(advert, e.link.source(), to)
+                byte[] m = compatibilityPeers.contains(to) ? AdvertSigner.unsigned(advert, e.link.source(), to)
                         : signer.seal(advert, e.link.source(), to);
                 l.send(m, to);
                 sent.incrementAndGet();

@@ -57,7 +57,7 @@ public final class NodeKernel implements AutoCloseable {
     public synchronized Optional<Ipvs> ipvs() {
         if (ipvs == null) {
             try {
-                ipvs = Ipvs.open(namespace, io.lvs.agent.kernel.netlink.NetlinkSocket.Options.defaults(), modules);
+                ipvs = Ipvs.open(namespace, modules);
                 LOG.info("IPVS is available in {}", namespace);
             } catch (IpvsUnavailableException e) {
                 ipvsProblem = "this node's kernel has no IPVS: load the ip_vs module (modprobe ip_vs, and list it in "

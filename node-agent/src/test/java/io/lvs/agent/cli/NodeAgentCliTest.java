@@ -82,7 +82,7 @@ class NodeAgentCliTest {
         assertEquals(NodeAgentCli.EXIT_INCOMPLETE, r.exit());
         assertEquals("", r.out());
         assertEquals("lvs-node-agent inspect: cannot enter network namespace /var/run/netns/lvs-no-such-namespace: "
-                + "open /var/run/netns/lvs-no-such-namespace: ENOENT (No such file or directory)\n", r.err());
+                + "stat /var/run/netns/lvs-no-such-namespace: ENOENT (No such file or directory)\n", r.err());
     }
 
     @Test

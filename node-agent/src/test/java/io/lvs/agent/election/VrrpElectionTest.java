@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs.agent.kernel.vrrp.DropReason;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert;
 import io.lvs.agent.kernel.vrrp.VrrpAdvert;
 import io.lvs.agent.kernel.vrrp.VrrpCodec;
 import io.lvs.agent.kernel.vrrp.VrrpKey;
@@ -325,8 +326,8 @@ class VrrpElectionTest {
         a.configure(List.of(group(VIP, A, 150, Map.of(), false)));
         await("A active: nobody else speaks yet", () -> a.role(VIP) == Role.ACTIVE);
         VrrpSocket.Packet p = assertDoesNotThrowPoll(k);
-        VrrpCodec.Received r = VrrpCodec.decode(p.payload(), A, keepalived);
-        assertTrue(r instanceof VrrpCodec.Accepted acc && acc.trailer().isEmpty() && acc.advert().priority() == 150,
+        ReceivedAdvert r = VrrpCodec.decode(p.payload(), A, keepalived);
+        assertTrue(r instanceof ReceivedAdvert.Accepted acc && acc.trailer().isEmpty() && acc.advert().priority() == 150,
                 "keepalived gets plain RFC 5798 adverts: " + r);
         VrrpAdvert stronger = new VrrpAdvert(VrrpElection.vrid(VIP), 200, 20, List.of(VIP));
         segment.deliver(keepalived, A, VrrpCodec.encode(stronger, keepalived, A), VrrpCodec.TTL);

@@ -8,14 +8,17 @@ import io.lvs.agent.kernel.ipvs.Destination;
 import io.lvs.agent.kernel.ipvs.DestinationKey;
 import io.lvs.agent.kernel.ipvs.ForwardingMethod;
 import io.lvs.agent.kernel.ipvs.Ipvs;
+import io.lvs.agent.kernel.ipvs.IpvsCodec;
 import io.lvs.agent.kernel.ipvs.KernelModules;
 import io.lvs.agent.kernel.ipvs.Persistence;
+import io.lvs.agent.kernel.ipvs.PersistenceEngineUnavailableException;
 import io.lvs.agent.kernel.ipvs.Protocol;
 import io.lvs.agent.kernel.ipvs.Scheduler;
 import io.lvs.agent.kernel.ipvs.SchedulerFlag;
 import io.lvs.agent.kernel.ipvs.SchedulerUnavailableException;
 import io.lvs.agent.kernel.ipvs.Service;
 import io.lvs.agent.kernel.ipvs.ServiceKey;
+import io.lvs.agent.kernel.ipvs.SyncDaemon;
 import io.lvs.agent.kernel.ipvs.Timeouts;
 import io.lvs.agent.kernel.ipvs.Tunnel;
 import io.lvs.agent.kernel.ipvs.TunnelChecksum;
@@ -25,7 +28,10 @@ import io.lvs.agent.kernel.ipvs.reconcile.Ledger;
 import io.lvs.agent.kernel.ipvs.reconcile.ObservedTable;
 import io.lvs.agent.kernel.ipvs.reconcile.Plan;
 import io.lvs.agent.kernel.ipvs.reconcile.Planner;
+import io.lvs.agent.kernel.netlink.GenericNetlink;
+import io.lvs.agent.kernel.netlink.Netlink;
 import io.lvs.agent.kernel.netlink.NetlinkException;
+import io.lvs.agent.kernel.netlink.NetlinkSocket;
 import io.lvs.agent.kernel.sys.Errno;
 import io.lvs.agent.kernel.sys.NetworkNamespace;
 import java.time.Duration;
@@ -55,7 +61,133 @@ public final class IpvsConformance {
         try (Ipvs ipvs = Ipvs.open(NetworkNamespace.named(ns))) {
             run(ns, ipvs, checks);
         }
+        if (args.length == 3) {
+            refusals(args[1], args[2], checks);
+        }
         checks.exit();
+    }
+
+    /**
+     * What the kernel refuses, said plainly: a destination of another address family than its service (only a tunnel
+     * may, and not while a sync daemon runs) is refused before sending, while ipvsadm, which sends it, is refused by
+     * the kernel; a sync daemon refused because such a destination exists names it; a missing persistence engine names
+     * its module; the loopback hint comes only where it is the cause. {@code ns} has lo up and a veth sync0 (up);
+     * {@code noAddress} has no IPv4 address at all (lo down).
+     */
+    static void refusals(String ns, String noAddress, Checks checks) throws Exception {
+        try (Ipvs ipvs = Ipvs.open(NetworkNamespace.named(ns))) {
+            ServiceKey v4 = ServiceKey.tcp("192.0.2.40", 80);
+            ipvs.newService(Service.of(v4, Scheduler.RR));
+            Destination v6Route = Destination.of("2001:db8::41", 80, ForwardingMethod.DROUTE);
+            long sent = ipvs.requestsSent();
+            KernelException mixed = thrown(() -> ipvs.newDestination(v4, v6Route));
+            System.out.println(mixed);
+            checks.check("a mixed-family destination that is not a tunnel is refused before sending, naming the rule",
+                    mixed != null && !(mixed instanceof NetlinkException) && mixed.is(Errno.EINVAL)
+                            && ipvs.requestsSent() == sent
+                            && mixed.getMessage().startsWith("IPVS_CMD_NEW_DEST [2001:db8::41]:80 -> TCP 192.0.2.40:80")
+                            && mixed.getMessage().contains("an IPv6 destination of an IPv4 service needs tunnel forwarding")
+                            && !mixed.getMessage().contains("loopback"), String.valueOf(mixed));
+            // ipvsadm refuses it itself, so the kernel's own rule is shown by sending the request past the library's check
+            NetlinkException kernelSays = sentAnyway(ns, new IpvsOp.AddDestination(v4, v6Route));
+            System.out.println(kernelSays);
+            checks.check("the kernel itself refuses that destination when it is sent",
+                    kernelSays != null && kernelSays.is(Errno.EINVAL), String.valueOf(kernelSays));
+
+            Destination v6Tunnel = Destination.tunnel("2001:db8::41", 80, Tunnel.IPIP);
+            ipvs.newDestination(v4, v6Tunnel);
+            checks.check("the same destination as a tunnel is taken",
+                    ipvs.destinations(v4).stream().anyMatch(d -> d.destination().equals(v6Tunnel)), ipvs.destinations(v4).toString());
+            KernelException toRoute = thrown(() -> ipvs.updateDestination(v4, v6Tunnel.withForwarding(ForwardingMethod.MASQ)));
+            checks.check("turning it into NAT is refused before sending", toRoute != null
+                    && !(toRoute instanceof NetlinkException) && toRoute.is(Errno.EINVAL)
+                    && toRoute.getMessage().contains("needs tunnel forwarding"), String.valueOf(toRoute));
+
+            SyncDaemon master = SyncDaemon.master("sync0", 0);
+            KernelException daemon = thrown(() -> ipvs.startSyncDaemon(master));
+            System.out.println(daemon);
+            checks.check("a sync daemon refused while a mixed-family destination exists names it",
+                    daemon instanceof NetlinkException && daemon.is(Errno.EINVAL)
+                            && daemon.getMessage().contains("[2001:db8::41]:80 of TCP 192.0.2.40:80"), String.valueOf(daemon));
+
+            ipvs.deleteDestination(v4, v6Tunnel.key());
+            ipvs.startSyncDaemon(master);
+            sent = ipvs.requestsSent();
+            KernelException whileSync = thrown(() -> ipvs.newDestination(v4, v6Tunnel));
+            System.out.println(whileSync);
+            checks.check("a mixed-family tunnel is refused before sending while a sync daemon runs",
+                    whileSync != null && !(whileSync instanceof NetlinkException) && whileSync.is(Errno.EINVAL)
+                            && whileSync.getMessage().contains("while a connection-sync daemon runs")
+                            && ipvs.requestsSent() == sent + 1, // the one request: asking which daemons run
+                    String.valueOf(whileSync));
+            checks.check("the kernel refuses ipvsadm that tunnel while the daemon runs",
+                    ipvsadmFails(ns, "-a", "-t", "192.0.2.40:80", "-r", "[2001:db8::41]:80", "-i"), "ipvsadm succeeded");
+            ipvs.stopSyncDaemon(master.state());
+
+            KernelException engine = thrown(() -> ipvs.newService(Service.of(ServiceKey.tcp("192.0.2.41", 80), Scheduler.RR)
+                    .withPersistence(new Persistence(Duration.ofSeconds(60), 32)).withPersistenceEngine("nosuch")));
+            System.out.println(engine);
+            checks.check("a missing persistence engine names its module",
+                    engine instanceof PersistenceEngineUnavailableException p && p.engine().equals("nosuch")
+                            && p.is(Errno.ENOENT) && p.getMessage().contains("module ip_vs_pe_nosuch"), String.valueOf(engine));
+
+            ServiceKey v6 = ServiceKey.tcp("2001:db8::40", 80);
+            ipvs.newService(Service.of(v6, Scheduler.RR));
+            KernelException linkLocal = thrown(() -> ipvs.newDestination(v6, Destination.of("fe80::41", 80, ForwardingMethod.DROUTE)));
+            System.out.println(linkLocal);
+            checks.check("an EINVAL the loopback cannot explain carries no loopback hint",
+                    linkLocal instanceof NetlinkException && linkLocal.is(Errno.EINVAL)
+                            && !linkLocal.getMessage().contains("loopback"), String.valueOf(linkLocal));
+            ipvs.deleteService(v4);
+            ipvs.deleteService(v6);
+        }
+        try (Ipvs bare = Ipvs.open(NetworkNamespace.named(noAddress))) {
+            ServiceKey v4 = ServiceKey.tcp("192.0.2.42", 80);
+            bare.newService(Service.of(v4, Scheduler.RR));
+            Destination rs = Destination.of("192.0.2.43", 80, ForwardingMethod.DROUTE);
+            KernelException noLocal = thrown(() -> bare.newDestination(v4, rs));
+            System.out.println(noLocal);
+            checks.check("an IPv4 destination in a namespace without IPv4 addresses is EINVAL with the loopback hint",
+                    noLocal instanceof NetlinkException && noLocal.is(Errno.EINVAL)
+                            && noLocal.getMessage().contains("has no IPv4 address at all")
+                            && noLocal.getMessage().contains("ip link set lo up"), String.valueOf(noLocal));
+            Process p = new ProcessBuilder("ip", "-n", noAddress, "addr", "add", "127.0.0.1/8", "dev", "lo").inheritIO().start();
+            p.waitFor();
+            KernelException withAddress = thrown(() -> bare.newDestination(v4, rs));
+            checks.check("with an IPv4 address on the loopback, still down, the same destination is taken",
+                    withAddress == null && bare.destinations(v4).size() == 1, String.valueOf(withAddress));
+            bare.deleteService(v4);
+        }
+    }
+
+    /** Sends one operation as the library would, without its checks: what the kernel answers, or null for an ack. */
+    private static NetlinkException sentAnyway(String ns, IpvsOp op) {
+        try (NetlinkSocket s = NetlinkSocket.open(Netlink.NETLINK_GENERIC, NetworkNamespace.named(ns))) {
+            IpvsCodec codec = new IpvsCodec(GenericNetlink.resolve(s, "IPVS").id());
+            s.execute(codec.request(op));
+            return null;
+        } catch (NetlinkException e) {
+            return e;
+        }
+    }
+
+    private static KernelException thrown(Runnable call) {
+        try {
+            call.run();
+            return null;
+        } catch (KernelException e) {
+            return e;
+        }
+    }
+
+    private static boolean ipvsadmFails(String ns, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "ipvsadm"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        System.out.println(String.join(" ", cmd) + " -> exit " + rc + ": " + out.strip());
+        return rc != 0;
     }
 
     static void run(String ns, Ipvs ipvs, Checks checks) throws Exception {

@@ -45,6 +45,14 @@ public final class IcmpCodec {
          */
         record Error(int type, int code, int identifier, int sequence, InetAddress destination) implements Received {
         }
+
+        /**
+         * A datagram that cannot be what it says: a bad ICMP checksum, a truncated header, an error whose quote is
+         * cut short or is not a packet of the socket's family. Someone else's well-formed traffic is not this: it
+         * decodes to nothing.
+         */
+        record Malformed(String reason) implements Received {
+        }
     }
 
     private IcmpCodec() {
@@ -69,17 +77,21 @@ public final class IcmpCodec {
     }
 
     /**
-     * Decodes what a raw IPPROTO_ICMP socket received: the IPv4 header, then ICMP. Empty for
-     * anything that is not an echo reply or an error quoting an ICMP echo request, or that is
+     * Decodes what a raw IPPROTO_ICMP socket received: the IPv4 header, then ICMP. Empty for anything
+     * that is not an echo reply or an error quoting an ICMP echo request (other types, other
+     * protocols quoted, replies too short to carry a cookie); {@link Received.Malformed} for what is
      * truncated or has a bad checksum.
      */
     public static Optional<Received> parseIpv4(byte[] d, int len) {
         if (len < 20 || (d[0] >>> 4 & 0xf) != 4) {
-            return Optional.empty();
+            return malformed(len + " bytes that are no IPv4 packet");
         }
         int ihl = (d[0] & 0xf) * 4;
-        if (ihl < 20 || len < ihl + ECHO_HEADER || InternetChecksum.of(d, ihl, len - ihl) != 0) {
-            return Optional.empty();
+        if (ihl < 20 || len < ihl + ECHO_HEADER) {
+            return malformed("IPv4 header length " + ihl + " in " + len + " bytes leaves no ICMP header");
+        }
+        if (InternetChecksum.of(d, ihl, len - ihl) != 0) {
+            return malformed("bad ICMP checksum");
         }
         int type = d[ihl] & 0xff;
         if (type == ICMP_ECHOREPLY) {
@@ -92,12 +104,18 @@ public final class IcmpCodec {
         }
         // the error quotes the original IPv4 header and at least 8 bytes of what followed it
         int inner = ihl + ECHO_HEADER;
-        if (len < inner + 20 || (d[inner] >>> 4 & 0xf) != 4 || (d[inner + 9] & 0xff) != IPPROTO_ICMP) {
+        if (len < inner + 20 || (d[inner] >>> 4 & 0xf) != 4) {
+            return malformed("ICMP error type " + type + " quotes no IPv4 header");
+        }
+        if ((d[inner + 9] & 0xff) != IPPROTO_ICMP) {
             return Optional.empty();
         }
         int innerIhl = (d[inner] & 0xf) * 4;
         int echo = inner + innerIhl;
-        if (innerIhl < 20 || len < echo + ECHO_HEADER || (d[echo] & 0xff) != ICMP_ECHO) {
+        if (innerIhl < 20 || len < echo + ECHO_HEADER) {
+            return malformed("ICMP error type " + type + " quotes a cut-short packet");
+        }
+        if ((d[echo] & 0xff) != ICMP_ECHO) {
             return Optional.empty();
         }
         return Optional.of(new Received.Error(type, d[ihl + 1] & 0xff, u16(d, echo + 4), u16(d, echo + 6),
@@ -107,11 +125,12 @@ public final class IcmpCodec {
     /**
      * Decodes what a raw IPPROTO_ICMPV6 socket received: ICMPv6 without the IPv6 header (the kernel
      * has checked the checksum). Empty for anything that is not an echo reply or an error quoting an
-     * ICMPv6 echo request.
+     * ICMPv6 echo request; {@link Received.Malformed} for a truncated header or an error whose quote is
+     * cut short or is no IPv6 packet.
      */
     public static Optional<Received> parseIpv6(byte[] d, int len) {
         if (len < ECHO_HEADER) {
-            return Optional.empty();
+            return malformed(len + " bytes leave no ICMPv6 header");
         }
         int type = d[0] & 0xff;
         if (type == ICMPV6_ECHO_REPLY) {
@@ -126,12 +145,24 @@ public final class IcmpCodec {
         // extension headers would sit between them (an echo request of ours has none)
         int inner = ECHO_HEADER;
         int echo = inner + IPV6_HLEN;
-        if (len < echo + ECHO_HEADER || (d[inner] >>> 4 & 0xf) != 6 || (d[inner + 6] & 0xff) != IPPROTO_ICMPV6
-                || (d[echo] & 0xff) != ICMPV6_ECHO_REQUEST) {
+        if (len < inner + IPV6_HLEN || (d[inner] >>> 4 & 0xf) != 6) {
+            return malformed("ICMPv6 error type " + type + " quotes no IPv6 header");
+        }
+        if ((d[inner + 6] & 0xff) != IPPROTO_ICMPV6) {
+            return Optional.empty();
+        }
+        if (len < echo + ECHO_HEADER) {
+            return malformed("ICMPv6 error type " + type + " quotes a cut-short packet");
+        }
+        if ((d[echo] & 0xff) != ICMPV6_ECHO_REQUEST) {
             return Optional.empty();
         }
         return Optional.of(new Received.Error(type, d[1] & 0xff, u16(d, echo + 4), u16(d, echo + 6),
                 address(Arrays.copyOfRange(d, inner + 24, inner + 40))));
+    }
+
+    private static Optional<Received> malformed(String reason) {
+        return Optional.of(new Received.Malformed(reason));
     }
 
     private static int u16(byte[] d, int off) {

@@ -93,7 +93,10 @@ public final class IcmpProber implements AutoCloseable {
         return identifier;
     }
 
-    /** Datagrams the receivers could not make sense of and skipped (they went on receiving). */
+    /**
+     * Datagrams the receivers could not make sense of (malformed, see {@link IcmpCodec.Received.Malformed}, or
+     * failing to decode at all) and skipped: they went on receiving.
+     */
     public long unreadable() {
         return unreadable.get();
     }
@@ -353,6 +356,7 @@ public final class IcmpProber implements AutoCloseable {
                                 reply.sequence()));
                     }
                 }
+                case IcmpCodec.Received.Malformed m -> unreadable.incrementAndGet();
                 case IcmpCodec.Received.Error error -> {
                     Pending p = pending.get(error.sequence());
                     if (error.identifier() == identifier && p != null

@@ -10,6 +10,8 @@ import io.lvs.agent.kernel.netlink.NetlinkMessage;
 import io.lvs.agent.kernel.netlink.NetlinkProtocolException;
 import io.lvs.agent.kernel.netlink.NetlinkRequest;
 import io.lvs.agent.kernel.netlink.NetlinkSocket;
+import io.lvs.agent.kernel.rtnl.InterfaceAddress;
+import io.lvs.agent.kernel.rtnl.Rtnl;
 import io.lvs.agent.kernel.sys.Errno;
 import io.lvs.agent.kernel.sys.NetworkNamespace;
 import java.io.IOException;
@@ -26,8 +28,10 @@ import java.util.function.Function;
 /**
  * IPVS in one network namespace: one method per kernel verb, plus {@link #apply(List)} to send a whole
  * plan as one pipelined batch. Owns its netlink socket (resolved to the "IPVS" family once); one caller
- * at a time. Every request is acknowledged; a refusal is a {@link KernelException} naming the errno and
- * the object.
+ * at a time. Every request is acknowledged. A refusal is a {@link KernelException} naming the errno and
+ * the object: a {@link NetlinkException} (or a subtype saying which module is missing) when the kernel refused
+ * it, a plain {@code KernelException} with the kernel's errno when the library refused it before sending
+ * because the kernel would (see {@link DestinationRules}).
  */
 public final class Ipvs implements AutoCloseable {
     private static final Path CONN_TABLE = Path.of("/proc/thread-self/net/ip_vs_conn");
@@ -49,6 +53,11 @@ public final class Ipvs implements AutoCloseable {
     /** Opens IPVS in {@code namespace}; {@link IpvsUnavailableException} when that kernel has none. */
     public static Ipvs open(NetworkNamespace namespace) {
         return open(namespace, NetlinkSocket.Options.defaults(), KernelModules.system());
+    }
+
+    /** Opens IPVS in {@code namespace}, looking for scheduler and persistence-engine modules in {@code modules}. */
+    public static Ipvs open(NetworkNamespace namespace, KernelModules modules) {
+        return open(namespace, NetlinkSocket.Options.defaults(), modules);
     }
 
     /** Opens IPVS with socket tuning and a place to look for scheduler modules. */
@@ -229,8 +238,20 @@ public final class Ipvs implements AutoCloseable {
         socket.execute(codec.setConfig(t));
     }
 
+    /**
+     * Starts a connection-sync daemon. The kernel refuses it (EINVAL) while a destination has another address family
+     * than its service; the refusal then names one.
+     */
     public void startSyncDaemon(SyncDaemon d) {
-        socket.execute(codec.newDaemon(d));
+        try {
+            socket.execute(codec.newDaemon(d));
+        } catch (NetlinkException e) {
+            if (!e.is(Errno.EINVAL)) {
+                throw e;
+            }
+            throw mixedFamilyDestination().map(m -> e.withHint("the kernel starts no sync daemon while a destination "
+                    + "has another address family than its service, as " + m + " has")).orElse(e);
+        }
     }
 
     /** Stops the daemon in this role; ESRCH when none runs. */
@@ -241,17 +262,30 @@ public final class Ipvs implements AutoCloseable {
     /**
      * Sends every operation in order as one pipelined batch (many requests per datagram, acks read in
      * bulk) and reports each one's outcome. The kernel goes on after a refusal, so later operations are
-     * still attempted; nothing is retried or reordered here.
+     * still attempted; nothing is retried or reordered here. An operation the kernel would refuse whatever
+     * the namespace holds (see {@link DestinationRules}) is not sent: it fails at once, naming the rule.
      */
     public ApplyResult apply(List<IpvsOp> ops) {
+        SyncDaemonsRunning sync = new SyncDaemonsRunning();
+        List<KernelException> refused = new ArrayList<>(ops.size());
         List<NetlinkRequest> requests = new ArrayList<>(ops.size());
         for (IpvsOp op : ops) {
-            requests.add(codec.request(op));
+            KernelException r = refusal(op, sync).orElse(null);
+            refused.add(r);
+            if (r == null) {
+                requests.add(codec.request(op));
+            }
         }
-        NetlinkSocket.BatchResult r = socket.executeAll(requests);
+        NetlinkSocket.BatchResult r = requests.isEmpty()
+                ? new NetlinkSocket.BatchResult(List.of(), 0) : socket.executeAll(requests);
         List<ApplyResult.Outcome> outcomes = new ArrayList<>(ops.size());
+        int sent = 0;
         for (int i = 0; i < ops.size(); i++) {
-            NetlinkException failure = r.failures().get(i);
+            if (refused.get(i) != null) {
+                outcomes.add(new ApplyResult.Failed(ops.get(i), refused.get(i)));
+                continue;
+            }
+            NetlinkException failure = r.failures().get(sent++);
             outcomes.add(failure == null
                     ? new ApplyResult.Applied(ops.get(i))
                     : new ApplyResult.Failed(ops.get(i), explain(ops.get(i), failure)));
@@ -260,6 +294,10 @@ public final class Ipvs implements AutoCloseable {
     }
 
     private void execute(IpvsOp op) {
+        Optional<KernelException> refused = refusal(op, new SyncDaemonsRunning());
+        if (refused.isPresent()) {
+            throw refused.get();
+        }
         try {
             socket.execute(codec.request(op));
         } catch (NetlinkException e) {
@@ -267,26 +305,96 @@ public final class Ipvs implements AutoCloseable {
         }
     }
 
+    /** Whether a sync daemon runs, asked once per batch and only for a destination that mixes address families. */
+    private final class SyncDaemonsRunning {
+        private Boolean running;
+
+        boolean get() {
+            if (running == null) {
+                running = !syncDaemons().isEmpty();
+            }
+            return running;
+        }
+    }
+
+    /** The refusal, before sending, of a destination the kernel would not take (EINVAL, as the kernel would say). */
+    private Optional<KernelException> refusal(IpvsOp op, SyncDaemonsRunning sync) {
+        ServiceKey service;
+        Destination d;
+        switch (op) {
+            case IpvsOp.AddDestination a -> {
+                service = a.service();
+                d = a.destination();
+            }
+            case IpvsOp.UpdateDestination u -> {
+                service = u.service();
+                d = u.destination();
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+        boolean daemons = DestinationRules.mixesFamilies(service, d.address())
+                && d.forwarding() == ForwardingMethod.TUNNEL && sync.get();
+        return DestinationRules.refusal(service, d, daemons).map(rule -> new KernelException(
+                codec.request(op).description() + ": refused before sending: " + rule + ": "
+                        + Errno.describe(Errno.EINVAL.number()), Errno.EINVAL.number()));
+    }
+
     /**
-     * Makes two ambiguous kernel answers say what they mean: ENOENT to a service add or update is a
-     * missing scheduler module (or engine); EINVAL to an IPv4 destination add or edit is often a
-     * namespace whose loopback is down (ip_vs_new_dest's address check then fails).
+     * Makes two ambiguous kernel answers say what they mean: ENOENT to a service add or update is a missing scheduler
+     * or persistence-engine module; EINVAL to an IPv4 destination add is, in a namespace without a single IPv4
+     * address, the missing local routing table (ip_vs_new_dest then takes every IPv4 address for a broadcast one) -
+     * said only when the namespace has no IPv4 address, since any other cause was refused before sending.
      */
-    private KernelException explain(IpvsOp op, NetlinkException e) {
+    private NetlinkException explain(IpvsOp op, NetlinkException e) {
         Optional<Service> s = switch (op) {
             case IpvsOp.AddService a -> Optional.of(a.definition());
             case IpvsOp.UpdateService u -> Optional.of(u.definition());
             default -> Optional.empty();
         };
-        if (s.isPresent() && e.is(Errno.ENOENT) && !modules.state(s.get().scheduler()).available()) {
-            return new SchedulerUnavailableException(e.request(), s.get().scheduler(), modules.moduleDir().toString(), e);
+        if (s.isPresent() && e.is(Errno.ENOENT)) {
+            Service svc = s.get();
+            if (!modules.state(svc.scheduler()).available()) {
+                return new SchedulerUnavailableException(e, svc.scheduler(), modules.moduleDir().toString());
+            }
+            if (svc.persistenceEngine().isPresent()
+                    && !modules.state(PersistenceEngineUnavailableException.moduleName(svc.persistenceEngine().get())).available()) {
+                return new PersistenceEngineUnavailableException(e, svc.persistenceEngine().get(),
+                        modules.moduleDir().toString());
+            }
         }
-        boolean destinationChange = op instanceof IpvsOp.AddDestination || op instanceof IpvsOp.UpdateDestination;
-        if (destinationChange && e.is(Errno.EINVAL)) {
-            return new KernelException(e.getMessage() + " (the kernel also answers EINVAL to IPv4 destinations while "
-                    + "the loopback of " + namespace() + " is down)", e.errnoNumber(), e);
+        if (op instanceof IpvsOp.AddDestination a && e.is(Errno.EINVAL)
+                && AddressFamily.of(a.destination().address()) == AddressFamily.INET && noIpv4Address(namespace())) {
+            return e.withHint(namespace() + " has no IPv4 address at all, so no IPv4 local routes, and the kernel then "
+                    + "refuses every IPv4 destination: bring its loopback up (ip link set lo up)");
         }
         return e;
+    }
+
+    /** Whether {@code namespace} holds no IPv4 address on any interface (false when that cannot be read). */
+    static boolean noIpv4Address(NetworkNamespace namespace) {
+        try (Rtnl rtnl = Rtnl.open(namespace)) {
+            return rtnl.addresses().stream().noneMatch(InterfaceAddress::isIpv4);
+        } catch (KernelException x) {
+            return false;
+        }
+    }
+
+    /** A destination whose family differs from its service's, as "2001:db8::31:80 of TCP 192.0.2.10:80", if any. */
+    private Optional<String> mixedFamilyDestination() {
+        try {
+            for (ServiceEntry s : services()) {
+                for (DestinationEntry d : destinations(s.key())) {
+                    if (DestinationRules.mixesFamilies(s.key(), d.destination().address())) {
+                        return Optional.of(d.destination().key() + " of " + s.key());
+                    }
+                }
+            }
+        } catch (KernelException x) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     private <T> List<T> dump(NetlinkRequest request, Function<NetlinkMessage, T> decoder) {

@@ -1,19 +1,18 @@
 package io.lvs.agent.kernel.ipvs;
 
-import io.lvs.agent.kernel.KernelException;
-import io.lvs.agent.kernel.sys.Errno;
+import io.lvs.agent.kernel.netlink.NetlinkException;
 
 /**
  * A service names a scheduler whose module this kernel does not have (the kernel answers ENOENT). Ask
  * ahead with {@link Ipvs#schedulerState(Scheduler)} to report it as unavailable instead of failing.
  */
-public final class SchedulerUnavailableException extends KernelException {
+public final class SchedulerUnavailableException extends NetlinkException {
     private final Scheduler scheduler;
 
-    public SchedulerUnavailableException(String request, Scheduler scheduler, String where, Throwable cause) {
-        super(request + ": scheduler " + scheduler.kernelName() + " is not available in this kernel (module "
+    SchedulerUnavailableException(NetlinkException refused, Scheduler scheduler, String where) {
+        super(refused.request() + ": scheduler " + scheduler.kernelName() + " is not available in this kernel (module "
                 + scheduler.moduleName().orElse("-") + " is not loaded, not built in and not installed under "
-                + where + "): ENOENT", Errno.ENOENT.number(), cause);
+                + where + "): ENOENT", refused);
         this.scheduler = scheduler;
     }
 

@@ -6,9 +6,10 @@ import io.lvs.agent.kernel.sys.Errno;
 /**
  * The kernel refused a netlink request. The message names the request (for example
  * {@code IPVS_CMD_NEW_DEST 192.0.2.21:80 -> TCP 192.0.2.10:80}), the errno, and the kernel's
- * extended-ack text when it sent one.
+ * extended-ack text when it sent one. Subtypes say what an ambiguous answer meant (a missing module);
+ * {@link #withHint} adds a likely cause the library found, so every refusal by the kernel stays of this type.
  */
-public final class NetlinkException extends KernelException {
+public class NetlinkException extends KernelException {
     private final String request;
     private final String kernelMessage;
 
@@ -17,6 +18,18 @@ public final class NetlinkException extends KernelException {
                 + (kernelMessage == null || kernelMessage.isEmpty() ? "" : " - kernel says: " + kernelMessage), errno);
         this.request = request;
         this.kernelMessage = kernelMessage == null ? "" : kernelMessage;
+    }
+
+    /** For subtypes that explain the refusal {@code refused} in their own words. */
+    protected NetlinkException(String message, NetlinkException refused) {
+        super(message, refused.errnoNumber(), refused);
+        this.request = refused.request;
+        this.kernelMessage = refused.kernelMessage;
+    }
+
+    /** The same refusal, its message followed by {@code hint} (a cause the library checked, in brackets). */
+    public NetlinkException withHint(String hint) {
+        return new NetlinkException(getMessage() + " (" + hint + ")", this);
     }
 
     /** What was asked, in the kernel's words plus the object concerned. */

@@ -21,6 +21,11 @@ public final class AdvertSigner {
         this.key = nextKey;
     }
 
+    /** A plain RFC 5798 advert (no trailer, no sequence number), for a compatibility peer such as keepalived. */
+    public static byte[] unsigned(VrrpAdvert advert, InetAddress source, InetAddress destination) {
+        return VrrpCodec.encode(advert, source, destination);
+    }
+
     /** The next advert from {@code source} to {@code destination}. */
     public byte[] seal(VrrpAdvert advert, InetAddress source, InetAddress destination) {
         return VrrpCodec.encode(advert, source, destination, key, next++);

@@ -1,9 +1,8 @@
 package io.lvs.agent.kernel.vrrp;
 
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Accepted;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Dropped;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Received;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Trailer;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Accepted;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Dropped;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Trailer;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,12 +57,12 @@ public final class AdvertVerifier {
     }
 
     /** Checks the packet {@code m} received from {@code source} to {@code destination} with TTL {@code ttl}. */
-    public Received verify(byte[] m, InetAddress source, InetAddress destination, int ttl) {
+    public ReceivedAdvert verify(byte[] m, InetAddress source, InetAddress destination, int ttl) {
         Optional<Dropped> badTtl = VrrpCodec.checkTtl(ttl);
         if (badTtl.isPresent()) {
             return badTtl.get();
         }
-        Received r = VrrpCodec.decode(m, source, destination);
+        ReceivedAdvert r = VrrpCodec.decode(m, source, destination);
         if (!(r instanceof Accepted a)) {
             return r;
         }

@@ -1,6 +1,9 @@
 package io.lvs.agent.kernel.vrrp;
 
 import io.lvs.agent.kernel.packet.InternetChecksum;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Accepted;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Dropped;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Trailer;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -50,22 +53,6 @@ public final class VrrpCodec {
     public static final Inet6Address GROUP_V6 = (Inet6Address) InetAddress.ofLiteral("ff02::12");
 
     private VrrpCodec() {
-    }
-
-    /** The authentication trailer of a received advert. */
-    public record Trailer(int keyId, long sequence) {
-    }
-
-    /** The outcome of decoding a received packet. */
-    public sealed interface Received {
-    }
-
-    /** A well-formed advert, with its trailer if it had one (not yet verified: see {@link AdvertVerifier}). */
-    public record Accepted(VrrpAdvert advert, Optional<Trailer> trailer) implements Received {
-    }
-
-    /** A dropped packet and why. */
-    public record Dropped(DropReason reason, String detail) implements Received {
     }
 
     /** A plain RFC 5798 advert from {@code source} to {@code destination} (of the advert's family). */
@@ -120,7 +107,7 @@ public final class VrrpCodec {
      * only (version, type, lengths, checksum); the TTL, the trailer's key, MAC and sequence are checked by
      * {@link #checkTtl} and {@link AdvertVerifier}.
      */
-    public static Received decode(byte[] m, InetAddress source, InetAddress destination) {
+    public static ReceivedAdvert decode(byte[] m, InetAddress source, InetAddress destination) {
         if (m.length < HEADER_LEN) {
             return new Dropped(DropReason.TRUNCATED, m.length + " bytes, the header alone has " + HEADER_LEN);
         }

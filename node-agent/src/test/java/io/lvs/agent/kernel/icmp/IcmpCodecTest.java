@@ -2,9 +2,11 @@ package io.lvs.agent.kernel.icmp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.lvs.agent.kernel.packet.InternetChecksum;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -47,9 +49,13 @@ class IcmpCodecTest {
                 """);
         // IPv4 header (IHL 5, protocol 1, 192.0.2.2 -> 192.0.2.1), echo reply (type 0) with checksum 0xddb6
         assertEquals(Optional.of(new IcmpCodec.Received.EchoReply(0x1234, 1, COOKIE)), IcmpCodec.parseIpv4(d, d.length));
+        assertEquals(Optional.empty(), IcmpCodec.parseIpv4(fixChecksum(Arrays.copyOf(d, 36)), 36),
+                "someone else's reply with a payload too short for our cookie is not ours, and not malformed");
         d[20 + 9] ^= 1; // corrupt the payload: the checksum no longer holds
-        assertEquals(Optional.empty(), IcmpCodec.parseIpv4(d, d.length));
-        assertEquals(Optional.empty(), IcmpCodec.parseIpv4(d, 26), "truncated");
+        assertEquals(Optional.of(new IcmpCodec.Received.Malformed("bad ICMP checksum")), IcmpCodec.parseIpv4(d, d.length));
+        assertEquals(Optional.of(new IcmpCodec.Received.Malformed("IPv4 header length 20 in 26 bytes leaves no ICMP header")),
+                IcmpCodec.parseIpv4(d, 26), "truncated");
+        assertInstanceOf(IcmpCodec.Received.Malformed.class, IcmpCodec.parseIpv4(d, 12).orElseThrow(), "no IPv4 header");
     }
 
     @Test
@@ -91,7 +97,21 @@ class IcmpCodecTest {
         // 2001:db8::1 -> 2001:db8:ff::7) and our echo request (type 128, id 0x1234, sequence 2)
         assertEquals(Optional.of(new IcmpCodec.Received.Error(1, 0, 0x1234, 2, InetAddress.ofLiteral("2001:db8:ff::7"))),
                 IcmpCodec.parseIpv6(error, error.length));
-        assertEquals(Optional.empty(), IcmpCodec.parseIpv6(error, 40), "truncated quote");
+        assertEquals(Optional.of(new IcmpCodec.Received.Malformed("ICMPv6 error type 1 quotes no IPv6 header")),
+                IcmpCodec.parseIpv6(error, 40), "truncated quote");
+        assertEquals(Optional.of(new IcmpCodec.Received.Malformed("ICMPv6 error type 1 quotes a cut-short packet")),
+                IcmpCodec.parseIpv6(error, 52));
+        assertInstanceOf(IcmpCodec.Received.Malformed.class, IcmpCodec.parseIpv6(error, 6).orElseThrow(), "no header");
+        error[8] = 0x45; // the quote is no IPv6 packet
+        assertInstanceOf(IcmpCodec.Received.Malformed.class, IcmpCodec.parseIpv6(error, error.length).orElseThrow());
+    }
+
+    /** An IPv4 ICMP packet (20-byte header) with its ICMP checksum made right again. */
+    private static byte[] fixChecksum(byte[] d) {
+        d[22] = 0;
+        d[23] = 0;
+        setChecksum(d, 20, 2);
+        return d;
     }
 
     private static void setChecksum(byte[] d, int off, int at) {

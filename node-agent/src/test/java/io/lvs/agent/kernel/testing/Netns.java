@@ -129,6 +129,7 @@ public final class Netns implements AutoCloseable {
 
     @Override
     public void close() {
+        namespace().release(); // so the kernel frees it now, not when the worker thread idles out
         Cmd.run("ip", "netns", "del", name);
     }
 

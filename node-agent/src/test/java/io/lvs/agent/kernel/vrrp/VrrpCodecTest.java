@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Accepted;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Dropped;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Received;
-import io.lvs.agent.kernel.vrrp.VrrpCodec.Trailer;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Accepted;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Dropped;
+import io.lvs.agent.kernel.vrrp.ReceivedAdvert.Trailer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -58,11 +57,11 @@ class VrrpCodecTest {
         return out;
     }
 
-    private static Accepted accepted(Received r) {
+    private static Accepted accepted(ReceivedAdvert r) {
         return assertInstanceOf(Accepted.class, r, () -> "dropped: " + r);
     }
 
-    private static void dropped(DropReason reason, Received r) {
+    private static void dropped(DropReason reason, ReceivedAdvert r) {
         assertEquals(reason, assertInstanceOf(Dropped.class, r, "accepted: " + r).reason(), r::toString);
     }
 
