@@ -225,6 +225,7 @@ public final class VirtualServiceAssessment {
         List<String> unavailable = new ArrayList<>();
         List<String> outdated = new ArrayList<>();
         List<String> failing = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(); // programmed reports that still say something (drift repaired again)
         for (String node : selected) {
             NodeReport r = byNode.get(node);
             Optional<AgentLiveness.Absence> absence = in.agents().absence(node);
@@ -237,6 +238,8 @@ public final class VirtualServiceAssessment {
                 outdated.add(node + " (at generation " + r.getStatus().getVirtualServiceGeneration() + ")");
             } else if (!Boolean.TRUE.equals(r.getStatus().getProgrammed())) {
                 failing.add(node + ": " + Objects.requireNonNullElse(r.getStatus().getMessage(), "not programmed"));
+            } else if (r.getStatus().getMessage() != null) {
+                warnings.add(node + ": " + r.getStatus().getMessage());
             }
         }
         boolean conflict = failingConflict(selected, byNode, target);
@@ -286,7 +289,8 @@ public final class VirtualServiceAssessment {
         } else {
             cs = Conditions.set(cs, Conditions.PROGRAMMED, Conditions.TRUE, "Programmed", "generation " + target
                     + " is programmed on " + selected.size() + " director" + (selected.size() == 1 ? "" : "s")
-                    + preparedNodes + (target != gen ? " (generation " + gen + " was not accepted)" : ""), gen, now);
+                    + preparedNodes + (target != gen ? " (generation " + gen + " was not accepted)" : "")
+                    + (warnings.isEmpty() ? "" : "; " + join(warnings, "; ")), gen, now);
         }
 
         // Real-server health as the active director sees it (before an election, as any director sees it).

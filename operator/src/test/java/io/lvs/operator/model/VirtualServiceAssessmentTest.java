@@ -240,6 +240,16 @@ class VirtualServiceAssessmentTest {
     }
 
     @Test
+    void aProgrammedDirectorThatKeepsRepairingDriftIsProgrammedAndSaysSo() {
+        NodeReport a = report(web, "node-a", DirectorRole.Active);
+        a.getStatus().setMessage("someone keeps changing this node's IPVS table (repaired 4 times in the last 10 minutes)");
+        VirtualServiceStatus s = assess(Optional.empty(), List.of(r1), List.of(a, report(web, "node-b", DirectorRole.Standby)));
+        expect(s, Conditions.PROGRAMMED, "True", "Programmed");
+        assertTrue(cond(s, Conditions.PROGRAMMED).getMessage().endsWith("; node-a: someone keeps changing this node's IPVS "
+                + "table (repaired 4 times in the last 10 minutes)"), cond(s, Conditions.PROGRAMMED).getMessage());
+    }
+
+    @Test
     void anAgentThatCannotProgramSaysWhy() {
         NodeReport a = report(web, "node-a", DirectorRole.Fault);
         a.getStatus().setProgrammed(false);
