@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -24,6 +25,9 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The monitor as the agent uses it: servers dying and coming back, the set of targets changing, transitions heard.
@@ -62,17 +66,89 @@ class HealthMonitorTest {
         }
     }
 
-    @Test
-    void aKilledServerGoesDownOnItsFallthFailureAndComesBackOnItsRisethSuccess() {
-        LoopbackServer server = LoopbackServer.tcp(LOOPBACK);
-        InetSocketAddress at = server.address();
+    /** A server of one kind on loopback that can be killed and brought back on its port. */
+    private interface Server extends AutoCloseable {
+        int port();
+
+        @Override
+        void close();
+    }
+
+    private Server server(CheckType type, int port) {
+        return switch (type) {
+            case TCP -> {
+                LoopbackServer s = port == 0 ? LoopbackServer.tcp(LOOPBACK) : LoopbackServer.tcp(new InetSocketAddress(LOOPBACK, port));
+                yield new Server() {
+                    public int port() {
+                        return s.port();
+                    }
+
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+            case HTTP -> {
+                LoopbackServer s = LoopbackServer.http(new InetSocketAddress(LOOPBACK, port),
+                        r -> LoopbackServer.Reply.status(200));
+                yield new Server() {
+                    public int port() {
+                        return s.port();
+                    }
+
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+            case HTTPS -> {
+                TlsServer s = new TlsServer(certificate(), LOOPBACK, port);
+                yield new Server() {
+                    public int port() {
+                        return s.port();
+                    }
+
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+            default -> throw new IllegalArgumentException(type + " has no loopback server here (ICMP: IcmpCheckTest)");
+        };
+    }
+
+    @TempDir
+    static Path certificates;
+    private static TlsServer.Certificate certificate;
+
+    private static synchronized TlsServer.Certificate certificate() {
+        if (certificate == null) {
+            certificate = TlsServer.Certificate.generate(certificates);
+        }
+        return certificate;
+    }
+
+    private static CheckSpec spec(CheckType type, int rise, int fall) {
+        return switch (type) {
+            case TCP -> tcp(SECOND, SECOND, rise, fall);
+            case HTTP -> CheckSpec.http(SECOND, SECOND, rise, fall, HttpRequest.defaults());
+            case HTTPS -> CheckSpec.https(SECOND, SECOND, rise, fall, HttpRequest.defaults()); // self-signed: no verify
+            default -> throw new IllegalArgumentException(type.toString());
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CheckType.class, names = {"TCP", "HTTP", "HTTPS"})
+    void aKilledServerGoesDownOnItsFallthFailureAndComesBackOnItsRisethSuccess(CheckType type) {
+        Server server = server(type, 0);
+        int port = server.port();
         AtomicReference<HealthMonitor> ref = new AtomicReference<>();
         ConcurrentLinkedQueue<Heard> heard = new ConcurrentLinkedQueue<>();
         HealthMonitor m = monitor(HealthMonitor.Options.defaults(), t -> heard.add(new Heard(t, ref.get().metrics())));
         ref.set(m);
-        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, at.getPort(), tcp(SECOND, SECOND, 2, 3), true);
+        CheckTarget web = new CheckTarget(key("web"), LOOPBACK, port, spec(type, 2, 3), true);
         m.update(List.of(web));
-        Transitions.eventually(() -> m.metrics().probes(CheckType.TCP, Outcome.SUCCESS) >= 1, () -> "a success");
+        Transitions.eventually(() -> m.metrics().probes(type, Outcome.SUCCESS) >= 1, () -> "a success");
 
         server.close(); // killed: connections are refused from now on
         Transitions.eventually(() -> heard.size() >= 1, () -> "down after 3 failures");
@@ -81,15 +157,15 @@ class HealthMonitorTest {
         assertEquals(web.key(), down.transition().key());
         assertEquals(Outcome.FAILURE, down.transition().probe().outcome());
         assertEquals("connection refused", down.transition().probe().message());
-        assertEquals(3, down.metrics().probes(CheckType.TCP, Outcome.FAILURE), "emitted on the third failure, not later");
+        assertEquals(3, down.metrics().probes(type, Outcome.FAILURE), "emitted on the third failure, not later");
         assertEquals(down.transition().at(), m.state(web.key()).orElseThrow().since());
 
-        closing(LoopbackServer.tcp(at)); // back on its port
+        closing(server(type, port)); // back on its port
         Transitions.eventually(() -> heard.size() >= 2, () -> "up after 2 successes");
         Heard up = heard.stream().skip(1).findFirst().orElseThrow();
         assertTrue(up.transition().healthy());
-        assertEquals("connected", up.transition().probe().message());
-        assertEquals(2, up.metrics().probes(CheckType.TCP, Outcome.SUCCESS) - down.metrics().probes(CheckType.TCP, Outcome.SUCCESS),
+        assertEquals(type == CheckType.TCP ? "connected" : "HTTP 200", up.transition().probe().message());
+        assertEquals(2, up.metrics().probes(type, Outcome.SUCCESS) - down.metrics().probes(type, Outcome.SUCCESS),
                 "emitted on the second success after the failures");
         assertTrue(m.state(web.key()).orElseThrow().healthy());
     }

@@ -111,6 +111,11 @@ public final class LoopbackServer implements AutoCloseable {
         return new LoopbackServer(new InetSocketAddress(address, 0), true, handler, true);
     }
 
+    /** An HTTP server on a given address and port (to bring a "killed" server back on its port). */
+    static LoopbackServer http(InetSocketAddress at, Function<Request, Reply> handler) {
+        return new LoopbackServer(at, true, handler, true);
+    }
+
     /** An HTTP server that records nothing (for the benchmark). */
     public static LoopbackServer httpUnrecorded(InetAddress address, Function<Request, Reply> handler) {
         return new LoopbackServer(new InetSocketAddress(address, 0), true, handler, false);

@@ -84,12 +84,17 @@ final class TlsServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<List<String>> serverNames = new ConcurrentLinkedQueue<>();
 
     TlsServer(Certificate certificate, InetAddress address) {
+        this(certificate, address, 0);
+    }
+
+    /** A server on {@code port} of {@code address} (to bring a "killed" server back on its port). */
+    TlsServer(Certificate certificate, InetAddress address, int port) {
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(certificate.keys(), PASSWORD.toCharArray());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), null, null);
-            server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 128, address);
+            server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(port, 128, address);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.security.GeneralSecurityException e) {
