@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * server on the host side, real servers and a client in namespaces on the same bridge (the DR servers' nodes run their
  * own agents; see {@link DrNatLab}): traffic through both VIPs reaches the real servers, the kernel's counters reach
  * the agent's metrics, a real server whose health check fails leaves the rotation and comes back, {@code kubectl get
- * lvs} tells the truth, and deleting the examples leaves the guest's IPVS table and the real servers' loopbacks as
- * they were.
+ * lvs} tells the truth, {@code ipvsadm -C} by hand is undone, deleting an example takes its entries out, and an
+ * uninstall leaves the guest's IPVS table and the real servers' loopbacks as they were.
  */
 class AgentInGuestTest {
     private static final Duration WAIT = Duration.ofSeconds(240);
@@ -99,23 +99,36 @@ class AgentInGuestTest {
                     () -> "True".equals(Lab.condition(k, "virtualservice/web", "Programmed"))
                             && "True".equals(Lab.condition(k, "virtualservice/api", "Programmed")), l.guest);
 
-            // deleting the examples gives everything back
-            l.example("delete", "direct-routing.yaml");
+            // deleting the NAT example takes its part out of the guest's table (the deletion path)
             l.example("delete", "nat.yaml");
-            await("the VIP to leave worker-1's lo", WAIT, () -> !lab.in(lab.ns("worker-1"), "ip", "-o", "addr", "show",
-                    "dev", "lo").contains("192.0.2.10"));
-            await("the VirtualServices to be gone", WAIT, () -> k.run("get", "virtualservices", "-n", "default",
-                    "-o", "name").stdout().isBlank(), l.operator, l.guest);
-            await("the VIPs to stop answering", WAIT, () -> lab.curl(l.client, DrNatLab.DR_VIP).isEmpty()
-                    && lab.curl(l.client, DrNatLab.NAT_VIP).isEmpty(), l.guest);
-            await("the sync daemons to stop once no VirtualService wants them", WAIT,
-                    () -> !lastSyncLine(l).isEmpty() && !lastSyncLine(l).contains("sync daemon ("), l.guest);
+            await("the NAT VIP to stop answering", WAIT, () -> lab.curl(l.client, DrNatLab.NAT_VIP).isEmpty(), l.guest);
+            await("api to be gone", WAIT, () -> k.run("get", "virtualservices", "-n", "default", "-o", "name").stdout()
+                    .strip().equals("virtualservice.lvs.io/web"), l.operator, l.guest);
+
+            // uninstall with the DR example still applied: the chart's DaemonSet goes, every agent gets SIGTERM, finds
+            // its DaemonSet gone and removes exactly what it added (IPVS entries, sync daemons, VIPs, sysctls)
+            k.run("delete", "daemonset", "-n", "lvs-system", "lvs-node-agent").orFail();
+            for (Lab.Proc worker : l.workerAgents) {
+                assertEquals(143, worker.stop(WAIT), String.join("\n", worker.output()));
+                assertTrue(worker.output().stream().anyMatch(line -> line.contains("removed everything this agent added")),
+                        String.join("\n", worker.output()));
+            }
+            for (String worker : List.of("worker-1", "worker-2")) {
+                assertTrue(!lab.in(lab.ns(worker), "ip", "-o", "addr", "show", "dev", "lo").contains("192.0.2.10"),
+                        worker + " keeps no VIP on lo");
+                assertEquals("0", lab.in(lab.ns(worker), "sysctl", "-n", "net.ipv4.conf.eth0.arp_ignore").strip(),
+                        worker + "'s ARP settings are restored");
+            }
             List<String> out = l.stopGuest(WAIT);
             assertTrue(out.contains("RESULT: PASS"), String.join("\n", out));
+            assertTrue(out.stream().anyMatch(line -> line.contains("removed everything this agent added")),
+                    String.join("\n", out));
             int at = out.indexOf("[node-a] IPVS table after the agent stopped:");
             List<String> after = out.subList(at + 1, out.indexOf("RESULT: PASS"));
             assertTrue(after.stream().noneMatch(r -> r.startsWith("TCP") || r.contains("->  ")),
-                    "the guest's IPVS table is empty once the examples are deleted:\n" + String.join("\n", after));
+                    "the uninstalled agent leaves the guest's IPVS table empty:\n" + String.join("\n", after));
+            assertTrue(after.stream().filter(r -> r.startsWith("[node-a] sync daemons after")).allMatch(
+                    r -> !r.contains("sync daemon (")), "and no sync daemon:\n" + String.join("\n", after));
         }
     }
 

@@ -29,6 +29,8 @@ public final class DrNatLab implements AutoCloseable {
     final Kubectl kubectl;
     final Lab.Proc guest;
     final Lab.Proc operator;
+    /** The DR real-server nodes' agents (worker-1, worker-2), in namespaces on the host. */
+    final List<Lab.Proc> workerAgents = new ArrayList<>();
     final String client;
     private final Path control;
     private final Map<String, Lab.Proc> servers = new HashMap<>();
@@ -84,14 +86,15 @@ public final class DrNatLab implements AutoCloseable {
                 kill -TERM "$agent"; wait "$agent"; echo "[node-a] agent exit=$?"
                 echo "[node-a] IPVS table after the agent stopped:"
                 ipvsadm -Ln
+                echo "[node-a] sync daemons after the agent stopped: $(ipvsadm -L --daemon 2>&1 | tr '\n' ';')"
                 echo "RESULT: PASS"
                 """.formatted(lab.kubeconfig(), agentJar, Lab.GATEWAY, Lab.GATEWAY), Duration.ofMinutes(15));
         lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
         lab.registerNode("worker-1", Map.of());
         lab.registerNode("worker-2", Map.of());
         operator = lab.startOperator();
-        lab.startAgent("worker-1", Map.of());
-        lab.startAgent("worker-2", Map.of());
+        workerAgents.add(lab.startAgent("worker-1", Map.of()));
+        workerAgents.add(lab.startAgent("worker-2", Map.of()));
         for (String n : List.of("worker-1", "worker-2", "nat-1", "nat-2")) {
             Path www = Files.createDirectories(lab.dir().resolve("www-" + n));
             Files.writeString(www.resolve("index.html"), n + "\n");
