@@ -32,6 +32,9 @@ import java.util.TreeMap;
  * file keeps a second one out. A file that cannot be read is set aside (renamed {@code *.unreadable-<time>}) and
  * reported, and ownership starts empty: entries it would have named are then left alone as foreign, never deleted
  * by guess.
+ *
+ * <p>The directory is this process's alone (the lock), so each file is read once and then served from memory, and a
+ * save that changes nothing writes nothing: a pass every second costs no disk write at steady state.
  */
 public final class StateDirectory implements AutoCloseable {
     static final String OWNED_HEADER = "# lvs-node-agent ownership v1";
@@ -44,6 +47,9 @@ public final class StateDirectory implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final List<String> problems = new ArrayList<>();
+    /** What each file holds now (as read, or as last saved). */
+    private final Map<String, Object> current = new HashMap<>();
+    private long writes;
 
     private StateDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -86,7 +92,10 @@ public final class StateDirectory implements AutoCloseable {
     }
 
     public synchronized void save(Ledger ledger) {
-        write(LEDGER, ledger.toText());
+        if (!ledger.equals(ledger())) {
+            write(LEDGER, ledger.toText());
+            current.put(LEDGER, ledger);
+        }
     }
 
     public synchronized Owned owned() {
@@ -94,7 +103,10 @@ public final class StateDirectory implements AutoCloseable {
     }
 
     public synchronized void save(Owned owned) {
-        write(OWNED, owned.toText());
+        if (!owned.equals(owned())) {
+            write(OWNED, owned.toText());
+            current.put(OWNED, owned);
+        }
     }
 
     public synchronized Drains drains() {
@@ -102,11 +114,20 @@ public final class StateDirectory implements AutoCloseable {
     }
 
     public synchronized void save(Drains drains) {
+        if (drains.equals(drains())) {
+            return;
+        }
         StringBuilder b = new StringBuilder(DRAINS_HEADER).append('\n');
         Map<DestinationRef, Instant> sorted = new TreeMap<>(drains.started());
         sorted.forEach((r, t) -> b.append(r.service()).append(" | ").append(r.destination()).append(" | ").append(t)
                 .append('\n'));
         write(DRAINS, b.toString());
+        current.put(DRAINS, drains);
+    }
+
+    /** Files written since this directory was opened (a save that changed nothing writes none). */
+    public synchronized long writes() {
+        return writes;
     }
 
     private static Drains parseDrains(String text) {
@@ -129,6 +150,17 @@ public final class StateDirectory implements AutoCloseable {
     }
 
     private <T> T read(String name, java.util.function.Function<String, T> parse, T empty) {
+        @SuppressWarnings("unchecked")
+        T known = (T) current.get(name);
+        if (known != null) {
+            return known;
+        }
+        T value = readFile(name, parse, empty);
+        current.put(name, value);
+        return value;
+    }
+
+    private <T> T readFile(String name, java.util.function.Function<String, T> parse, T empty) {
         Path f = dir.resolve(name);
         String text;
         try {
@@ -154,6 +186,7 @@ public final class StateDirectory implements AutoCloseable {
     }
 
     private void write(String name, String text) {
+        writes++;
         Path target = dir.resolve(name);
         Path tmp = dir.resolve(name + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -56,6 +56,30 @@ class StateDirectoryTest {
     }
 
     @Test
+    void aSaveThatChangesNothingWritesNothing() throws Exception {
+        ServiceKey svc = ServiceKey.tcp("192.0.2.10", 80);
+        Ledger ledger = new Ledger(Set.of(svc), Set.of());
+        try (StateDirectory s = StateDirectory.open(dir)) {
+            s.save(ledger);
+            s.save(Drains.none()); // no file and nothing to say: nothing written
+            assertEquals(1, s.writes());
+            java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(dir.resolve("ipvs.ledger"));
+            for (int pass = 0; pass < 100; pass++) { // what a pass every second does at steady state
+                s.save(new Ledger(Set.of(svc), Set.of()));
+                s.save(Drains.none());
+                s.save(s.owned());
+            }
+            assertEquals(1, s.writes(), "unchanged saves write nothing");
+            assertEquals(written, Files.getLastModifiedTime(dir.resolve("ipvs.ledger")));
+            s.save(Ledger.empty());
+            assertEquals(2, s.writes(), "a change is written");
+        }
+        try (StateDirectory s = StateDirectory.open(dir)) {
+            assertEquals(Ledger.empty(), s.ledger());
+        }
+    }
+
+    @Test
     void anEmptyDirectoryOwnsNothing() {
         try (StateDirectory s = StateDirectory.open(dir.resolve("new"))) {
             assertTrue(s.ownsNothing());
