@@ -1,5 +1,6 @@
 package io.lvs.agent.node;
 
+import io.lvs.agent.kernel.rtnl.TunnelPayload;
 import io.lvs.agent.kernel.fou.FouPort;
 import io.lvs.agent.kernel.rtnl.FallbackTunnel;
 import io.lvs.agent.kernel.rtnl.Link;
@@ -16,7 +17,7 @@ interface TunnelKernel {
     Optional<Link> link(String name);
 
     /** What an ipip, sit or ip6tnl link carries inside (4, 41, or 0 for any), if it is one. */
-    Optional<Integer> tunnelProtocol(String name);
+    Optional<TunnelPayload> tunnelProtocol(String name);
 
     /** Adds the device (the kernel loads its module and, with it, its fallback device) and sets it up. */
     Link addUp(FallbackTunnel device);
@@ -45,7 +46,7 @@ interface TunnelKernel {
             }
 
             @Override
-            public Optional<Integer> tunnelProtocol(String name) {
+            public Optional<TunnelPayload> tunnelProtocol(String name) {
                 return kernel.rtnl().tunnelProtocol(name);
             }
 

@@ -4,7 +4,7 @@ import io.lvs.agent.kernel.KernelException;
 import io.lvs.agent.kernel.fou.FouPort;
 import io.lvs.agent.kernel.rtnl.FallbackTunnel;
 import io.lvs.agent.kernel.rtnl.Link;
-import io.lvs.agent.kernel.rtnl.Rtnetlink;
+import io.lvs.agent.kernel.rtnl.TunnelPayload;
 import io.lvs.agent.kernel.sys.Errno;
 import io.lvs.agent.model.NodeDesired.TunnelDecap;
 import io.lvs.agent.state.Owned;
@@ -252,8 +252,8 @@ final class TunnelReconciler {
 
     /** ip6tnl0 as its module makes it takes only IPv6 inside; IPv4 VIPs tunnelled over IPv6 need its mode "any". */
     private Optional<String> ip6tnlCarriesOnlyIpv6() {
-        Optional<Integer> proto = kernel.tunnelProtocol(FallbackTunnel.IP6TNL0.device());
-        if (proto.isPresent() && proto.get() == Rtnetlink.IPPROTO_IPV6) {
+        Optional<TunnelPayload> proto = kernel.tunnelProtocol(FallbackTunnel.IP6TNL0.device());
+        if (proto.isPresent() && proto.get() == TunnelPayload.IPV6) {
             return Optional.of("ip6tnl0 takes only IPv6 inside (mode ip6ip6, as its module creates it), so IPv4 "
                     + "packets tunnelled to this node over IPv6 are dropped: set its mode to any (ip -6 tunnel change "
                     + "ip6tnl0 mode any); this agent does not change the mode of the kernel's fallback device");

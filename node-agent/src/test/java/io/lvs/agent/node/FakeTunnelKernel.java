@@ -1,5 +1,6 @@
 package io.lvs.agent.node;
 
+import io.lvs.agent.kernel.rtnl.TunnelPayload;
 import io.lvs.agent.kernel.KernelException;
 import io.lvs.agent.kernel.fou.FouPort;
 import io.lvs.agent.kernel.fou.FouUnavailableException;
@@ -38,7 +39,7 @@ final class FakeTunnelKernel implements TunnelKernel {
     final List<FouPort> fouPorts = new ArrayList<>();
     /** UDP ports (family-blind here) held by sockets that are not FOU ports. */
     final Set<Integer> udpInUse = new HashSet<>();
-    int ip6tnlProtocol = Rtnetlink.IPPROTO_IPV6;
+    TunnelPayload ip6tnlProtocol = TunnelPayload.IPV6;
     final List<String> calls = new ArrayList<>();
     private final StateDirectory state;
     private int nextIndex = 10;
@@ -92,7 +93,7 @@ final class FakeTunnelKernel implements TunnelKernel {
     }
 
     @Override
-    public Optional<Integer> tunnelProtocol(String name) {
+    public Optional<TunnelPayload> tunnelProtocol(String name) {
         return name.equals("ip6tnl0") && links.containsKey(name) ? Optional.of(ip6tnlProtocol) : Optional.empty();
     }
 

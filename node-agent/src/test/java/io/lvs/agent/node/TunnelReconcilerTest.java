@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lvs.agent.kernel.rtnl.TunnelPayload;
 import io.lvs.agent.kernel.fou.FouEncapsulation;
 import io.lvs.agent.kernel.fou.FouPort;
 import io.lvs.agent.kernel.rtnl.FallbackTunnel;
@@ -231,7 +232,7 @@ class TunnelReconcilerTest {
                 problem);
         assertEquals(List.of(), r.problemsOf(Set.of(IPV6_OVER_IPV6)), "IPv6 inside is what ip6tnl0 takes as it comes");
 
-        kernel.ip6tnlProtocol = 0; // an administrator set mode any
+        kernel.ip6tnlProtocol = TunnelPayload.ANY; // an administrator set mode any
         assertEquals(List.of(), tunnels.applyWanted(Set.of(IPV4_OVER_IPV6)).problems());
     }
 }

@@ -116,14 +116,13 @@ public final class Rtnl implements AutoCloseable {
     }
 
     /**
-     * What an ipip, sit or ip6tnl link carries inside: {@link Rtnetlink#IPPROTO_IPIP}, {@link Rtnetlink#IPPROTO_IPV6}
-     * or 0 (any). Empty for other links and when there is no such link.
+     * What an ipip, sit or ip6tnl link carries inside. Empty for other links and when there is no such link.
      */
-    public Optional<Integer> tunnelProtocol(String name) {
+    public Optional<TunnelPayload> tunnelProtocol(String name) {
         try {
             for (NetlinkMessage m : socket.transact(RtnlCodec.getLink(name))) {
                 if (m.type() == Rtnetlink.RTM_NEWLINK) {
-                    return RtnlCodec.decodeTunnelProtocol(m);
+                    return RtnlCodec.decodeTunnelProtocol(m).map(TunnelPayload::of);
                 }
             }
             return Optional.empty();
