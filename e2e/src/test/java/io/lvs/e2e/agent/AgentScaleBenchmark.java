@@ -54,7 +54,7 @@ public final class AgentScaleBenchmark {
                     ip addr add 198.51.100.1/24 dev eth0
                     mkdir -p /run/lvs-agent
                     until busybox wget -q -O /dev/null http://%3$s:8099/start 2>/dev/null; do sleep 0.2; done
-                    echo "[node-a] starting the agent"
+                    echo "[node-a] starting the agent at $(date -u +%%H:%%M:%%S.%%3N)"
                     env NODE_NAME=node-a POD_NAMESPACE=lvs-system KUBECONFIG=%1$s LVS_AGENT_STATE_DIR=/run/lvs-agent \\
                         LVS_AGENT_HTTP_ADDRESS=0.0.0.0 LVS_AGENT_HTTP_PORT=9470 \\
                         "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx128m -XX:-UsePerfData \\
@@ -62,7 +62,7 @@ public final class AgentScaleBenchmark {
                     agent=$!
                     until busybox wget -q -O /dev/null http://%3$s:8099/stop 2>/dev/null; do
                       kill -0 "$agent" 2>/dev/null || { echo "[node-a] the agent exited"; exit 1; }
-                      echo "[node-a] agent$(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' \\t\\n' ' ')"
+                      echo "[node-a] agent memory: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' \\t\\n' ' ')"
                       sleep 5
                     done
                     echo "[node-a] kernel holds $(ipvsadm -Ln | grep -c '^TCP') services, \\
@@ -77,10 +77,23 @@ public final class AgentScaleBenchmark {
             lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
             Lab.Proc operator = lab.startOperator();
 
-            Path objects = lab.dir().resolve("objects.yaml");
-            Files.writeString(objects, objects(n));
+            // in files of 100 VirtualServices with their RealServers, created by 8 kubectl processes at once
+            List<Path> files = new java.util.ArrayList<>();
+            for (int from = 0; from < n; from += 100) {
+                Path f = lab.dir().resolve("objects-" + from + ".yaml");
+                Files.writeString(f, objects(from, Math.min(n, from + 100)));
+                files.add(f);
+            }
             long c0 = System.nanoTime();
-            k.run("create", "-f", objects.toString()).orFail();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+                List<java.util.concurrent.Future<?>> created = new java.util.ArrayList<>();
+                for (Path f : files) {
+                    created.add(pool.submit(() -> k.run("create", "--validate=false", "-f", f.toString()).orFail()));
+                }
+                for (java.util.concurrent.Future<?> c : created) {
+                    c.get();
+                }
+            }
             System.out.printf("created %d VirtualServices and %d RealServers in %.1f s%n", n, 4 * n,
                     (System.nanoTime() - c0) / 1e9);
             await("every VirtualService to be accepted", wait, () -> accepted(k) == n, operator);
@@ -105,18 +118,21 @@ public final class AgentScaleBenchmark {
             System.out.printf("API writes in the minute of steady state: %.0f NodeReport writes, %.0f Lease renewals%n",
                     after.get("lvs_agent_report_writes_total") - before.get("lvs_agent_report_writes_total"),
                     after.get("lvs_agent_lease_renewals_total") - before.get("lvs_agent_lease_renewals_total"));
-            System.out.println("agent memory at the end of it: " + lastMatching(guest, "[node-a] agent VmRSS"));
+            System.out.println("agent memory at the end of it: " + lastMatching(guest, "[node-a] agent memory:"));
 
             Files.writeString(control.resolve("stop"), "stop\n");
             await("the guest to finish", wait, () -> !guest.alive());
             guest.output().stream().filter(l -> l.startsWith("BENCH") || l.startsWith("CHECK") || l.contains("kernel holds")
-                    || l.contains("RESULT")).forEach(System.out::println);
+                    || l.contains("RESULT") || l.contains("starting the agent") || l.contains("lvs-node-agent running")
+                    || l.contains("IPVS is available") || l.contains("changed the kernel")).limit(30)
+                    .forEach(System.out::println);
         }
     }
 
-    static String objects(int n) {
+    /** VirtualServices {@code from} (inclusive) to {@code to} (exclusive), each with its four RealServers. */
+    static String objects(int from, int to) {
         StringBuilder y = new StringBuilder();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             String vs = "vs-" + i;
             y.append("""
                     apiVersion: lvs.io/v1alpha1

@@ -135,6 +135,8 @@ public final class ControlLoop implements AutoCloseable {
     /** The IPVS counters of this agent's entries as the last pass read them (published once per pass). */
     private volatile IpvsMetrics.Snapshot ipvsStats = IpvsMetrics.Snapshot.EMPTY;
     private NodeDesired lastDesired = NodeDesired.nothing();
+    /** Whether a full pass has computed the desired state from synced caches (before that, nothing is known). */
+    private boolean desiredKnown;
     private IpvsTable lastObserved;
     private final Map<InetAddress, Long> announced = new HashMap<>(); // VIP -> the announce epoch announced
     private final Deque<Instant> ipvsDrift = new ArrayDeque<>();
@@ -280,7 +282,8 @@ public final class ControlLoop implements AutoCloseable {
                 lock.unlock();
             }
             try {
-                if (vips) {
+                // before the first full pass nothing is known: a VIP step would take down what a previous agent held
+                if (vips && desiredKnown) {
                     AddressReconciler.Result r = vipStep(lastDesired, new ArrayList<>());
                     if (r.drift() > 0 && !full) {
                         full = true; // a repair: the reports and the drift warning are a full pass's to publish
@@ -408,6 +411,7 @@ public final class ControlLoop implements AutoCloseable {
             return null;
         }, null);
         lastDesired = desired;
+        desiredKnown = true;
         Set<InetAddress> vips = new HashSet<>(desired.loopbackVips());
         desired.directorVips().values().forEach(dv -> vips.add(dv.vip()));
         desired.tunnelVips().forEach(tv -> vips.add(tv.vip()));
