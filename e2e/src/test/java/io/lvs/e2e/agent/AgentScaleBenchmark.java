@@ -24,6 +24,8 @@ import java.util.Map;
  * Run as root from {@code e2e/} (docs/benchmarks.md); argument: N (default 1000).
  */
 public final class AgentScaleBenchmark {
+    /** {@code -Dlvs.bench.nmt=true}: the agent runs with native memory tracking and prints its summary at the end. */
+    private static final boolean NMT = Boolean.getBoolean("lvs.bench.nmt");
     private static final List<String> SERVERS = List.of("198.51.100.11", "198.51.100.12", "198.51.100.13",
             "198.51.100.14");
 
@@ -57,7 +59,7 @@ public final class AgentScaleBenchmark {
                     echo "[node-a] starting the agent at $(date -u +%%H:%%M:%%S.%%3N)"
                     env NODE_NAME=node-a POD_NAMESPACE=lvs-system KUBECONFIG=%1$s LVS_AGENT_STATE_DIR=/run/lvs-agent \\
                         LVS_AGENT_HTTP_ADDRESS=0.0.0.0 LVS_AGENT_HTTP_PORT=9470 \\
-                        "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx128m -XX:-UsePerfData \\
+                        "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx128m -XX:-UsePerfData %4$s \\
                         -XX:+ExitOnOutOfMemoryError -jar %2$s run &
                     agent=$!
                     until busybox wget -q -O /dev/null http://%3$s:8099/stop 2>/dev/null; do
@@ -65,6 +67,7 @@ public final class AgentScaleBenchmark {
                       echo "[node-a] agent memory: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' \\t\\n' ' ')"
                       sleep 5
                     done
+                    %5$s
                     echo "[node-a] kernel holds $(ipvsadm -Ln | grep -c '^TCP') services, \\
                     $(ipvsadm -Ln | grep -c -- '->  *[0-9]') destinations"
                     ipvsadm -Sn > /run/lvs-table.rules
@@ -73,7 +76,12 @@ public final class AgentScaleBenchmark {
                     "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx256m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \\
                         -cp "$LVS_CLASSPATH" io.lvs.e2e.guest.programs.ProgramRules lib /run/lvs-table.rules
                     echo "RESULT: PASS"
-                    """.formatted(lab.kubeconfig(), agentJar, Lab.GATEWAY), Duration.ofMinutes(40));
+                    """.formatted(lab.kubeconfig(), agentJar, Lab.GATEWAY, NMT ? "-XX:NativeMemoryTracking=summary" : "",
+                    NMT ? "j=\"$LVS_JAVA_HOME/bin/jcmd\"; $j $agent VM.native_memory summary | sed 's/^/[nmt] /'; "
+                            + "$j $agent GC.heap_info | sed 's/^/[nmt] before a full GC: /'; $j $agent GC.run >/dev/null; "
+                            + "$j $agent GC.heap_info | sed 's/^/[nmt] after a full GC: /'; "
+                            + "$j $agent VM.native_memory detail | grep -B1 -A8 'tag=Other' | sed 's/^/[nmt-other] /'" : ""),
+                    Duration.ofMinutes(40));
             lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
             Lab.Proc operator = lab.startOperator();
 
@@ -124,7 +132,7 @@ public final class AgentScaleBenchmark {
             await("the guest to finish", wait, () -> !guest.alive());
             guest.output().stream().filter(l -> l.startsWith("BENCH") || l.startsWith("CHECK") || l.contains("kernel holds")
                     || l.contains("RESULT") || l.contains("starting the agent") || l.contains("lvs-node-agent running")
-                    || l.contains("IPVS is available") || l.contains("changed the kernel")).limit(30)
+                    || l.contains("IPVS is available") || l.contains("changed the kernel") || l.startsWith("[nmt"))
                     .forEach(System.out::println);
         }
     }

@@ -147,6 +147,8 @@ public final class ControlLoop implements AutoCloseable {
     private volatile Set<InetAddress> managedVips = Set.of();
     /** The steps of the current pass that failed as a whole (see {@link PassStatus#failures()}). */
     private final List<String> passFailures = new ArrayList<>();
+    /** How long each step of the current pass took, in milliseconds. */
+    private final Map<String, Long> stepMillis = new LinkedHashMap<>();
 
     public ControlLoop(String nodeName, NodeKernel kernel, StateDirectory state, ObjectSource objects, HealthChecks health,
                        ActiveDirectors election, ReportSink reports, Clock clock, Options options) {
@@ -315,6 +317,7 @@ public final class ControlLoop implements AutoCloseable {
             return;
         }
         passFailures.clear();
+        stepMillis.clear();
         List<String> problems = new ArrayList<>(state.problems());
         NodeNetwork network = readNetwork();
         KernelSupport support = kernel.support();
@@ -327,7 +330,9 @@ public final class ControlLoop implements AutoCloseable {
             Snapshot snap = new Snapshot(nodeName, objects.virtualServices(), objects.realServers(), objects.nodes(),
                     network, support, key -> health.verdict(key).map(HealthChecks.Verdict::healthy), lastObserved,
                     VipPolicy.of(objects.vipPools(), objects::namespaceLabels));
+            long t0 = System.nanoTime();
             desired = DesiredState.compute(snap);
+            stepMillis.put("computing the desired state", (System.nanoTime() - t0) / 1_000_000);
             counters.desiredComputations.incrementAndGet();
         } else {
             desired = lastDesired; // a resync: only the kernel is looked at again
@@ -405,7 +410,9 @@ public final class ControlLoop implements AutoCloseable {
             });
             return p;
         };
+        long reportsStarted = System.nanoTime();
         Map<VsRef, NodeReportStatus> out = reports(desired, set, ipvsResult, sync, addr, driftWarnings, tunnelProblems);
+        stepMillis.put("building NodeReports", (System.nanoTime() - reportsStarted) / 1_000_000);
         step("publishing NodeReports", problems, () -> {
             reports.publish(out);
             return null;
@@ -421,9 +428,11 @@ public final class ControlLoop implements AutoCloseable {
         Duration took = Duration.between(started, clock.instant());
         counters.passDuration.record(took);
         if (ops > 0) {
-            LOG.info("pass {} changed the kernel in {} ms: {} IPVS operation(s), {} address change(s), {} sysctl write(s)",
-                    n, took.toMillis(), ipvsResult.ops(), addr.added().size() + addr.removed().size(),
-                    set.written() + restored.written());
+            LOG.info("pass {} changed the kernel in {} ms: {} IPVS operation(s), {} address change(s), {} sysctl write(s) "
+                    + "(slowest steps: {})", n, took.toMillis(), ipvsResult.ops(), addr.added().size()
+                    + addr.removed().size(), set.written() + restored.written(), slowestSteps());
+        } else if (took.compareTo(Duration.ofSeconds(1)) > 0) {
+            LOG.info("pass {} took {} ms (slowest steps: {})", n, took.toMillis(), slowestSteps());
         }
         status = new PassStatus(n, clock.instant(), took, true, converged, ops, problems, passFailures);
     }
@@ -603,6 +612,7 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private <T> T step(String what, List<String> problems, java.util.function.Supplier<T> work, T onFailure) {
+        long t0 = System.nanoTime();
         try {
             return work.get();
         } catch (RuntimeException e) {
@@ -610,7 +620,15 @@ public final class ControlLoop implements AutoCloseable {
             problems.add(what + " failed: " + e.getMessage());
             passFailures.add(what + " failed: " + e.getMessage());
             return onFailure;
+        } finally {
+            stepMillis.merge(what, (System.nanoTime() - t0) / 1_000_000, Long::sum);
         }
+    }
+
+    /** The slowest steps of this pass, for the log line of a pass that changed the kernel or took long. */
+    private String slowestSteps() {
+        return stepMillis.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+                .map(e -> e.getKey() + " " + e.getValue() + " ms").collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**
