@@ -503,7 +503,11 @@ final class ApiRouter extends Dispatcher {
 
     /** Custom resources get their CRD's defaults, as a real API server gives them. */
     private static ObjectNode defaulted(ResourceType type, ObjectNode object) {
-        return type.schema().map(schema -> (ObjectNode) SchemaDefaults.apply(schema, object)).orElse(object);
+        return type.schema().map(schema -> {
+            ObjectNode copy = object.deepCopy();
+            io.lvs.apiserver.model.CustomResourceSchema.of(schema).applyDefaults(copy);
+            return copy;
+        }).orElse(object);
     }
 
     private MockResponse delete(ApiRequest request, ResourceType type, ResourcePath path) {

@@ -1,30 +1,37 @@
-package io.lvs.e2e.apiserver;
+package io.lvs.apiserver.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Structural defaulting, as kube-apiserver applies a CRD's {@code default}s to custom resources on create and
  * update: an absent property with a default gets it, recursively through objects that are present (and through
- * defaults just set), array items and map values. Never touches a present value.
+ * defaults just set), array items and map values. A property set to null that is not {@code nullable} is treated
+ * as absent (defaulted, or dropped when it has no default), as the API server does before defaulting. Never touches
+ * a present value.
  */
-final class SchemaDefaults {
-    private SchemaDefaults() {
+final class Defaulting {
+    private Defaulting() {
     }
 
-    /** A copy of {@code object} with the defaults of {@code schema} applied. */
-    static JsonNode apply(JsonNode schema, JsonNode object) {
-        JsonNode copy = object.deepCopy();
-        fill(schema, copy);
-        return copy;
-    }
-
-    private static void fill(JsonNode schema, JsonNode value) {
+    /** Applies the defaults of {@code schema} to {@code value}, in place. */
+    static void fill(JsonNode schema, JsonNode value) {
         if (value instanceof ObjectNode o) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+            JsonNode properties = schema.path("properties");
+            List<String> nulls = new ArrayList<>();
+            o.fields().forEachRemaining(e -> {
+                if (e.getValue().isNull() && properties.has(e.getKey())
+                        && !properties.get(e.getKey()).path("nullable").asBoolean(false)) {
+                    nulls.add(e.getKey());
+                }
+            });
+            nulls.forEach(o::remove);
+            for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = it.next();
                 if (!o.has(p.getKey()) && p.getValue().has("default")) {
                     o.set(p.getKey(), p.getValue().get("default").deepCopy());

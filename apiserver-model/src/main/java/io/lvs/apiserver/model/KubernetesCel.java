@@ -1,4 +1,4 @@
-package io.lvs.api.crd;
+package io.lvs.apiserver.model;
 
 import com.google.common.net.InetAddresses;
 import dev.cel.bundle.Cel;
@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (netip parsing; zones and IPv4-mapped IPv6 refused), implemented here with Guava so that they do not share code
  * with the operator's own validation.
  */
-final class KubernetesCel {
+public final class KubernetesCel {
     private static final OpaqueType IP = OpaqueType.create("net.IP");
     private static final OpaqueType CIDR = OpaqueType.create("net.CIDR");
     private static final Cel CEL = CelFactory.standardCelBuilder()
@@ -149,18 +149,38 @@ final class KubernetesCel {
         return !a.isAnyLocalAddress() && !a.isLoopbackAddress() && !a.isMulticastAddress() && !a.isLinkLocalAddress();
     }
 
-    /** Compiles (once) and runs a rule; returns its boolean result. */
-    static boolean evaluate(String rule, Object self, Object oldSelf) throws CelEvaluationException {
-        CelRuntime.Program p = PROGRAMS.computeIfAbsent(rule, KubernetesCel::compile);
-        Map<String, Object> vars = oldSelf == null ? Map.of("self", self) : Map.of("self", self, "oldSelf", oldSelf);
-        Object result = p.eval(vars);
+    /**
+     * Compiles (once) and runs a rule; returns its boolean result.
+     *
+     * @param self    the value the rule's schema node holds, as plain Java values ({@link CelValues#of})
+     * @param oldSelf the value it held before an update, or null (a rule using oldSelf then must not run)
+     */
+    public static boolean evaluate(String rule, Object self, Object oldSelf) throws CelEvaluationException {
+        Object result = run(rule, self, oldSelf);
         if (!(result instanceof Boolean b)) {
             throw new CelEvaluationException("rule \"" + rule + "\" returned " + result + ", not a bool");
         }
         return b;
     }
 
-    static CelRuntime.Program compile(String rule) {
+    /** Runs a {@code messageExpression}; returns the message it builds. */
+    public static String message(String expression, Object self, Object oldSelf) throws CelEvaluationException {
+        Object result = run(expression, self, oldSelf);
+        if (!(result instanceof String s)) {
+            throw new CelEvaluationException("messageExpression \"" + expression + "\" returned " + result
+                    + ", not a string");
+        }
+        return s;
+    }
+
+    private static Object run(String expression, Object self, Object oldSelf) throws CelEvaluationException {
+        CelRuntime.Program p = PROGRAMS.computeIfAbsent(expression, KubernetesCel::compile);
+        Map<String, Object> vars = oldSelf == null ? Map.of("self", self) : Map.of("self", self, "oldSelf", oldSelf);
+        return p.eval(vars);
+    }
+
+    /** Compiles a rule, failing with the compiler's message when it does not compile. */
+    public static CelRuntime.Program compile(String rule) {
         try {
             CelAbstractSyntaxTree ast = CEL.compile(rule).getAst();
             return CEL.createProgram(ast);

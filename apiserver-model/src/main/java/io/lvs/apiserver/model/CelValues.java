@@ -1,0 +1,41 @@
+package io.lvs.apiserver.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON as the plain Java values the CEL runtime takes: maps, lists, String, Long, Double, Boolean. */
+public final class CelValues {
+    private CelValues() {
+    }
+
+    /** The value of {@code n}; fields set to null are left out, as the API server's CEL sees them absent. */
+    public static Object of(JsonNode n) {
+        if (n.isObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            n.fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) {
+                    m.put(e.getKey(), of(e.getValue()));
+                }
+            });
+            return m;
+        }
+        if (n.isArray()) {
+            List<Object> l = new ArrayList<>();
+            n.forEach(e -> l.add(of(e)));
+            return l;
+        }
+        if (n.isIntegralNumber() && n.canConvertToLong()) {
+            return n.asLong();
+        }
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        if (n.isBoolean()) {
+            return n.asBoolean();
+        }
+        return n.asText();
+    }
+}
