@@ -49,14 +49,16 @@ final class ApiRouter extends Dispatcher {
     private final Supplier<String> serverAddress;
     private final Clock clock;
     private final Consumer<String> requestLog;
+    private final Admission admission;
 
     /**
      * @param serverAddress "host:port" as clients reach this server, for {@code /api}
      * @param requestLog receives one line per request answered ("GET /api/v1/pods -> 200")
      */
     ApiRouter(KubernetesCrudDispatcher store, Supplier<String> serverAddress, Clock clock,
-            Consumer<String> requestLog) {
+            Consumer<String> requestLog, Admission admission) {
         this.store = store;
+        this.admission = admission;
         this.requestLog = requestLog;
         this.catalog = new ResourceCatalog(this::storedCrds);
         this.discovery = new Discovery(catalog);
@@ -413,13 +415,20 @@ final class ApiRouter extends Dispatcher {
         if (unreadable.isPresent()) {
             return unreadable.get();
         }
-        ObjectNode object = defaulted(type, (ObjectNode) Json.parse(request.bodyText()).orElseThrow());
+        Admission.Outcome outcome = admission.admit(type, Admission.Write.CREATE,
+                (ObjectNode) Json.parse(request.bodyText()).orElseThrow(), Optional.empty(),
+                request.param("fieldValidation"));
+        if (outcome instanceof Admission.Refused refused) {
+            return refused.response();
+        }
+        Admission.Admitted admitted = (Admission.Admitted) outcome;
+        ObjectNode object = admitted.object();
         if (!type.namespaced() && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
         MockResponse created = store.handleCreate(
                 request.toStore(HttpMethod.POST, path.collectionPath(), JSON, bytes(object)));
-        return afterWrite(created, HttpMethod.POST, type, object);
+        return warned(afterWrite(created, HttpMethod.POST, type, object), admitted.warnings());
     }
 
     private MockResponse update(ApiRequest request, ResourceType type, ResourcePath path) {
@@ -441,12 +450,19 @@ final class ApiRouter extends Dispatcher {
         if (!expected.isEmpty() && !expected.equals(actual)) {
             return conflict(type, path.name().orElseThrow());
         }
-        ObjectNode object = defaulted(type, (ObjectNode) body.get());
+        Admission.Outcome outcome = admission.admit(type, path.subresource().isPresent()
+                        ? Admission.Write.UPDATE_STATUS : Admission.Write.UPDATE, (ObjectNode) body.get(),
+                Optional.of(body(current)), request.param("fieldValidation"));
+        if (outcome instanceof Admission.Refused refused) {
+            return refused.response();
+        }
+        Admission.Admitted admitted = (Admission.Admitted) outcome;
+        ObjectNode object = admitted.object();
         if (!type.namespaced() && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
         MockResponse updated = store.handleUpdate(request.toStore(HttpMethod.PUT, path.path(), JSON, bytes(object)));
-        return afterWrite(updated, HttpMethod.PUT, type, object);
+        return warned(afterWrite(updated, HttpMethod.PUT, type, object), admitted.warnings());
     }
 
     private MockResponse patch(ApiRequest request, ResourceType type, ResourcePath path) {
@@ -491,23 +507,33 @@ final class ApiRouter extends Dispatcher {
             return Responses.failure(422, "Invalid", "the patch cannot be applied to " + type.groupResource() + " \""
                     + path.name().orElseThrow() + "\": " + e.getMessage(), Optional.of(type), path.name());
         }
-        JsonNode target = after instanceof ObjectNode o ? defaulted(type, o) : after;
-        if (!target.equals(after)) {
-            jsonPatch = JsonDiff.asJson(before, target, EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION));
-            after = target;
+        if (!(after instanceof ObjectNode patchedObject)) {
+            return Responses.failure(422, "Invalid", "the patch makes " + type.groupResource() + " \""
+                    + path.name().orElseThrow() + "\" something other than an object", Optional.of(type), path.name());
+        }
+        Admission.Outcome outcome = admission.admit(type, path.subresource().isPresent()
+                        ? Admission.Write.UPDATE_STATUS : Admission.Write.UPDATE, patchedObject, Optional.of(before),
+                request.param("fieldValidation"));
+        if (outcome instanceof Admission.Refused refused) {
+            return refused.response();
+        }
+        Admission.Admitted admitted = (Admission.Admitted) outcome;
+        if (!admitted.object().equals(after)) { // pruned, defaulted or split by the status subresource
+            after = admitted.object();
+            jsonPatch = JsonDiff.asJson(before, after, EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION,
+                    DiffFlags.OMIT_COPY_OPERATION));
         }
         MockResponse patched = store.handlePatch(
                 request.toStore(HttpMethod.PATCH, path.path(), JSON_PATCH, bytes(jsonPatch)));
-        return afterWrite(patched, HttpMethod.PATCH, type, after);
+        return warned(afterWrite(patched, HttpMethod.PATCH, type, after), admitted.warnings());
     }
 
-    /** Custom resources get their CRD's defaults, as a real API server gives them. */
-    private static ObjectNode defaulted(ResourceType type, ObjectNode object) {
-        return type.schema().map(schema -> {
-            ObjectNode copy = object.deepCopy();
-            io.lvs.apiserver.model.CustomResourceSchema.of(schema).applyDefaults(copy);
-            return copy;
-        }).orElse(object);
+    /** A real server's {@code Warning} headers (RFC 7234 code 299), one per warning, as kubectl prints them. */
+    private static MockResponse warned(MockResponse response, List<String> warnings) {
+        for (String warning : warnings) {
+            response.addHeader("Warning", "299 - " + io.lvs.apiserver.model.GoText.quote(warning));
+        }
+        return response;
     }
 
     private MockResponse delete(ApiRequest request, ResourceType type, ResourcePath path) {

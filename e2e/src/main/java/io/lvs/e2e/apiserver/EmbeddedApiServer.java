@@ -63,28 +63,37 @@ public final class EmbeddedApiServer implements AutoCloseable {
      * @param port 0 for a free port
      * @param kubeconfig where to write the kubeconfig; empty for a temporary file removed on close
      * @param requestLog receives one line per request answered
+     * @param schemaValidation custom resources are pruned and validated against their CRD's schema and CEL rules
+     *     (the default); false stores whatever a client sends (defaults still applied), for tests of the
+     *     operator's own validation
      */
-    public record Options(InetAddress address, int port, Optional<Path> kubeconfig, Consumer<String> requestLog) {
+    public record Options(InetAddress address, int port, Optional<Path> kubeconfig, Consumer<String> requestLog,
+            boolean schemaValidation) {
 
         public static Options defaults() {
-            return new Options(InetAddress.getLoopbackAddress(), 0, Optional.empty(), line -> { });
+            return new Options(InetAddress.getLoopbackAddress(), 0, Optional.empty(), line -> { }, true);
         }
 
         public Options withAddress(InetAddress newAddress) {
-            return new Options(newAddress, port, kubeconfig, requestLog);
+            return new Options(newAddress, port, kubeconfig, requestLog, schemaValidation);
         }
 
         public Options withPort(int newPort) {
-            return new Options(address, newPort, kubeconfig, requestLog);
+            return new Options(address, newPort, kubeconfig, requestLog, schemaValidation);
         }
 
         public Options withKubeconfig(Path path) {
-            return new Options(address, port, Optional.of(path), requestLog);
+            return new Options(address, port, Optional.of(path), requestLog, schemaValidation);
         }
 
         /** Receives one line per request ("PATCH /apis/... -> 200"), from the server's event loop. */
         public Options withRequestLog(Consumer<String> log) {
-            return new Options(address, port, kubeconfig, log);
+            return new Options(address, port, kubeconfig, log, schemaValidation);
+        }
+
+        /** {@code false}: store custom resources as sent, unvalidated and unpruned (an API server that skips schemas). */
+        public Options withSchemaValidation(boolean validate) {
+            return new Options(address, port, kubeconfig, requestLog, validate);
         }
     }
 
@@ -123,7 +132,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
                             "v2.channel.k8s.io", "channel.k8s.io")));
             // /api reports the server's address, known only once the port is bound.
             AtomicReference<String> authority = new AtomicReference<>("");
-            ApiRouter router = new ApiRouter(store, authority::get, Clock.systemUTC(), options.requestLog());
+            ApiRouter router = new ApiRouter(store, authority::get, Clock.systemUTC(), options.requestLog(),
+                    new Admission(options.schemaValidation()));
             HttpServerRequestHandler storeAdapter = new HttpServerRequestHandler(vertx) {
                 @Override
                 protected MockResponse onHttpRequest(RecordedRequest request) {
@@ -215,8 +225,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /**
      * Runs a server until killed, for the local demo:
-     * {@code EmbeddedApiServer [--address ADDR] [--log] PORT KUBECONFIG} (PORT 0 picks a free port;
-     * {@code --log} prints every request to stderr). Prints {@code kubeconfig: PATH} and
+     * {@code EmbeddedApiServer [--address ADDR] [--log] [--no-schema-validation] PORT KUBECONFIG} (PORT 0 picks
+     * a free port; {@code --log} prints every request to stderr; {@code --no-schema-validation} stores custom
+     * resources unvalidated). Prints {@code kubeconfig: PATH} and
      * {@code server: URL} once it serves.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -229,6 +240,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 switch (args[i]) {
                     case "--address" -> options = options.withAddress(InetAddress.getByName(args[++i]));
                     case "--log" -> options = options.withRequestLog(System.err::println);
+                    case "--no-schema-validation" -> options = options.withSchemaValidation(false);
                     default -> positional.add(args[i]);
                 }
             }
@@ -238,7 +250,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
             options = options.withPort(Integer.parseInt(positional.get(0)))
                     .withKubeconfig(Path.of(positional.get(1)).toAbsolutePath());
         } catch (IOException | RuntimeException e) {
-            System.err.println("usage: EmbeddedApiServer [--address ADDR] [--log] PORT KUBECONFIG (" + e.getMessage()
+            System.err.println("usage: EmbeddedApiServer [--address ADDR] [--log] [--no-schema-validation] PORT KUBECONFIG (" + e.getMessage()
                     + ")");
             System.exit(2);
             return;

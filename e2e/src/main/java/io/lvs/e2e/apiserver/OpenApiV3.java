@@ -167,6 +167,16 @@ final class OpenApiV3 {
                 .put("$ref", "#/components/schemas/" + schemaName);
         operation.put("x-kubernetes-action", action);
         operation.set("x-kubernetes-group-version-kind", gvk(type));
+        if (action.equals("post") || action.equals("put") || action.equals("patch")) {
+            // kubectl looks for this parameter on the PATCH operation: found, it sends fieldValidation=Strict and
+            // leaves validation to the server (it would otherwise validate with OpenAPI v2, which is not served)
+            ObjectNode fieldValidation = operation.putArray("parameters").addObject();
+            fieldValidation.put("name", "fieldValidation");
+            fieldValidation.put("in", "query");
+            fieldValidation.put("description", "How the server handles fields the schema does not declare: Ignore "
+                    + "(drop them), Warn (drop them with a Warning header; the default) or Strict (refuse the request).");
+            fieldValidation.putObject("schema").put("type", "string").put("uniqueItems", true);
+        }
         return operation;
     }
 

@@ -430,6 +430,151 @@ class EmbeddedApiServerTest {
         assertEquals(409, conflict.getCode());
     }
 
+    // ---- admission: the CRD's schema and CEL rules, pruning --------------------------------------
+
+    private static final java.nio.file.Path REPO = java.nio.file.Path.of("..").toAbsolutePath().normalize();
+    private static final String VIRTUAL_SERVICES = "/apis/lvs.io/v1alpha1/namespaces/default/virtualservices";
+
+    /** The project's CRDs as committed under crds/. */
+    private void createProjectCrds() {
+        for (String file : List.of("virtualservices", "realservers", "nodereports", "vippools")) {
+            try (InputStream in = java.nio.file.Files.newInputStream(REPO.resolve("crds/" + file + ".lvs.io.yaml"))) {
+                client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+                        .create();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A VirtualService named {@code name} with this spec (JSON); Local needs no real servers. */
+    private static String virtualService(String name, String spec) {
+        return """
+                {"apiVersion": "lvs.io/v1alpha1", "kind": "VirtualService",
+                 "metadata": {"name": "%s", "namespace": "default"}, "spec": %s}
+                """.formatted(name, spec);
+    }
+
+    private static final String DIRECTORS = "\"directors\": {\"nodeSelector\": {\"matchLabels\": {\"lvs.io/director\": \"true\"}}}, "
+            + "\"forwarding\": {\"method\": \"Local\"}";
+
+    /** The one cause of a 422 as "REASON FIELD: MESSAGE". */
+    private static String onlyCause(Reply refused) {
+        assertEquals(422, refused.code(), refused.body().toString());
+        assertEquals("Invalid", refused.body().path("reason").asText());
+        JsonNode causes = refused.body().path("details").path("causes");
+        List<String> all = new ArrayList<>();
+        causes.forEach(c -> all.add(c.path("reason").asText() + " " + c.path("field").asText() + ": "
+                + c.path("message").asText()));
+        return all.size() == 1 ? all.getFirst() : all.toString();
+    }
+
+    @Test
+    void aVirtualServiceOutsideItsCrdIsRefusedInTheRealServersWords() {
+        createProjectCrds();
+        Reply tooHigh = post(VIRTUAL_SERVICES, virtualService("web", "{\"vip\": \"192.0.2.10\", "
+                + "\"ports\": [{\"port\": 70000}], " + DIRECTORS + "}"));
+        assertEquals(422, tooHigh.code());
+        assertEquals("VirtualService.lvs.io \"web\" is invalid: spec.ports[0].port: Invalid value: 70000: "
+                + "spec.ports[0].port in body should be less than or equal to 65535", tooHigh.body().path("message").asText());
+        JsonNode details = tooHigh.body().path("details");
+        assertEquals("web lvs.io VirtualService", details.path("name").asText() + " " + details.path("group").asText()
+                + " " + details.path("kind").asText());
+        assertEquals("FieldValueInvalid spec.ports[0].port: Invalid value: 70000: spec.ports[0].port in body should be "
+                + "less than or equal to 65535", onlyCause(tooHigh));
+        assertEquals(404, get(VIRTUAL_SERVICES + "/web").code(), "nothing stored");
+
+        assertEquals("[FieldValueTypeInvalid spec.ports[0].port: Invalid value: \"string\": spec.ports[0].port in body "
+                + "must be of type integer: \"string\", FieldValueInvalid <nil>: Invalid value: \"null\": some validation "
+                + "rules were not checked because the object was invalid; correct the existing errors to complete "
+                + "validation]", onlyCause(post(VIRTUAL_SERVICES, virtualService("web", "{\"vip\": \"192.0.2.10\", "
+                + "\"ports\": [{\"port\": \"eighty\"}], " + DIRECTORS + "}"))));
+        assertTrue(onlyCause(post(VIRTUAL_SERVICES, virtualService("web", "{\"vip\": \"192.0.2.10\", "
+                + "\"scheduler\": {\"name\": \"wlcc\"}, \"ports\": [{\"port\": 80}], " + DIRECTORS + "}")))
+                .startsWith("[FieldValueNotSupported spec.scheduler.name: Unsupported value: \"wlcc\": supported values: "
+                        + "\"dh\", "));
+        assertTrue(onlyCause(post(VIRTUAL_SERVICES, virtualService("web", "{\"ports\": [{\"port\": 80}], "
+                + DIRECTORS + "}"))).startsWith("[FieldValueRequired spec.vip: Required value, "));
+        assertEquals("FieldValueInvalid spec.ports[0].name: Invalid value: \"HTTP_1\": spec.ports[0].name in body should "
+                + "match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'", onlyCause(post(VIRTUAL_SERVICES, virtualService("web",
+                "{\"vip\": \"192.0.2.10\", \"ports\": [{\"port\": 80, \"name\": \"HTTP_1\"}], " + DIRECTORS + "}"))));
+        assertEquals("FieldValueInvalid spec.vip: Invalid value: \"string\": " + io.lvs.api.v1alpha1.Messages.VIP_NOT_IP,
+                onlyCause(post(VIRTUAL_SERVICES, virtualService("web", "{\"vip\": \"192.0.2.300\", "
+                        + "\"ports\": [{\"port\": 80}], " + DIRECTORS + "}"))), "a CEL rule's message");
+        assertEquals(404, get(VIRTUAL_SERVICES + "/web").code(), "nothing stored");
+    }
+
+    @Test
+    void updatesPatchesAndStatusWritesAreValidatedToo() {
+        createProjectCrds();
+        assertEquals(201, post(VIRTUAL_SERVICES, virtualService("web", "{\"vip\": \"192.0.2.10\", "
+                + "\"ports\": [{\"port\": 80}], " + DIRECTORS + "}")).code());
+        JsonNode stored = get(VIRTUAL_SERVICES + "/web").body();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored.at("/spec/ports/0")).put("port", 0);
+        assertEquals("FieldValueInvalid spec.ports[0].port: Invalid value: 0: spec.ports[0].port in body should be "
+                + "greater than or equal to 1", onlyCause(send("PUT", VIRTUAL_SERVICES + "/web", "application/json",
+                stored.toString(), Map.of())));
+        assertEquals(422, patch(VIRTUAL_SERVICES + "/web", "application/merge-patch+json",
+                "{\"spec\": {\"ports\": [{\"port\": 65536}]}}").code());
+        assertTrue(onlyCause(patch(VIRTUAL_SERVICES
+                + "/web/status", "application/merge-patch+json", "{\"status\": {\"acceptedGeneration\": \"one\"}}"))
+                .startsWith("[FieldValueTypeInvalid status.acceptedGeneration: Invalid value: \"string\": "
+                        + "status.acceptedGeneration in body must be of type integer: \"string\", "), "a status write");
+        assertEquals("FieldValueInvalid status.acceptedSpec.vip: Invalid value: \"string\": "
+                + io.lvs.api.v1alpha1.Messages.VIP_NOT_IP, onlyCause(patch(VIRTUAL_SERVICES + "/web/status",
+                "application/merge-patch+json", "{\"status\": {\"acceptedSpec\": {\"vip\": \"192.0.2.300\", "
+                        + "\"ports\": [{\"port\": 80}], " + DIRECTORS + "}}}")), "the status's CEL rules");
+        assertEquals(200, patch(VIRTUAL_SERVICES + "/web/status", "application/merge-patch+json",
+                "{\"status\": {\"acceptedGeneration\": 1}}").code());
+        assertEquals(80, get(VIRTUAL_SERVICES + "/web").body().at("/spec/ports/0/port").asInt(), "nothing refused stored");
+    }
+
+    @Test
+    void undeclaredFieldsArePrunedWithAWarningIgnoredOrRefusedAsFieldValidationSays() throws Exception {
+        createProjectCrds();
+        String colourful = virtualService("web", "{\"vip\": \"192.0.2.10\", \"colour\": \"blue\", "
+                + "\"ports\": [{\"port\": 80, \"nmae\": \"http\"}], " + DIRECTORS + "}");
+        Reply strict = post(VIRTUAL_SERVICES + "?fieldValidation=Strict", colourful);
+        assertEquals(400, strict.code());
+        assertEquals("VirtualService in version \"v1alpha1\" cannot be handled as a VirtualService: strict decoding "
+                + "error: unknown field \"spec.colour\", unknown field \"spec.ports[0].nmae\"",
+                strict.body().path("message").asText());
+
+        HttpResponse<String> warned = http.send(HttpRequest.newBuilder(URI.create(server.url() + VIRTUAL_SERVICES))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(colourful))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, warned.statusCode());
+        assertEquals(List.of("299 - \"unknown field \\\"spec.colour\\\"\"",
+                "299 - \"unknown field \\\"spec.ports[0].nmae\\\"\""), warned.headers().allValues("Warning"),
+                "fieldValidation=Warn, the default");
+        JsonNode stored = get(VIRTUAL_SERVICES + "/web").body();
+        assertFalse(stored.path("spec").has("colour"));
+        assertEquals("{\"port\":80,\"protocol\":\"TCP\"}", stored.at("/spec/ports/0").toString(), "pruned, defaulted");
+
+        HttpResponse<String> ignored = http.send(HttpRequest.newBuilder(URI.create(server.url() + VIRTUAL_SERVICES
+                        + "/web?fieldValidation=Ignore")).header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"spec\": {\"shape\": \"round\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ignored.statusCode());
+        assertEquals(List.of(), ignored.headers().allValues("Warning"));
+        assertFalse(get(VIRTUAL_SERVICES + "/web").body().path("spec").has("shape"));
+    }
+
+    @Test
+    void withoutSchemaValidationTheServerStoresWhatItIsSentWithItsDefaults() {
+        client.close();
+        server.close();
+        server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withSchemaValidation(false));
+        client = server.newClient();
+        createProjectCrds();
+        assertEquals(201, post(VIRTUAL_SERVICES, virtualService("web", "{\"vip\": \"192.0.2.300\", \"colour\": 1, "
+                + "\"ports\": [{\"port\": \"eighty\"}], " + DIRECTORS + "}")).code());
+        JsonNode stored = get(VIRTUAL_SERVICES + "/web").body().path("spec");
+        assertEquals("eighty", stored.at("/ports/0/port").asText());
+        assertEquals(1, stored.path("colour").asInt());
+        assertEquals("wlc", stored.at("/scheduler/name").asText(), "defaults are still applied");
+    }
+
     // ---- watches -----------------------------------------------------------------------------
 
     @Test

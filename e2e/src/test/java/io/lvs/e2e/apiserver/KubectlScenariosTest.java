@@ -221,6 +221,53 @@ class KubectlScenariosTest {
     }
 
     @Test
+    void kubectlShowsTheServersRefusalsAndItsFieldValidation() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("frontends");
+        try {
+            java.nio.file.Path ssh = dir.resolve("ssh.yaml");
+            java.nio.file.Files.writeString(ssh, """
+                    apiVersion: e2e.lvs.io/v1alpha1
+                    kind: Frontend
+                    metadata: {name: ssh, namespace: default}
+                    spec: {vip: 192.0.2.22, port: 22}
+                    """);
+            Kubectl.Result refused = kubectl.run("apply", "--validate=false", "-f", ssh.toString());
+            assertFalse(refused.succeeded());
+            assertEquals("The Frontend \"ssh\" is invalid: spec: Invalid value: \"object\": port 22 is the nodes' SSH",
+                    refused.stderr().strip());
+            java.nio.file.Files.writeString(ssh, java.nio.file.Files.readString(ssh).replace("port: 22", "port: 70000"));
+            assertEquals("The Frontend \"ssh\" is invalid: spec.port: Invalid value: 70000: spec.port in body should be "
+                    + "less than or equal to 65535", kubectl.run("apply", "--validate=false", "-f", ssh.toString())
+                    .stderr().strip());
+
+            // kubectl validates with the server (fieldValidation=Strict) unless told otherwise
+            java.nio.file.Path colour = dir.resolve("colour.yaml");
+            java.nio.file.Files.writeString(colour, """
+                    apiVersion: e2e.lvs.io/v1alpha1
+                    kind: Frontend
+                    metadata: {name: colour, namespace: default}
+                    spec: {vip: 192.0.2.23, port: 80, colour: blue}
+                    """);
+            Kubectl.Result strict = kubectl.run("apply", "-f", colour.toString());
+            assertFalse(strict.succeeded());
+            assertEquals("Error from server (BadRequest): error when creating \"" + colour + "\": Frontend in version "
+                    + "\"v1alpha1\" cannot be handled as a Frontend: strict decoding error: unknown field \"spec.colour\"",
+                    strict.stderr().strip());
+            Kubectl.Result warned = kubectl.run("apply", "--validate=warn", "-f", colour.toString()).orFail();
+            assertEquals("Warning: unknown field \"spec.colour\"", warned.stderr().strip());
+            assertEquals("frontend.e2e.lvs.io/colour created", warned.stdout().strip());
+            assertEquals("{\"port\":80,\"scheduler\":\"wlc\",\"vip\":\"192.0.2.23\"}", kubectl.run("get", "fe", "colour",
+                    "-o", "jsonpath={.spec}").orFail().stdout(), "stored pruned");
+            assertTrue(requests.stream().anyMatch(l -> l.contains("fieldValidation=Strict") && l.endsWith("-> 400")),
+                    requests.toString());
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void explainDescribesEveryFieldFromTheCrdSchema() {
         String spec = kubectl.run("explain", "frontend.spec").orFail().stdout();
         assertTrue(spec.contains("KIND:       Frontend"), spec);
