@@ -3,7 +3,6 @@ package io.lvs.e2e.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -16,6 +15,7 @@ import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -42,7 +42,18 @@ final class ApiRouter extends Dispatcher {
     private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
 
-    private final KubernetesCrudDispatcher store;
+    /** A real server ends a watch after 30 to 60 minutes; clients then watch again. */
+    static final Duration WATCH_TIMEOUT = Duration.ofMinutes(30);
+
+    /**
+     * What watches need besides the store: the event loop's timers, and how often a watch that allows bookmarks
+     * gets one (a real server: about every minute).
+     */
+    record Watches(io.vertx.core.Vertx vertx, Duration bookmarkInterval) {
+    }
+
+    private final IndexedStore store;
+    private final Watches watches;
     private final ResourceCatalog catalog;
     private final Discovery discovery;
     private final OpenApiV3 openApi;
@@ -55,10 +66,11 @@ final class ApiRouter extends Dispatcher {
      * @param serverAddress "host:port" as clients reach this server, for {@code /api}
      * @param requestLog receives one line per request answered ("GET /api/v1/pods -> 200")
      */
-    ApiRouter(KubernetesCrudDispatcher store, Supplier<String> serverAddress, Clock clock,
-            Consumer<String> requestLog, Admission admission) {
+    ApiRouter(IndexedStore store, Supplier<String> serverAddress, Clock clock,
+            Consumer<String> requestLog, Admission admission, Watches watches) {
         this.store = store;
         this.admission = admission;
+        this.watches = watches;
         this.requestLog = requestLog;
         this.catalog = new ResourceCatalog(this::storedCrds);
         this.discovery = new Discovery(catalog);
@@ -317,19 +329,20 @@ final class ApiRouter extends Dispatcher {
         }
     }
 
-    /** Fabric8 clients watch over WebSocket; the store serves those, through the filter. */
+    /** Fabric8 clients watch over WebSocket: the same watch as an HTTP stream, its events in WebSocket frames. */
     private MockResponse watchOverWebSocket(ApiRequest request, ResourceType type, ResourcePath path) {
         Optional<MockResponse> refused = refusedWatch(request, type);
         if (refused.isPresent()) {
             return refused.get();
         }
         Optional<WatchFilter> filter = watchFilter(request, type, path);
-        if (filter.isEmpty()) {
-            return Responses.badRequest("invalid watch parameters");
+        Optional<WatchSession.Start> start = watchStart(request);
+        Optional<Duration> timeout = watchTimeout(request);
+        if (filter.isEmpty() || start.isEmpty() || timeout.isEmpty()) {
+            return Responses.badRequest("invalid watch parameters (selector, resourceVersion or timeoutSeconds)");
         }
-        MockResponse storeWatch = storeWatch(path);
-        return storeWatch.withWebSocketUpgrade(
-                new FilteredWatchListener(storeWatch.getWebSocketListener(), filter.get()));
+        return new MockResponse().withWebSocketUpgrade(new WatchSocket(sink -> openWatch(request, type, path,
+                filter.get(), start.get(), timeout.get(), sink)));
     }
 
     /** The 400 a real server gives a watch whose field selector names a field the type does not select on. */
@@ -342,40 +355,59 @@ final class ApiRouter extends Dispatcher {
         }
     }
 
-    /** The filter for a watch request, or empty if its selectors or resourceVersion do not parse. */
+    /** The filter for a watch request, or empty if its selectors do not parse. */
     Optional<WatchFilter> watchFilter(ApiRequest request, ResourceType type, ResourcePath path) {
         try {
             Selector labels = request.param("labelSelector").map(Selector::labels).orElse(Selector.EVERYTHING);
             String fieldSelector = request.param("fieldSelector").orElse("")
                     + path.name().map(n -> ",metadata.name=" + n).orElse("");
             Selector fields = Selector.fields(fieldSelector);
-            String rv = request.param("resourceVersion").orElse("0");
-            long since = rv.equals("0") || request.param("sendInitialEvents").orElse("").equals("true")
-                    ? -1 : Long.parseLong(rv);
             Optional<String> tableVersion = TableRequest.version(request.header("Accept").orElse(""));
             WatchFilter.Rendering rendering = tableVersion
                     .<WatchFilter.Rendering>map(v -> new WatchFilter.AsTables(
                             ServerSideTable.IncludeObject.of(request.param("includeObject").orElse("Metadata")), v))
                     .orElse(new WatchFilter.AsObjects());
-            return Optional.of(new WatchFilter(type, since, labels, fields, rendering, clock));
+            return Optional.of(new WatchFilter(type, path.namespace(), labels, fields, rendering, clock));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
-    /** The store's watch on the collection a watch request is about (selectors are applied by the filter). */
-    MockResponse storeWatch(ResourcePath path) {
-        return store.handleGet(path.collectionPath() + "?watch=true");
+    /**
+     * Where a watch starts: the current state when it names no resourceVersion, "0", or asks for initial events
+     * ({@code sendInitialEvents=true}, which a bookmark then ends); after its resourceVersion otherwise. Empty when
+     * the resourceVersion is not a number.
+     */
+    Optional<WatchSession.Start> watchStart(ApiRequest request) {
+        String rv = request.param("resourceVersion").orElse("0");
+        boolean initialEvents = request.param("sendInitialEvents").orElse("").equals("true");
+        if (rv.equals("0") || initialEvents) {
+            return Optional.of(new WatchSession.Start(java.util.OptionalLong.empty(), initialEvents));
+        }
+        try {
+            return Optional.of(new WatchSession.Start(java.util.OptionalLong.of(Long.parseLong(rv)), false));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
-    /** The store's current resourceVersion, as a list reports it. */
-    String currentResourceVersion(ResourcePath path) {
-        return body(store.handleGet(path.collectionPath())).path("metadata").path("resourceVersion").asText();
+    /** {@code timeoutSeconds}, or the time a real server gives a watch (30 minutes at least); empty if unreadable. */
+    Optional<Duration> watchTimeout(ApiRequest request) {
+        try {
+            return Optional.of(request.param("timeoutSeconds").map(Long::parseLong).map(Duration::ofSeconds)
+                    .orElse(WATCH_TIMEOUT));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
-    /** How many objects the store will replay when a watch on this collection opens. */
-    int storedCount(ResourcePath path) {
-        return body(store.handleGet(path.collectionPath())).path("items").size();
+    /** Starts a watch on {@code sink}: both watch paths end here. */
+    WatchSession openWatch(ApiRequest request, ResourceType type, ResourcePath path, WatchFilter filter,
+            WatchSession.Start start, Duration timeout, WatchSession.Sink sink) {
+        WatchSession session = new WatchSession(watches.vertx(), store, type, path, filter, sink);
+        boolean bookmarks = request.param("allowWatchBookmarks").orElse("").equals("true");
+        session.open(start, bookmarks, watches.bookmarkInterval(), timeout);
+        return session;
     }
 
     /** Resolves a path for the HTTP watch handler, with the same rules as every other request. */

@@ -3,7 +3,6 @@ package io.lvs.e2e.apiserver;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -21,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,20 +34,22 @@ import java.util.function.Consumer;
  * A Kubernetes API server for tests, the e2e suite and the local demo: the Fabric8
  * {@code kubernetes-server-mock} CRUD store behind a front door that adds what kubectl needs
  * (discovery, server-side Table printing from CRD printer columns, OpenAPI v3 for
- * {@code kubectl explain}, HTTP streaming watches, RFC 7386 merge patch, selectors, CRD status).
+ * {@code kubectl explain}, HTTP streaming watches, RFC 7386 merge patch, selectors, CRD status) and
+ * refuses what a real server refuses: custom resources are pruned, defaulted and validated against
+ * their CRD's schema and CEL rules ({@link Admission}), watches resume from a history or are told
+ * 410 Gone, and get bookmarks ({@link WatchSession}).
  *
  * <p>Plain HTTP on a loopback port by default: kubectl needs no certificate authority then, and
  * nothing secret crosses the wire. Every server has its own store and writes its own kubeconfig.
  *
- * <p>Fidelity limits (what a real kube-apiserver does and this one does not): objects are never
- * validated against the CRD schema (nor defaulted or pruned); no admission, no RBAC, no
- * authentication; no server-side apply, no dry run, strategic merge patch only without
- * directives; namespaces need not exist and deleting one deletes nothing inside it; no garbage
- * collection by owner references; deleting a CRD deletes its objects at once instead of waiting;
- * no conversion between CRD versions (each version stores its own objects); list pages come from
- * the current state, not one snapshot; watches replay from the current state rather than history
- * (a resourceVersion only hides objects that did not change since); built-in types print NAME
- * and AGE only and have no OpenAPI schema. See {@code e2e/README.md}.
+ * <p>Fidelity limits (what a real kube-apiserver does and this one does not): built-in types are
+ * neither validated nor pruned; no admission webhooks or policies, no RBAC, no authentication; no
+ * server-side apply, no dry run, strategic merge patch only without directives; namespaces need not
+ * exist and deleting one deletes nothing inside it; no garbage collection by owner references;
+ * deleting a CRD deletes its objects at once instead of waiting; no conversion between CRD versions
+ * (each version stores its own objects); list pages come from the current state, not one snapshot;
+ * the watch history is counted in events, not time; built-in types print NAME and AGE only and have
+ * no OpenAPI schema. See {@code e2e/README.md}.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
@@ -66,34 +68,48 @@ public final class EmbeddedApiServer implements AutoCloseable {
      * @param schemaValidation custom resources are pruned and validated against their CRD's schema and CEL rules
      *     (the default); false stores whatever a client sends (defaults still applied), for tests of the
      *     operator's own validation
+     * @param watchHistory how many changes of each resource type a watch can resume from (older: 410 Expired)
+     * @param bookmarkInterval how often a watch that allows bookmarks gets one (a real server: about every minute)
      */
     public record Options(InetAddress address, int port, Optional<Path> kubeconfig, Consumer<String> requestLog,
-            boolean schemaValidation) {
+            boolean schemaValidation, int watchHistory, Duration bookmarkInterval) {
 
         public static Options defaults() {
-            return new Options(InetAddress.getLoopbackAddress(), 0, Optional.empty(), line -> { }, true);
+            return new Options(InetAddress.getLoopbackAddress(), 0, Optional.empty(), line -> { }, true, 10_000,
+                    Duration.ofMinutes(1));
         }
 
         public Options withAddress(InetAddress newAddress) {
-            return new Options(newAddress, port, kubeconfig, requestLog, schemaValidation);
+            return new Options(newAddress, port, kubeconfig, requestLog, schemaValidation, watchHistory, bookmarkInterval);
         }
 
         public Options withPort(int newPort) {
-            return new Options(address, newPort, kubeconfig, requestLog, schemaValidation);
+            return new Options(address, newPort, kubeconfig, requestLog, schemaValidation, watchHistory, bookmarkInterval);
         }
 
         public Options withKubeconfig(Path path) {
-            return new Options(address, port, Optional.of(path), requestLog, schemaValidation);
+            return new Options(address, port, Optional.of(path), requestLog, schemaValidation, watchHistory,
+                    bookmarkInterval);
         }
 
         /** Receives one line per request ("PATCH /apis/... -> 200"), from the server's event loop. */
         public Options withRequestLog(Consumer<String> log) {
-            return new Options(address, port, kubeconfig, log, schemaValidation);
+            return new Options(address, port, kubeconfig, log, schemaValidation, watchHistory, bookmarkInterval);
         }
 
         /** {@code false}: store custom resources as sent, unvalidated and unpruned (an API server that skips schemas). */
         public Options withSchemaValidation(boolean validate) {
-            return new Options(address, port, kubeconfig, requestLog, validate);
+            return new Options(address, port, kubeconfig, requestLog, validate, watchHistory, bookmarkInterval);
+        }
+
+        /** Keeps the last {@code events} changes of each resource type for watches to resume from. */
+        public Options withWatchHistory(int events) {
+            return new Options(address, port, kubeconfig, requestLog, schemaValidation, events, bookmarkInterval);
+        }
+
+        /** Sends watches that allow bookmarks one every {@code interval}. */
+        public Options withBookmarkInterval(Duration interval) {
+            return new Options(address, port, kubeconfig, requestLog, schemaValidation, watchHistory, interval);
         }
     }
 
@@ -123,7 +139,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     public static EmbeddedApiServer start(Options options) {
         Vertx vertx = Vertx.vertx();
         try {
-            KubernetesCrudDispatcher store = new IndexedStore();
+            IndexedStore store = new IndexedStore(options.watchHistory(), Clock.systemUTC());
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                     .setHost(options.address().getHostAddress())
                     .setPort(options.port())
@@ -133,7 +149,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
             // /api reports the server's address, known only once the port is bound.
             AtomicReference<String> authority = new AtomicReference<>("");
             ApiRouter router = new ApiRouter(store, authority::get, Clock.systemUTC(), options.requestLog(),
-                    new Admission(options.schemaValidation()));
+                    new Admission(options.schemaValidation()),
+                    new ApiRouter.Watches(vertx, options.bookmarkInterval()));
             HttpServerRequestHandler storeAdapter = new HttpServerRequestHandler(vertx) {
                 @Override
                 protected MockResponse onHttpRequest(RecordedRequest request) {
@@ -225,9 +242,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /**
      * Runs a server until killed, for the local demo:
-     * {@code EmbeddedApiServer [--address ADDR] [--log] [--no-schema-validation] PORT KUBECONFIG} (PORT 0 picks
-     * a free port; {@code --log} prints every request to stderr; {@code --no-schema-validation} stores custom
-     * resources unvalidated). Prints {@code kubeconfig: PATH} and
+     * {@code EmbeddedApiServer [--address ADDR] [--log] [--no-schema-validation] [--watch-history EVENTS]
+     * [--bookmark-interval MILLIS] PORT KUBECONFIG} (PORT 0 picks a free port; {@code --log} prints every request to
+     * stderr; {@code --no-schema-validation} stores custom resources unvalidated; the others set
+     * {@link Options#watchHistory} and {@link Options#bookmarkInterval}). Prints {@code kubeconfig: PATH} and
      * {@code server: URL} once it serves.
      */
     public static void main(String[] args) throws InterruptedException {
@@ -241,6 +259,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
                     case "--address" -> options = options.withAddress(InetAddress.getByName(args[++i]));
                     case "--log" -> options = options.withRequestLog(System.err::println);
                     case "--no-schema-validation" -> options = options.withSchemaValidation(false);
+                    case "--watch-history" -> options = options.withWatchHistory(Integer.parseInt(args[++i]));
+                    case "--bookmark-interval" -> options = options.withBookmarkInterval(
+                            Duration.ofMillis(Long.parseLong(args[++i])));
                     default -> positional.add(args[i]);
                 }
             }
@@ -250,7 +271,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
             options = options.withPort(Integer.parseInt(positional.get(0)))
                     .withKubeconfig(Path.of(positional.get(1)).toAbsolutePath());
         } catch (IOException | RuntimeException e) {
-            System.err.println("usage: EmbeddedApiServer [--address ADDR] [--log] [--no-schema-validation] PORT KUBECONFIG (" + e.getMessage()
+            System.err.println("usage: EmbeddedApiServer [--address ADDR] [--log] [--no-schema-validation] "
+                    + "[--watch-history EVENTS] [--bookmark-interval MILLIS] PORT KUBECONFIG (" + e.getMessage()
                     + ")");
             System.exit(2);
             return;

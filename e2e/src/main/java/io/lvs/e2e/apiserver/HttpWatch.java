@@ -4,8 +4,6 @@ import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -18,34 +16,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Watches as kubectl and client-go make them: a long-lived chunked HTTP response carrying one JSON
- * watch event per line. The mock store only streams watches over WebSocket, so this adapter plays
- * the WebSocket the store writes to and forwards each (filtered) event to the HTTP response.
+ * watch event per line (the same {@link WatchSession} as the WebSocket watches of Fabric8 clients).
  */
-final class HttpWatch implements WebSocket {
+final class HttpWatch implements WatchSession.Sink {
 
-    /** A real server closes watches after 30 to 60 minutes; clients then re-watch. */
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
-
-    private final Vertx vertx;
     private final Context context;
     private final HttpServerResponse response;
-    private final RecordedRequest request;
-    private final WatchFilter filter;
-    private final WebSocketListener storeWatch;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final String initialEventsEnd;
-    private int initialEventsLeft;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
-    private HttpWatch(Vertx vertx, HttpServerResponse response, RecordedRequest request, WatchFilter filter,
-            WebSocketListener storeWatch, int initialEvents, String initialEventsEnd) {
-        this.vertx = vertx;
+    private HttpWatch(Vertx vertx, HttpServerResponse response) {
         this.context = vertx.getOrCreateContext();
         this.response = response;
-        this.request = request;
-        this.filter = filter;
-        this.storeWatch = storeWatch;
-        this.initialEventsLeft = initialEvents;
-        this.initialEventsEnd = initialEventsEnd;
     }
 
     /** True for {@code ?watch=true} requests that do not ask for a WebSocket upgrade. */
@@ -75,43 +56,27 @@ final class HttpWatch implements WebSocket {
             return;
         }
         Optional<WatchFilter> filter = router.watchFilter(request, type.get(), path.get());
-        if (filter.isEmpty()) {
+        Optional<WatchSession.Start> start = router.watchStart(request);
+        if (filter.isEmpty() || start.isEmpty()) {
             reply(router, recorded, http.response(),
                     Responses.badRequest("invalid watch parameters (selector or resourceVersion)"));
             return;
         }
-        long timeoutMillis;
-        try {
-            timeoutMillis = request.param("timeoutSeconds").map(Long::parseLong).map(s -> s * 1000)
-                    .orElse(DEFAULT_TIMEOUT.toMillis());
-        } catch (NumberFormatException e) {
+        Optional<Duration> timeout = router.watchTimeout(request);
+        if (timeout.isEmpty()) {
             reply(router, recorded, http.response(), Responses.badRequest("timeoutSeconds is not a number"));
             return;
         }
         router.log(http.uri(), HttpMethod.GET, "watch (HTTP stream)");
-        boolean initialEvents = request.param("sendInitialEvents").orElse("").equals("true");
-        int initialCount = initialEvents ? router.storedCount(path.get()) : -1;
-        String bookmark = filter.get().initialEventsEnd(router.currentResourceVersion(path.get()));
-        MockResponse storeWatch = router.storeWatch(path.get());
-
         HttpServerResponse response = http.response();
         response.setStatusCode(200);
         response.setChunked(true);
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache, private");
         response.writeHead();
-
-        HttpWatch watch = new HttpWatch(vertx, response, recorded, filter.get(),
-                storeWatch.getWebSocketListener(), initialCount, bookmark);
-        long timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> watch.close(1000, "watch timeout"));
-        response.closeHandler(ignored -> {
-            vertx.cancelTimer(timer);
-            watch.close(1000, "client went away");
-        });
-        watch.storeWatch.onOpen(watch, storeWatch);
-        if (initialCount == 0) {
-            watch.write(bookmark);
-        }
+        WatchSession session = router.openWatch(request, type.get(), path.get(), filter.get(), start.get(),
+                timeout.get(), new HttpWatch(vertx, response));
+        response.closeHandler(ignored -> session.close());
     }
 
     private static void reply(ApiRouter router, RecordedRequest request, HttpServerResponse response,
@@ -122,54 +87,22 @@ final class HttpWatch implements WebSocket {
         response.end(status.getBody() == null ? "" : new String(status.getBody().getBytes(), StandardCharsets.UTF_8));
     }
 
+    /** One event, as a line; written on the event loop, in the order sent. */
     @Override
-    public RecordedRequest request() {
-        return request;
-    }
-
-    /** Called by the store, on its own thread, once per event. */
-    @Override
-    public boolean send(String storeEvent) {
-        if (closed.get()) {
-            return false;
-        }
-        synchronized (filter) {
-            filter.apply(storeEvent).ifPresent(this::write);
-            if (initialEventsLeft > 0 && --initialEventsLeft == 0) {
-                write(initialEventsEnd);
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public boolean send(byte[] bytes) {
-        return send(new String(bytes, StandardCharsets.UTF_8));
-    }
-
-    private void write(String event) {
+    public void send(String event) {
         context.runOnContext(ignored -> {
-            if (!closed.get() && !response.ended() && !response.closed()) {
+            if (!ended.get() && !response.ended() && !response.closed()) {
                 response.write(event + "\n");
             }
         });
     }
 
-    /** Ends the stream and unregisters from the store; the store's cleanup blocks, so not on the event loop. */
     @Override
-    public boolean close(int code, String reason) {
-        if (!closed.compareAndSet(false, true)) {
-            return false;
-        }
+    public void end() {
         context.runOnContext(ignored -> {
-            if (!response.ended() && !response.closed()) {
+            if (ended.compareAndSet(false, true) && !response.ended() && !response.closed()) {
                 response.end();
             }
         });
-        vertx.executeBlocking(() -> {
-            storeWatch.onClosed(this, code, reason);
-            return null;
-        }, false);
-        return true;
     }
 }

@@ -3,20 +3,15 @@ package io.lvs.e2e.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Turns the mock store's watch events into what a real API server would send on one watch.
- *
- * <p>The store replays every existing object as ADDED when a watch opens, whatever resourceVersion
- * the client asked to start from, and matches selectors only by equality. This filter drops
- * replayed objects the client already has (resourceVersion not newer than the one it asked for),
- * applies label and field selectors itself, reports objects entering or leaving the selection as
- * ADDED or DELETED, and can render each object as a Table for {@code kubectl get --watch}.
- * Not thread-safe: the store sends one watch's events from one thread.
+ * Turns the store's changes into what a real API server sends on one watch: the label and field selectors decide
+ * whether the object before and after a change is watched, so an object entering the selection arrives as ADDED
+ * and one leaving it as DELETED (the object before the change, with the change's resourceVersion), as kube-apiserver's
+ * cacher does; the objects can be rendered as one-row Tables for {@code kubectl get --watch}. Not thread-safe: a
+ * watch's events reach it one at a time.
  */
 final class WatchFilter {
 
@@ -28,90 +23,100 @@ final class WatchFilter {
     record AsTables(ServerSideTable.IncludeObject include, String tableVersion) implements Rendering {}
 
     private final ResourceType type;
-    private final long sinceResourceVersion;
+    private final Optional<String> namespace;
     private final Selector labels;
     private final Selector fields;
     private final Rendering rendering;
     private final Clock clock;
-    private final Set<String> inSelection = new HashSet<>();
     private boolean headersSent;
 
-    /** @param sinceResourceVersion -1 to deliver every existing object as ADDED */
-    WatchFilter(ResourceType type, long sinceResourceVersion, Selector labels, Selector fields, Rendering rendering,
+    /** @param namespace the namespace a namespaced watch is confined to; empty for all */
+    WatchFilter(ResourceType type, Optional<String> namespace, Selector labels, Selector fields, Rendering rendering,
             Clock clock) {
         this.type = type;
-        this.sinceResourceVersion = sinceResourceVersion;
+        this.namespace = namespace;
         this.labels = labels;
         this.fields = fields;
         this.rendering = rendering;
         this.clock = clock;
     }
 
-    /** The event to send for one event from the store, or empty to send nothing. */
-    Optional<String> apply(String storeEvent) {
-        Optional<JsonNode> parsed = Json.parse(storeEvent);
-        if (parsed.isEmpty() || !parsed.get().path("object").isObject()) {
-            return Optional.of(storeEvent);
+    /** The line to send for one change, or empty to send nothing. */
+    Optional<String> apply(EventHistory.Event event, EventHistory.Parsed parsed) {
+        if (namespace.isPresent() && !namespace.get().equals(event.namespace())) {
+            return Optional.empty();
         }
-        JsonNode object = parsed.get().get("object");
-        String eventType = parsed.get().path("type").asText();
-        String key = object.path("metadata").path("namespace").asText() + "/"
-                + object.path("metadata").path("name").asText();
-        boolean matches = labels.matches(object) && fields.matches(object);
-        String outgoing;
-        switch (eventType) {
-            case "ADDED", "MODIFIED" -> {
-                if (!matches) {
-                    if (!inSelection.remove(key)) {
-                        return Optional.empty();
-                    }
-                    outgoing = "DELETED";
-                } else {
-                    boolean known = !inSelection.add(key);
-                    if (resourceVersion(object) <= sinceResourceVersion) {
-                        return Optional.empty();
-                    }
-                    outgoing = !known && !(labels.isEverything() && fields.isEverything()) ? "ADDED" : eventType;
-                }
-            }
-            case "DELETED" -> {
-                if (!inSelection.remove(key) && !matches) {
-                    return Optional.empty();
-                }
-                outgoing = "DELETED";
-            }
+        boolean everything = labels.isEverything() && fields.isEverything();
+        boolean now = everything || matches(parsed.object());
+        boolean before = parsed.previous().map(p -> everything || matches(p)).orElse(false);
+        return switch (event.type()) {
+            case "ADDED" -> now ? Optional.of(line("ADDED", event.object(), parsed.object())) : Optional.empty();
+            case "DELETED" -> now ? Optional.of(line("DELETED", event.object(), parsed.object())) : Optional.empty();
             default -> {
-                return Optional.of(storeEvent);
-            }
-        }
-        return Optional.of(event(outgoing, render(object)));
-    }
-
-    /** The bookmark that ends the initial events of a {@code sendInitialEvents=true} watch. */
-    String initialEventsEnd(String resourceVersion) {
-        ObjectNode object = Json.object();
-        object.put("kind", type.kind());
-        object.put("apiVersion", type.groupVersion());
-        ObjectNode metadata = object.putObject("metadata");
-        metadata.put("resourceVersion", resourceVersion);
-        metadata.putObject("annotations").put("k8s.io/initial-events-end", "true");
-        return event("BOOKMARK", render(object));
-    }
-
-    private JsonNode render(JsonNode object) {
-        return switch (rendering) {
-            case AsObjects ignored -> object;
-            case AsTables tables -> {
-                boolean withHeaders = !headersSent;
-                headersSent = true;
-                yield ServerSideTable.render(type, List.of(object),
-                        object.path("metadata").path("resourceVersion").asText(), tables.include(),
-                        tables.tableVersion(), withHeaders, clock.instant());
+                if (now) {
+                    yield Optional.of(line(before ? "MODIFIED" : "ADDED", event.object(), parsed.object()));
+                }
+                if (!before) {
+                    yield Optional.empty();
+                }
+                ObjectNode left = parsed.previous().orElseThrow().deepCopy();
+                ((ObjectNode) left.path("metadata")).put("resourceVersion", Long.toString(event.resourceVersion()));
+                yield Optional.of(line("DELETED", Json.write(left), left));
             }
         };
     }
 
-    private static String event(String type, JsonNode object) {
+    private boolean matches(JsonNode object) {
+        return labels.matches(object) && fields.matches(object);
+    }
+
+    /** A BOOKMARK: the resourceVersion the watch has reached, with no object. */
+    String bookmark(long resourceVersion) {
+        return event("BOOKMARK", renderBookmark(bookmarkObject(resourceVersion)));
+    }
+
+    /** The bookmark that ends the initial events of a {@code sendInitialEvents=true} watch. */
+    String initialEventsEnd(long resourceVersion) {
+        ObjectNode object = bookmarkObject(resourceVersion);
+        ((ObjectNode) object.get("metadata")).putObject("annotations").put("k8s.io/initial-events-end", "true");
+        return event("BOOKMARK", renderBookmark(object));
+    }
+
+    private ObjectNode bookmarkObject(long resourceVersion) {
+        ObjectNode object = Json.object();
+        object.put("kind", type.kind());
+        object.put("apiVersion", type.groupVersion());
+        object.putObject("metadata").put("resourceVersion", Long.toString(resourceVersion));
+        return object;
+    }
+
+    private JsonNode renderBookmark(ObjectNode object) {
+        return switch (rendering) {
+            case AsObjects ignored -> object;
+            case AsTables tables -> {
+                ObjectNode table = ServerSideTable.render(type, List.of(), object.at("/metadata/resourceVersion")
+                        .asText(), tables.include(), tables.tableVersion(), false, clock.instant());
+                ((ObjectNode) table.path("metadata")).setAll((ObjectNode) object.get("metadata"));
+                yield table;
+            }
+        };
+    }
+
+    /** A watch event as a line, the object's text reused when it is sent as stored. */
+    private String line(String eventType, String text, JsonNode object) {
+        return switch (rendering) {
+            case AsObjects ignored -> "{\"type\":\"" + eventType + "\",\"object\":" + text + "}";
+            case AsTables tables -> {
+                boolean withHeaders = !headersSent;
+                headersSent = true;
+                yield event(eventType, ServerSideTable.render(type, List.of(object),
+                        object.path("metadata").path("resourceVersion").asText(), tables.include(),
+                        tables.tableVersion(), withHeaders, clock.instant()));
+            }
+        };
+    }
+
+    static String event(String type, JsonNode object) {
         ObjectNode event = Json.object();
         event.put("type", type);
         event.set("object", object);

@@ -657,6 +657,189 @@ class EmbeddedApiServerTest {
         }
     }
 
+    /** The events of an HTTP watch until the server ends it (timeoutSeconds), as "TYPE name". */
+    private List<JsonNode> watchEvents(String query) throws Exception {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
+                + "?watch=true&" + query)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        List<JsonNode> events = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                events.add(Json.parse(line).orElseThrow());
+            }
+        }
+        return events;
+    }
+
+    private static List<String> summary(List<JsonNode> events) {
+        List<String> out = new ArrayList<>();
+        events.forEach(e -> out.add(e.path("type").asText() + " " + e.path("object").path("metadata").path("name")
+                .asText("")));
+        return out;
+    }
+
+    private String listVersion() {
+        return get(FRONTENDS).body().path("metadata").path("resourceVersion").asText();
+    }
+
+    @Test
+    void aWatchFromAnEarlierVersionGetsWhatChangedSinceDeletionsIncluded() throws Exception {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("kept", "192.0.2.10", ""));
+        post(FRONTENDS, frontend("changed", "192.0.2.11", ""));
+        post(FRONTENDS, frontend("deleted", "192.0.2.12", ""));
+        String since = listVersion();
+        patch(FRONTENDS + "/changed", "application/merge-patch+json", "{\"spec\":{\"port\":81}}");
+        send("DELETE", FRONTENDS + "/deleted", "", "", Map.of());
+        post(FRONTENDS, frontend("new", "192.0.2.13", ""));
+
+        List<JsonNode> events = watchEvents("resourceVersion=" + since + "&timeoutSeconds=1");
+        assertEquals(List.of("MODIFIED changed", "DELETED deleted", "ADDED new"), summary(events));
+        long deletion = Long.parseLong(events.get(1).at("/object/metadata/resourceVersion").asText());
+        assertTrue(deletion > Long.parseLong(events.get(0).at("/object/metadata/resourceVersion").asText()),
+                "a deletion has a resourceVersion of its own");
+        assertEquals(List.of("ADDED kept", "ADDED changed", "ADDED new"), summary(watchEvents("timeoutSeconds=1")),
+                "without a resourceVersion: the current state");
+    }
+
+    @Test
+    void aWatchFromAVersionTheHistoryNoLongerHoldsIsToldItIsGone() throws Exception {
+        client.close();
+        server.close();
+        server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withWatchHistory(3));
+        client = server.newClient();
+        createFrontendCrd();
+        post(FRONTENDS, frontend("a", "192.0.2.10", ""));
+        String since = listVersion();
+        for (String name : List.of("b", "c", "d", "e")) {
+            post(FRONTENDS, frontend(name, "192.0.2.11", ""));
+        }
+        List<JsonNode> events = watchEvents("resourceVersion=" + since);
+        assertEquals(1, events.size(), events.toString());
+        JsonNode status = events.getFirst().path("object");
+        assertEquals("ERROR", events.getFirst().path("type").asText());
+        assertEquals("Status Failure Expired 410", status.path("kind").asText() + " " + status.path("status").asText()
+                + " " + status.path("reason").asText() + " " + status.path("code").asInt());
+        long oldestKept = Long.parseLong(get(FRONTENDS + "/c").body().at("/metadata/resourceVersion").asText());
+        assertEquals("too old resource version: " + since + " (" + (oldestKept - 1) + ")",
+                status.path("message").asText(), "the real watch cache's words: the oldest version it serves");
+        assertEquals(List.of("ADDED e"), summary(watchEvents("resourceVersion=" + (oldestKept + 1)
+                + "&timeoutSeconds=1")), "a version the history still holds");
+        assertEquals("ERROR", watchEvents("resourceVersion=1").getFirst().path("type").asText(),
+                "a version this server never issued");
+
+        // a Fabric8 watch hears the 410 as Gone, which makes its informers list again
+        java.util.concurrent.CompletableFuture<io.fabric8.kubernetes.client.WatcherException> closed =
+                new java.util.concurrent.CompletableFuture<>();
+        try (io.fabric8.kubernetes.client.Watch ignored = client.genericKubernetesResources(FRONTEND)
+                .inNamespace("default").watch(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                        .withResourceVersion(since).build(), new io.fabric8.kubernetes.client.Watcher<>() {
+                            @Override
+                            public void eventReceived(Action action, GenericKubernetesResource resource) {
+                            }
+
+                            @Override
+                            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                                closed.complete(cause);
+                            }
+                        })) {
+            assertTrue(closed.get(10, TimeUnit.SECONDS).isHttpGone());
+        }
+    }
+
+    @Test
+    void anInformerListsAgainWhenTheServerComesBackWithAnEmptyStore() throws Exception {
+        createFrontendCrd();
+        post(FRONTENDS, frontend("before", "192.0.2.10", ""));
+        long lastBefore = Long.parseLong(listVersion());
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(FRONTEND)
+                .inNamespace("default").inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(GenericKubernetesResource obj) {
+                        events.add("add " + obj.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                    }
+
+                    @Override
+                    public void onDelete(GenericKubernetesResource obj, boolean unknownFinalState) {
+                        events.add("delete " + obj.getMetadata().getName());
+                    }
+                });
+        try {
+            assertEquals("add before", events.poll(10, TimeUnit.SECONDS));
+            int port = server.port();
+            server.close(); // an API server restarted on an empty store (a lost etcd, a fresh control plane)
+            server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withPort(port));
+            createFrontendCrd();
+            post(FRONTENDS, frontend("after", "192.0.2.11", ""));
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                seen.add(events.poll(60, TimeUnit.SECONDS));
+            }
+            assertEquals(List.of("add after", "delete before"), seen.stream().map(String::valueOf).sorted().toList(),
+                    "the informer's watch was told its version is gone, listed again and saw the new store");
+            assertTrue(Long.parseLong(listVersion()) > lastBefore, "resourceVersions do not go backwards");
+        } finally {
+            informer.close();
+        }
+    }
+
+    @Test
+    void watchesThatAllowBookmarksGetThemAndOthersDoNot() throws Exception {
+        client.close();
+        server.close();
+        server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults()
+                .withBookmarkInterval(Duration.ofMillis(300)));
+        client = server.newClient();
+        createFrontendCrd();
+        String since = listVersion();
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
+                + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=5&resourceVersion=" + since)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            JsonNode first = Json.parse(lines.readLine()).orElseThrow();
+            assertEquals("BOOKMARK", first.path("type").asText());
+            assertEquals("Frontend e2e.lvs.io/v1alpha1 " + since, first.at("/object/kind").asText() + " "
+                    + first.at("/object/apiVersion").asText() + " " + first.at("/object/metadata/resourceVersion").asText());
+            post(FRONTENDS, frontend("web", "192.0.2.10", ""));
+            String created = get(FRONTENDS + "/web").body().at("/metadata/resourceVersion").asText();
+            JsonNode event = Json.parse(lines.readLine()).orElseThrow();
+            while (event.path("type").asText().equals("BOOKMARK")) {
+                event = Json.parse(lines.readLine()).orElseThrow();
+            }
+            assertEquals("ADDED web", event.path("type").asText() + " " + event.at("/object/metadata/name").asText());
+            JsonNode next = Json.parse(lines.readLine()).orElseThrow();
+            assertEquals("BOOKMARK " + created, next.path("type").asText() + " "
+                    + next.at("/object/metadata/resourceVersion").asText(), "a bookmark at the version reached");
+        }
+        assertFalse(summary(watchEvents("timeoutSeconds=1")).stream().anyMatch(e -> e.startsWith("BOOKMARK")),
+                "none unless allowed");
+
+        // the WebSocket watches of Fabric8 clients get them too
+        BlockingQueue<String> bookmarks = new LinkedBlockingQueue<>();
+        try (io.fabric8.kubernetes.client.Watch ignored = client.genericKubernetesResources(FRONTEND)
+                .inNamespace("default").watch(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                        .withAllowWatchBookmarks(true).withResourceVersion(listVersion()).build(),
+                        new io.fabric8.kubernetes.client.Watcher<>() {
+                            @Override
+                            public void eventReceived(Action action, GenericKubernetesResource resource) {
+                                if (action == Action.BOOKMARK) {
+                                    bookmarks.add(resource.getMetadata().getResourceVersion());
+                                }
+                            }
+
+                            @Override
+                            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                            }
+                        })) {
+            assertEquals(listVersion(), bookmarks.poll(10, TimeUnit.SECONDS));
+        }
+    }
+
     // ---- OpenAPI -----------------------------------------------------------------------------
 
     @Test
