@@ -46,6 +46,7 @@ public final class Lab implements AutoCloseable {
     private Kubectl kubectl;
     private Path kubeconfig;
     private Proc apiServer;
+    private List<String> apiServerOptions = List.of();
     private int ports;
 
     private Lab(String tag) throws IOException {
@@ -93,17 +94,20 @@ public final class Lab implements AutoCloseable {
         return "lvs-" + tag + "-" + name;
     }
 
-    /** Starts the embedded API server in the lab on {@link #GATEWAY}; returns kubectl for it (skips without kubectl). */
-    public Kubectl startApiServer() {
+    /**
+     * Starts the embedded API server in the lab on {@link #GATEWAY}; returns kubectl for it (skips without kubectl).
+     *
+     * @param options more of the server's command-line options, e.g. {@code --no-schema-validation}
+     */
+    public Kubectl startApiServer(String... options) {
         KubeTools.Found tools = switch (KubeTools.lookup()) {
             case KubeTools.Found found -> found;
             case KubeTools.Unavailable u -> Assumptions.abort("real kubectl needed: " + u.reason());
             case KubeTools.Broken b -> throw new AssertionError("real kubectl needed: " + b.reason());
         };
         kubeconfig = dir.resolve("kubeconfig");
-        Proc api = apiServer = start("apiserver", lab, Map.of(), List.of(java(), "-Xmx512m", "-Dio.netty.noUnsafe=true", "-cp",
-                testClasspath(), "io.lvs.e2e.apiserver.EmbeddedApiServer", "--address", GATEWAY, "0", kubeconfig.toString()));
-        await("the API server", START, () -> api.output().stream().anyMatch(l -> l.startsWith("server: ")), api);
+        apiServerOptions = List.of(options);
+        apiServer = launchApiServer("0");
         // kubectl runs in the lab too: a wrapper puts it there.
         Path wrapper = dir.resolve("kubectl");
         try {
@@ -114,6 +118,27 @@ public final class Lab implements AutoCloseable {
         }
         kubectl = new Kubectl(wrapper, kubeconfig);
         return kubectl;
+    }
+
+    /**
+     * The API server dies (SIGKILL) and a new one starts at the same address and port with an empty store, as when a
+     * control plane comes back without its data: every object is gone, clients reconnect to it unchanged.
+     */
+    public void restartApiServerEmpty() throws InterruptedException {
+        String url = apiServer.output().stream().filter(l -> l.startsWith("server: ")).findFirst().orElseThrow();
+        String port = url.substring(url.lastIndexOf(':') + 1);
+        apiServer.kill();
+        apiServer = launchApiServer(port);
+    }
+
+    private Proc launchApiServer(String port) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-Dio.netty.noUnsafe=true", "-cp",
+                testClasspath(), "io.lvs.e2e.apiserver.EmbeddedApiServer", "--address", GATEWAY));
+        cmd.addAll(apiServerOptions);
+        cmd.addAll(List.of(port, kubeconfig.toString()));
+        Proc api = start("apiserver", lab, Map.of(), cmd);
+        await("the API server", START, () -> api.output().stream().anyMatch(l -> l.startsWith("server: ")), api);
+        return api;
     }
 
     /** The API server's process (e.g. to freeze it with SIGSTOP: an API server that stalls). */
