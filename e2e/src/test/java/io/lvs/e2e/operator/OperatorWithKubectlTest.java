@@ -39,6 +39,7 @@ class OperatorWithKubectlTest {
             Kubectl kubectl = RealKubectl.against(server);
             kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
             kubectl.run("apply", "--validate=false", "-f", resource("nodes.yaml")).orFail();
+            kubectl.run("apply", "--validate=false", "-f", resource("agents.yaml")).orFail();
             try (OperatorProcess operator = OperatorProcess.start(server.kubeconfig(),
                     Map.of("LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_OPERATOR_LEASE_NAME", "lvs-operator-leader"))) {
                 waitFor("the operator to take the leader Lease", operator,
@@ -79,11 +80,15 @@ class OperatorWithKubectlTest {
                 assertEquals("True", wide.row("web").orElseThrow().get("ACCEPTED"));
                 assertEquals("False", wide.row("web").orElseThrow().get("PROGRAMMED"));
 
-                // the agents report: node-a active with both servers healthy, node-b standby; each renews its Lease
-                kubectl.run("apply", "--validate=false", "-f", agentLeases("node-a", "node-b").toString()).orFail();
+                // the agents report: node-a active with both servers healthy, node-b standby, the real servers' nodes
+                // prepared (the VIP on lo, for DirectRouting); each renews its Lease
+                kubectl.run("apply", "--validate=false", "-f", agentLeases("node-a", "node-b", "worker-1", "worker-2")
+                        .toString()).orFail();
                 kubectl.run("apply", "--validate=false", "-f", resource("web-reports.yaml")).orFail();
                 reportStatus(kubectl, "web.node-a", "Active", true);
                 reportStatus(kubectl, "web.node-b", "Standby", false);
+                realServerNodePrepared(kubectl, "web.worker-1");
+                realServerNodePrepared(kubectl, "web.worker-2");
                 waitFor("web to become Ready", operator, () -> "True".equals(jsonpath(kubectl, "virtualservice/web",
                         "{.status.conditions[?(@.type==\"Ready\")].status}")));
                 Map<String, String> ready = KubectlTable.parse(kubectl.run("get", "virtualservices").orFail().stdout())
@@ -114,6 +119,14 @@ class OperatorWithKubectlTest {
                         "{.status.conditions[?(@.type==\"Accepted\")].reason}")));
                 assertTrue(jsonpath(kubectl, "virtualservice/web-copy", "{.status.conditions[?(@.type==\"Accepted\")].message}")
                         .contains("already served by VirtualService default/web"));
+
+                // a field of the wrong JSON type never reaches the operator: the API server refuses it, as a real one
+                Path eighty = Files.createTempFile("eighty", ".yaml");
+                Files.writeString(eighty, EIGHTY);
+                Kubectl.Result refused = kubectl.run("apply", "--validate=false", "-f", eighty.toString());
+                assertTrue(!refused.succeeded() && refused.stderr().startsWith("The VirtualService \"eighty\" is invalid: ")
+                        && refused.stderr().contains("\n* spec.ports[0].port: Invalid value: \"string\": spec.ports[0].port "
+                        + "in body must be of type integer: \"string\"\n"), refused.stderr());
 
                 // a namespace the example pools do not name may not use their VIPs: refused, naming the pools
                 Path elsewhere = Files.createTempFile("elsewhere", ".yaml");
@@ -148,8 +161,9 @@ class OperatorWithKubectlTest {
                         .stdout().contains("WaitingForCleanup"));
                 assertTrue(!jsonpath(kubectl, "virtualservice/web", "{.metadata.deletionTimestamp}").isEmpty(),
                         "web is still there, marked for deletion");
-                cleanedUp(kubectl, "web.node-a");
-                cleanedUp(kubectl, "web.node-b");
+                for (String report : List.of("web.node-a", "web.node-b", "web.worker-1", "web.worker-2")) {
+                    cleanedUp(kubectl, report);
+                }
                 kubectl.run("wait", "--for=delete", "virtualservice/web", "--timeout=60s").orFail();
                 assertEquals("", kubectl.run("get", "virtualservices", "-o", "name").orFail().stdout().strip());
 
@@ -157,6 +171,62 @@ class OperatorWithKubectlTest {
                 String log = String.join("\n", operator.output());
                 assertTrue((exit == 143 || exit == 0) && log.contains("lvs-operator stopped in"),
                         "the operator stops in order on SIGTERM (exit " + exit + "):\n" + log);
+            }
+        }
+    }
+
+    /** A VirtualService whose port is a string: what a schema-less server stores and a real one refuses. */
+    private static final String EIGHTY = """
+            apiVersion: lvs.io/v1alpha1
+            kind: VirtualService
+            metadata: {name: eighty}
+            spec:
+              vip: 192.0.2.80
+              ports: [{port: eighty}]
+              forwarding: {method: Local}
+              directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+            """;
+
+    /**
+     * The operator's own validation, which is what stands between a malformed object and the data plane when the API
+     * server skipped the schema (objects stored before a CRD change, servers without schemas): on a server that stores
+     * anything, the malformed object is refused by name and the valid one beside it reconciles.
+     */
+    @Test
+    void onAServerThatSkipsSchemasTheOperatorRefusesAMalformedObjectByNameAndReconcilesTheRest() throws Exception {
+        try (EmbeddedApiServer server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults()
+                .withSchemaValidation(false))) {
+            Kubectl kubectl = RealKubectl.against(server);
+            kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
+            Path objects = Files.createTempFile("objects", ".yaml");
+            Files.writeString(objects, EIGHTY + """
+                    ---
+                    apiVersion: lvs.io/v1alpha1
+                    kind: VirtualService
+                    metadata: {name: fine}
+                    spec:
+                      vip: 192.0.2.81
+                      ports: [{port: 80}]
+                      forwarding: {method: Local}
+                      directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
+                    ---
+                    apiVersion: lvs.io/v1alpha1
+                    kind: VipPool
+                    metadata: {name: lab}
+                    spec: {addresses: [192.0.2.0/24]}
+                    """);
+            kubectl.run("apply", "--validate=false", "-f", objects.toString()).orFail();
+            assertEquals("eighty", jsonpath(kubectl, "virtualservice/eighty", "{.spec.ports[0].port}"), "stored as sent");
+            try (OperatorProcess operator = OperatorProcess.start(server.kubeconfig(),
+                    Map.of("LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_OPERATOR_LEASE_NAME", "lvs-operator-leader"))) {
+                waitFor("the valid VirtualService accepted", operator, () -> "True".equals(jsonpath(kubectl,
+                        "virtualservice/fine", "{.status.conditions[?(@.type==\"Accepted\")].status}")));
+                waitFor("the malformed one refused", operator, () -> "InvalidSpec".equals(jsonpath(kubectl,
+                        "virtualservice/eighty", "{.status.conditions[?(@.type==\"Accepted\")].reason}")));
+                String message = jsonpath(kubectl, "virtualservice/eighty",
+                        "{.status.conditions[?(@.type==\"Accepted\")].message}");
+                assertTrue(message.contains("spec.ports[0].port must be an integer") && message.contains("\"eighty\""),
+                        message);
             }
         }
     }
@@ -236,6 +306,14 @@ class OperatorWithKubectlTest {
                     {"name": "web-2", "healthy": true, "lastProbe": {"result": "Success", "latency": "1.1ms", "message": "HTTP 200"}}]}}
                 """.formatted(role, active, Instant.now().toString());
         kubectl.run("patch", "nodereport", name, "--subresource=status", "--type=merge", "-p", patch).orFail();
+    }
+
+    /** What the agent of a DirectRouting real server's node reports once the VIP is on its lo. */
+    private static void realServerNodePrepared(Kubectl kubectl, String name) {
+        kubectl.run("patch", "nodereport", name, "--subresource=status", "--type=merge", "-p", """
+                {"status": {"role": "RealServer", "programmed": true, "virtualServiceGeneration": 1,
+                  "kernelStatePresent": true, "reportTime": "%s"}}
+                """.formatted(Instant.now().toString())).orFail();
     }
 
     /** What an agent reports once it removed a deleted VirtualService's VIP and IPVS entries. */
