@@ -75,7 +75,7 @@ final class IndexedStore extends KubernetesCrudDispatcher {
         String existing = oldKey == null ? null : map.get(oldKey);
         super.processEvent(path, pathAttributes, oldKey, resource, json);
         if (!Objects.equals(existing, json)) {
-            record(path, existing, json);
+            record(path, existing, json, resource);
         }
         if (oldKey != null) {
             name(oldKey).ifPresent(n -> byName.computeIfPresent(n, (k, sets) -> {
@@ -91,7 +91,7 @@ final class IndexedStore extends KubernetesCrudDispatcher {
     }
 
     /** The change a write made, for the history and the watches of its type. */
-    private void record(String path, String existing, String json) {
+    private void record(String path, String existing, String json, GenericKubernetesResource resource) {
         Optional<ResourcePath> parsed = ResourcePath.parse(path);
         if (parsed.isEmpty()) {
             return; // not an object path: nothing a watch can name
@@ -107,11 +107,28 @@ final class IndexedStore extends KubernetesCrudDispatcher {
             event = new EventHistory.Event(rv, "DELETED", namespace(deleted), Json.write(deleted),
                     Optional.of(existing));
         } else {
-            JsonNode object = Json.parse(json).orElseThrow();
-            event = new EventHistory.Event(WatchFilter.resourceVersion(object), existing == null ? "ADDED" : "MODIFIED",
-                    namespace(object), json, Optional.ofNullable(existing));
+            long rv;
+            String namespace;
+            if (resource != null && resource.getMetadata() != null) { // the store's own parse, when it made one
+                rv = parseVersion(resource.getMetadata().getResourceVersion());
+                namespace = Objects.requireNonNullElse(resource.getMetadata().getNamespace(), "");
+            } else {
+                JsonNode object = Json.parse(json).orElseThrow();
+                rv = WatchFilter.resourceVersion(object);
+                namespace = namespace(object);
+            }
+            event = new EventHistory.Event(rv, existing == null ? "ADDED" : "MODIFIED", namespace, json,
+                    Optional.ofNullable(existing));
         }
         history.append(key, event);
+    }
+
+    private static long parseVersion(String rv) {
+        try {
+            return Long.parseLong(rv);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static String namespace(JsonNode object) {
