@@ -28,7 +28,9 @@ import java.util.function.Supplier;
 /**
  * The API server's front door: serves discovery, OpenAPI and server-side tables itself, corrects
  * what the mock store gets wrong (merge patch, selectors, list kinds, error reasons, CRD status),
- * and hands the remaining reads and writes to the Fabric8 CRUD store.
+ * puts custom resources through {@link Admission} before they are written, serves watches from the
+ * store's history ({@link WatchSession}), and hands the remaining reads and writes to the Fabric8
+ * CRUD store.
  *
  * <p>It runs on the HTTP server's one event loop, so its read-then-write sequences (a merge patch
  * reads the object, then writes the equivalent JSON patch) never interleave with other requests.
