@@ -33,7 +33,21 @@ record ApiRequest(HttpMethod method, String path, Map<String, String> query, Hea
             }
         }
         byte[] body = request.getBody() == null ? new byte[0] : request.getBody().readByteArray();
-        return new ApiRequest(request.method(), path, Map.copyOf(query), request.getHeaders(), body);
+        Headers headers = request.getHeaders();
+        if (isProtobuf(headers)) {
+            // client-go's typed clients (helm's release Secrets) write protobuf; what ProtobufBody reads goes on as JSON
+            Optional<byte[]> json = ProtobufBody.toJson(body).map(o -> Json.write(o).getBytes(StandardCharsets.UTF_8));
+            if (json.isPresent()) {
+                body = json.get();
+                headers = headers.newBuilder().setHeader("Content-Type", "application/json").build();
+            }
+        }
+        return new ApiRequest(request.method(), path, Map.copyOf(query), headers, body);
+    }
+
+    private static boolean isProtobuf(Headers headers) {
+        String contentType = headers.header("Content-Type");
+        return contentType != null && contentType.split(";")[0].strip().equalsIgnoreCase(ProtobufBody.MEDIA_TYPE);
     }
 
     private static String decode(String text) {

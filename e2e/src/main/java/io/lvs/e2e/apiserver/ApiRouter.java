@@ -91,6 +91,10 @@ final class ApiRouter extends Dispatcher {
             response = Responses.failure(500, "InternalError", "embedded API server failed on " + request.method()
                     + " " + request.path() + ": " + e);
         }
+        if (response.header("Content-Type") == null && response.getBody() != null && response.getBody().size() > 0) {
+            // the store answers writes without one; client-go then reads the body in the type it sent (protobuf)
+            response.setHeader("Content-Type", JSON);
+        }
         log(raw.getPath(), request.method(), response.getWebSocketListener() != null ? "watch (WebSocket)"
                 : Integer.toString(response.code()));
         return response;
