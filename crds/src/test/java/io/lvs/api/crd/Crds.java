@@ -26,7 +26,7 @@ import java.util.Map;
  * The project's CRDs as the build generates them: the Fabric8 generator's output (target/classes/META-INF/fabric8)
  * with printer columns put back in the order the resource classes declare them (the generator sorts them by
  * JSONPath, which would put AGE first in {@code kubectl get}). {@link #render} gives the exact text committed under
- * {@code crds/} and {@code helm/lvs-operator/crds/}.
+ * {@code crds/}, {@link #renderForChart} the chart's templated copy in {@code helm/lvs-operator/charts/crds/templates/}.
  */
 public final class Crds {
     /** Each kind's class and the file name of its CRD. */
@@ -128,6 +128,25 @@ public final class Crds {
     public static String render(ObjectNode crd) {
         try {
             return HEADER + YAML.writeValueAsString(crd);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The committed text of a CRD in the Helm chart (a template of the subchart {@code helm/lvs-operator/charts/crds},
+     * so that {@code helm upgrade} upgrades it): the same CRD, annotated {@code helm.sh/resource-policy: keep} so that
+     * neither an uninstall nor {@code crds.enabled=false} deletes it, and every object of its kind with it.
+     */
+    public static String renderForChart(ObjectNode crd) {
+        ObjectNode copy = crd.deepCopy();
+        ObjectNode metadata = YAML.createObjectNode();
+        metadata.putObject("annotations").put("helm.sh/resource-policy", "keep");
+        metadata.setAll((ObjectNode) crd.path("metadata"));
+        copy.set("metadata", metadata);
+        try {
+            return HEADER + "# In the chart: a template, kept on helm uninstall (helm.sh/resource-policy: keep).\n"
+                    + YAML.writeValueAsString(copy);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,23 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lvs.e2e.apiserver.EmbeddedApiServer;
 import io.lvs.e2e.apiserver.KubeTools;
+import io.lvs.e2e.apiserver.Kubectl;
+import io.lvs.e2e.apiserver.RealKubectl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Helm chart with the real helm binary: it lints strictly, its values are checked by values.schema.json, and
- * what it renders fits the operator: the same CRDs as crds/, RBAC that names the accounts the operator and its
- * agents run as, and the settings the operator reads.
+ * what it renders fits the operator: the same CRDs as crds/ (as templates, kept on uninstall), RBAC that names the
+ * accounts the operator and its agents run as, the settings the operator reads, and notes that check the Pod Security
+ * level of the namespace the agents run in.
  */
 class HelmChartTest {
     private static final Path CHART = Path.of("../helm/lvs-operator").toAbsolutePath().normalize();
@@ -133,12 +141,59 @@ class HelmChartTest {
     }
 
     @Test
-    void theChartInstallsTheCommittedCrds() throws Exception {
-        List<JsonNode> withCrds = render("--include-crds");
+    void theChartTemplatesTheCommittedCrdsKeptOnUninstallAndCanLeaveThemOut() throws Exception {
+        List<JsonNode> docs = render();
         for (String name : List.of("virtualservices.lvs.io", "realservers.lvs.io", "nodereports.lvs.io", "vippools.lvs.io")) {
-            JsonNode rendered = find(withCrds, "CustomResourceDefinition", name);
+            // templates (upgraded by helm upgrade), not crds/ (installed once): rendered without --include-crds
+            ObjectNode rendered = (ObjectNode) find(docs, "CustomResourceDefinition", name).deepCopy();
+            assertEquals("keep", rendered.at("/metadata/annotations/helm.sh~1resource-policy").asText(),
+                    name + ": an uninstall leaves the CRD, and every object of its kind, in place");
+            ((ObjectNode) rendered.get("metadata")).remove("annotations");
             JsonNode committed = YAML.readTree(REPO.resolve("crds").resolve(name + ".yaml").toFile());
             assertEquals(committed, rendered, name + " in the chart differs from crds/");
+        }
+        assertTrue(render("--set", "crds.enabled=false").stream()
+                .noneMatch(d -> "CustomResourceDefinition".equals(d.path("kind").asText())));
+        Run subchart = helm("template", "lvs-crds", CHART.resolve("charts/crds").toString());
+        assertEquals(0, subchart.exit(), subchart.out());
+        assertEquals(4, subchart.out().split("\nkind: CustomResourceDefinition\n", -1).length - 1,
+                "the CRD subchart installs on its own too");
+        assertTrue(helm("show", "values", CHART.toString()).out().contains("helm.sh/resource-policy: keep"));
+    }
+
+    @Test
+    void theNotesSayThePodSecurityLevelTheAgentsNeedAndCheckTheNamespace(@TempDir Path work) throws Exception {
+        String label = "kubectl label --overwrite namespace lvs-system pod-security.kubernetes.io/enforce=privileged";
+        Run offline = helm("install", "lvs", CHART.toString(), "--namespace", "lvs-system", "--dry-run=client");
+        assertTrue(offline.out().contains("namespace lvs-system needs pod-security.kubernetes.io/enforce=privileged")
+                && offline.out().contains("Not checked here"), offline.out());
+        Run values = helm("show", "values", CHART.toString());
+        assertTrue(values.out().contains("only the \"privileged\" Pod Security level admits")
+                && values.out().contains("The chart cannot create and label that namespace itself"), values.out());
+
+        // at install time the notes read the namespace's labels from the API server (a server-side dry run here)
+        try (EmbeddedApiServer server = EmbeddedApiServer.start()) {
+            RealHelm real = RealHelm.against(server, work.resolve("helm"));
+            Kubectl kubectl = RealKubectl.against(server);
+            Map<String, String> cases = new java.util.LinkedHashMap<>();
+            cases.put("", "WARNING: it has no pod-security.kubernetes.io/enforce label");
+            cases.put("baseline", "WARNING: it enforces \"baseline\", which refuses the agents' pods");
+            cases.put("privileged", "It enforces \"privileged\".");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                Path manifest = Files.writeString(work.resolve("namespace.yaml"), """
+                        apiVersion: v1
+                        kind: Namespace
+                        metadata:
+                          name: lvs-system
+                          labels: {%s}
+                        """.formatted(c.getKey().isEmpty() ? "" : "pod-security.kubernetes.io/enforce: " + c.getKey()));
+                kubectl.run("apply", "--validate=false", "-f", manifest.toString()).orFail();
+                RealHelm.Run dry = real.run("install", "lvs", CHART.toString(), "--namespace", "lvs-system", "--dry-run=server",
+                        "--disable-openapi-validation");
+                assertEquals(0, dry.exit(), dry.out());
+                assertTrue(dry.out().contains(c.getValue()), c.getKey() + ":\n" + dry.out());
+                assertEquals(!c.getKey().equals("privileged"), dry.out().contains(label), dry.out());
+            }
         }
     }
 
