@@ -26,12 +26,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every validation rule of the API, as pairs of an accepted and a rejected object. A rejected object must be refused
  * by the CRD as the API server applies it (OpenAPI constraints or CEL rules, read from the generated CRD) and by the
- * operator's Java validation; where a CEL rule catches it, both layers must say the same sentence. A few rules cannot
- * be written in the CRD; those are marked as caught by the operator only.
+ * operator's Java validation; where a CEL rule catches it, both layers must say the same sentence, and so must they
+ * for a field of the wrong JSON type (the API server's OpenAPI sentence, which the operator reads objects stored by a
+ * server that skipped the schema with). A few rules cannot be written in the CRD; those are marked as caught by the
+ * operator only.
  */
 class ValidationRulesTest {
 
-    sealed interface Expect permits Accepted, Rejected, OperatorOnly {
+    sealed interface Expect permits Accepted, Rejected, SameSentence, OperatorOnly {
     }
 
     record Accepted() implements Expect {
@@ -40,6 +42,13 @@ class ValidationRulesTest {
     /** The API server's layer, field and message fragment; the operator's field and message fragment. */
     record Rejected(ApiServerModel.Layer layer, String apiField, String apiMessage, String javaField, String javaMessage)
             implements Expect {
+    }
+
+    /**
+     * A field of the wrong JSON type, or a number beyond what the field's type holds: the schema layer refuses the field,
+     * and its finding in kube-apiserver's words (k8s.io/kube-openapi) is this sentence, which is the operator's too.
+     */
+    record SameSentence(String field, String sentence) implements Expect {
     }
 
     /** The CRD cannot express the rule: the API server accepts the object, the operator rejects it. */
@@ -73,6 +82,10 @@ class ValidationRulesTest {
     private static Case openApi(String name, TestObject o, String apiField, String apiFragment, String javaField,
                                 String javaFragment) {
         return new Case(name, kindOf(o), o, new Rejected(OPENAPI, apiField, apiFragment, javaField, javaFragment));
+    }
+
+    private static Case typeError(String name, TestObject o, String field, String sentence) {
+        return new Case(name, kindOf(o), o, new SameSentence(field, sentence));
     }
 
     private static Case operatorOnly(String name, TestObject o, String javaField, String javaFragment) {
@@ -138,6 +151,34 @@ class ValidationRulesTest {
                 cel("the same port name twice", VS.set("spec.ports", List.of(
                         Map.of("name", "web", "port", 80), Map.of("name", "web", "port", 443))), "spec.ports",
                         Messages.PORT_NAMES_DUPLICATE),
+                // a field of the wrong JSON type (an API server that skips the schema stores it; the operator reads on)
+                typeError("a port in words", VS.set("spec.ports[0].port", "eighty"), "spec.ports[0].port",
+                        "spec.ports[0].port in body must be of type integer: \"string\""),
+                typeError("a port as a string of digits", VS.set("spec.ports[0].port", "80"), "spec.ports[0].port",
+                        "spec.ports[0].port in body must be of type integer: \"string\""),
+                typeError("a port with a fraction", VS.set("spec.ports[0].port", 80.5), "spec.ports[0].port",
+                        "spec.ports[0].port in body must be of type integer: \"number\""),
+                typeError("a port beyond int32", VS.set("spec.ports[0].port", 4294967296L), "spec.ports[0].port",
+                        "spec.ports[0].port in body should be less than or equal to 65535"),
+                typeError("a negative port beyond int32", VS.set("spec.ports[0].port", -4294967296L), "spec.ports[0].port",
+                        "spec.ports[0].port in body should be greater than or equal to 1"),
+                typeError("a list of ports given as one object", VS.set("spec.ports", Map.of("port", 80)), "spec.ports",
+                        "spec.ports in body must be of type array: \"object\""),
+                typeError("a protocol given as a number", VS.set("spec.ports[0].protocol", 6), "spec.ports[0].protocol",
+                        "spec.ports[0].protocol in body must be of type string: \"integer\""),
+                typeError("a vip given as a number", VS.set("spec.vip", 10), "spec.vip",
+                        "spec.vip in body must be of type string: \"integer\""),
+                typeError("a scheduler given as its name alone", VS.set("spec.scheduler", "wrr"), "spec.scheduler",
+                        "spec.scheduler in body must be of type object: \"string\""),
+                typeError("a forwarding method given as a number", VS.set("spec.forwarding.method", 1),
+                        "spec.forwarding.method", "spec.forwarding.method in body must be of type string: \"integer\""),
+                typeError("rise in words", VS.set("spec.healthCheck", Map.of("rise", "two")), "spec.healthCheck.rise",
+                        "spec.healthCheck.rise in body must be of type integer: \"string\""),
+                typeError("preempt as a string", VS.set("spec.failover", Map.of("preempt", "false")), "spec.failover.preempt",
+                        "spec.failover.preempt in body must be of type boolean: \"string\""),
+                typeError("a label value given as a number", VS.set("spec.realServerSelector.matchLabels.app", 1),
+                        "spec.realServerSelector.matchLabels.app",
+                        "spec.realServerSelector.matchLabels.app in body must be of type string: \"integer\""),
                 openApi("a port name that is not a DNS label", VS.set("spec.ports[0].name", "HTTP_1"), "spec.ports[0].name",
                         "in body should match '", "spec.ports[0].name", "must be a DNS label"),
                 // scheduler
@@ -306,6 +347,17 @@ class ValidationRulesTest {
                         "spec.connectionLimits", Messages.CONNECTION_LIMITS),
                 cel("an override check with a 10ms interval", RS.set("spec.healthCheck", Map.of("interval", "10ms", "timeout", "10ms")),
                         "spec.healthCheck.interval", Messages.HC_INTERVAL),
+                typeError("a weight in words", RS.set("spec.weight", "heavy"), "spec.weight",
+                        "spec.weight in body must be of type integer: \"string\""),
+                typeError("a weight with a fraction", RS.set("spec.weight", 1.5), "spec.weight",
+                        "spec.weight in body must be of type integer: \"number\""),
+                typeError("a node name given as a number", RS.set("spec.nodeName", 12), "spec.nodeName",
+                        "spec.nodeName in body must be of type string: \"integer\""),
+                typeError("a reference given as the name alone", RS.set("spec.virtualServiceRef", "web"),
+                        "spec.virtualServiceRef", "spec.virtualServiceRef in body must be of type object: \"string\""),
+                typeError("a connection limit beyond int32", RS.set("spec.connectionLimits", Map.of("upper", 4294967296L)),
+                        "spec.connectionLimits.upper",
+                        "spec.connectionLimits.upper in body should be less than or equal to 2147483647"),
                 openApi("a reference to an invalid name", RS.set("spec.virtualServiceRef.name", "Web_1"),
                         "spec.virtualServiceRef.name", "in body should match '", "spec.virtualServiceRef.name", "must name a VirtualService"),
                 openApi("an invalid node name", RS.set("spec.nodeName", "Node A"), "spec.nodeName", "in body should match '", "spec.nodeName",
@@ -339,6 +391,10 @@ class ValidationRulesTest {
                         "spec.addresses", Messages.POOL_NOT_CIDR),
                 cel("a namespace that is not a name", POOL.set("spec.namespaces", List.of("Team_A")), "spec.namespaces",
                         Messages.POOL_NAMESPACE_NAME),
+                typeError("pool addresses given as one string", POOL.set("spec.addresses", "192.0.2.0/24"), "spec.addresses",
+                        "spec.addresses in body must be of type array: \"string\""),
+                typeError("a pool namespace given as a number", POOL.set("spec.namespaces", List.of(7)), "spec.namespaces[0]",
+                        "spec.namespaces[0] in body must be of type string: \"integer\""),
                 operatorOnly("a pool selector with an unknown operator", POOL.set("spec.namespaceSelector", Map.of(
                         "matchExpressions", List.of(Map.of("key", "lb", "operator", "Is")))),
                         "spec.namespaceSelector.matchExpressions[0].operator", "operator must be In"));
@@ -362,12 +418,44 @@ class ValidationRulesTest {
                 assertTrue(java.stream().anyMatch(v -> v.field().equals(r.javaField()) && v.message().contains(r.javaMessage())),
                         "expected the operator to reject " + r.javaField() + " with \"" + r.javaMessage() + "\", got " + java);
             }
+            case SameSentence same -> {
+                List<String> said = api.stream().filter(x -> x.layer() == OPENAPI && x.field().equals(same.field()))
+                        .map(ValidationRulesTest::inKubeApiServersWords).toList();
+                assertTrue(said.contains(same.sentence()), "expected the API server's schema layer to refuse "
+                        + same.field() + " saying \"" + same.sentence() + "\", got " + said + " of " + api);
+                assertTrue(java.stream().anyMatch(v -> v.field().equals(same.field()) && v.message().equals(same.sentence())),
+                        "expected the operator to refuse " + same.field() + " with the same sentence \"" + same.sentence()
+                                + "\", got " + java);
+            }
             case OperatorOnly o -> {
                 assertEquals(List.of(), api, "the CRD cannot express this rule; the API server accepts " + c.object());
                 assertTrue(java.stream().anyMatch(v -> v.field().equals(o.javaField()) && v.message().contains(o.javaMessage())),
                         "expected the operator to reject " + o.javaField() + " with \"" + o.javaMessage() + "\", got " + java);
             }
         }
+    }
+
+    private static final java.util.regex.Pattern TYPE = java.util.regex.Pattern.compile(": (\\w+) found, (\\w+) expected$");
+    private static final java.util.regex.Pattern BOUND = java.util.regex.Pattern.compile(
+            ": must have a (maximum|minimum) value of (\\S+)$");
+
+    /**
+     * The schema layer's finding (networknt's words) as kube-apiserver says it (k8s.io/kube-openapi's errors:
+     * "%s in %s must be of type %s: %q" with the value's JSON type; "%s in %s should be less than or equal to %v" with
+     * the bound as an int64 for an integer value). Other findings are returned as they are.
+     */
+    private static String inKubeApiServersWords(ApiServerModel.Rejection r) {
+        java.util.regex.Matcher type = TYPE.matcher(r.message());
+        if (type.find()) {
+            return r.field() + " in body must be of type " + type.group(2) + ": \"" + type.group(1) + "\"";
+        }
+        java.util.regex.Matcher bound = BOUND.matcher(r.message());
+        if (bound.find()) {
+            long limit = new java.math.BigDecimal(bound.group(2)).longValueExact();
+            return r.field() + " in body should be " + (bound.group(1).equals("maximum") ? "less" : "greater")
+                    + " than or equal to " + limit;
+        }
+        return r.message();
     }
 
     private static List<Violation> javaViolations(Case c) throws Exception {

@@ -35,14 +35,16 @@ import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Reads VirtualService and RealServer specs strictly and never fails the read of the object around them. Strictly:
- * what the CRD's schema refuses is refused here too (no string for a number or a boolean, no number for a string or an
- * enum, no fraction for an integer, no padded enum value, no bare string for an object). Never failing: a spec that
- * cannot be read becomes a default spec {@linkplain VirtualServiceSpec#markUnreadable marked} with the field and the
- * type it needed, which validation reports on that object; the object's metadata is intact, so a watch of the kind
+ * Reads VirtualService, RealServer and VipPool specs strictly and never fails the read of the object around them.
+ * Strictly: what the CRD's schema refuses is refused here too, in the API server's words for a field of the wrong JSON
+ * type ({@link SchemaTypes}: no string for a number or a boolean, no number for a string or an enum, no fraction for an
+ * integer, no bare string for an object), and no padded enum value. Never failing: a spec that cannot be read becomes a
+ * default spec {@linkplain VirtualServiceSpec#markUnreadable marked} with the field and why, which validation reports
+ * on that object; the object's metadata is intact, so a watch of the kind
  * keeps running and every other object keeps reconciling (an API server that skips schemas, or an object stored
  * before a CRD change, would otherwise stop the watch for good). Such a spec is written back as it was stored, so a
  * copy of the object (a cache's clone) is marked again and writing the object's status loses nothing.
@@ -149,13 +151,27 @@ final class TolerantSpecs {
         public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String at = dotted(p.getParsingContext());
             JsonNode tree = p.readValueAsTree();
-            try {
-                return STRICT.treeToValue(tree, type);
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                T t = blank.get();
-                t.markUnreadable(describe(at, e, tree), tree);
-                return t;
+            JsonNode read = tree;
+            Optional<JsonNode> schema = SchemaTypes.specSchemaOf(type);
+            if (schema.isPresent()) {
+                switch (SchemaTypes.check(schema.get(), tree, at)) {
+                    case SchemaTypes.Refused refused -> {
+                        return unreadable(refused.sentence(), tree);
+                    }
+                    case SchemaTypes.Readable readable -> read = readable.tree();
+                }
             }
+            try {
+                return STRICT.treeToValue(read, type);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                return unreadable(describe(at, e, read), tree);
+            }
+        }
+
+        private T unreadable(String why, JsonNode stored) {
+            T t = blank.get();
+            t.markUnreadable(why, stored);
+            return t;
         }
     }
 
@@ -194,7 +210,10 @@ final class TolerantSpecs {
         return names.isEmpty() ? "spec" : String.join(".", names);
     }
 
-    /** "spec.ports[0].port must be an integer (got the string "eighty")". */
+    /**
+     * Why the strict read failed where {@link SchemaTypes} found no mismatch (a padded enum value, "TCP "):
+     * "spec.ports[0].protocol must be one of TCP, UDP, SCTP (got the string "TCP ")".
+     */
     static String describe(String at, Exception e, JsonNode tree) {
         StringBuilder field = new StringBuilder(at);
         JsonNode node = tree;
