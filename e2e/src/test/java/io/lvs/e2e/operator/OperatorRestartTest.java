@@ -173,7 +173,7 @@ class OperatorRestartTest {
     private static int liveness(OperatorProcess operator) throws Exception {
         waitFor("the operator's HTTP port", operator, () -> port(operator).isPresent());
         Optional<String> port = port(operator);
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + "/q/health/live"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
         }
