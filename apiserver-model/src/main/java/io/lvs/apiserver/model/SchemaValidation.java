@@ -126,6 +126,15 @@ final class SchemaValidation {
         }
     }
 
+    /**
+     * Bounds as kube-openapi's {@code MaximumNativeType}/{@code MinimumNativeType} print them: an integer value (what a
+     * JSON integer decodes to) is compared with the bound as an int64 and the message prints that int64 ("2147483647");
+     * a fractional value with the float64 ("1.5", "2.147483647e+09").
+     */
+    private static String bound(JsonNode v, double bound) {
+        return v.isIntegralNumber() && v.canConvertToLong() ? Long.toString((long) bound) : GoText.float64(bound);
+    }
+
     private static void number(JsonNode s, JsonNode v, String path, List<FieldError> out) {
         double d = v.asDouble();
         if (s.has("maximum")) {
@@ -133,7 +142,7 @@ final class SchemaValidation {
             boolean exclusive = s.path("exclusiveMaximum").asBoolean(false);
             if (exclusive ? d >= max : d > max) {
                 out.add(FieldError.invalid(FieldError.Layer.SCHEMA, path, v, path + " in body should be less than "
-                        + (exclusive ? "" : "or equal to ") + GoText.float64(max)));
+                        + (exclusive ? "" : "or equal to ") + bound(v, max)));
             }
         }
         if (s.has("minimum")) {
@@ -141,7 +150,7 @@ final class SchemaValidation {
             boolean exclusive = s.path("exclusiveMinimum").asBoolean(false);
             if (exclusive ? d <= min : d < min) {
                 out.add(FieldError.invalid(FieldError.Layer.SCHEMA, path, v, path + " in body should be greater than "
-                        + (exclusive ? "" : "or equal to ") + GoText.float64(min)));
+                        + (exclusive ? "" : "or equal to ") + bound(v, min)));
             }
         }
         if (s.has("multipleOf")) {

@@ -435,27 +435,15 @@ class ValidationRulesTest {
         }
     }
 
-    private static final java.util.regex.Pattern TYPE = java.util.regex.Pattern.compile(": (\\w+) found, (\\w+) expected$");
-    private static final java.util.regex.Pattern BOUND = java.util.regex.Pattern.compile(
-            ": must have a (maximum|minimum) value of (\\S+)$");
+    private static final java.util.regex.Pattern INVALID_VALUE = java.util.regex.Pattern.compile(
+            "^Invalid value: (\"(?:[^\"\\\\]|\\\\.)*\"|[^:]*): ");
 
     /**
-     * The schema layer's finding (networknt's words) as kube-apiserver says it (k8s.io/kube-openapi's errors:
-     * "%s in %s must be of type %s: %q" with the value's JSON type; "%s in %s should be less than or equal to %v" with
-     * the bound as an int64 for an integer value). Other findings are returned as they are.
+     * The schema layer's finding without the field error's "Invalid value: VALUE: " prefix: the sentence itself, which
+     * is what the operator says in its condition (the API server prints the field and the value before it).
      */
     private static String inKubeApiServersWords(ApiServerModel.Rejection r) {
-        java.util.regex.Matcher type = TYPE.matcher(r.message());
-        if (type.find()) {
-            return r.field() + " in body must be of type " + type.group(2) + ": \"" + type.group(1) + "\"";
-        }
-        java.util.regex.Matcher bound = BOUND.matcher(r.message());
-        if (bound.find()) {
-            long limit = new java.math.BigDecimal(bound.group(2)).longValueExact();
-            return r.field() + " in body should be " + (bound.group(1).equals("maximum") ? "less" : "greater")
-                    + " than or equal to " + limit;
-        }
-        return r.message();
+        return INVALID_VALUE.matcher(r.message()).replaceFirst("");
     }
 
     private static List<Violation> javaViolations(Case c) throws Exception {
