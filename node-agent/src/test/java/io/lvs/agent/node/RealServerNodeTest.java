@@ -115,9 +115,7 @@ class RealServerNodeTest {
             Netns ns = pair.a();
             ns.ip("addr", "add", "192.0.2.21/24", "dev", "eth0");
             KubernetesClient k = api.client();
-            k.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().withNewStatus()
-                    .addNewAddress().withType("InternalIP").withAddress("192.0.2.21").endAddress().endStatus().build()).create();
-            k.resource(realServer()).create();
+            workerWithItsRealServer(k);
             k.resource(pool("192.0.2.0/28")).create();
             acceptedVirtualService(k);
             // a resync so far off that only the address notification can bring the VIP back within the test
@@ -153,9 +151,7 @@ class RealServerNodeTest {
             Netns ns = pair.a();
             ns.ip("addr", "add", "192.0.2.21/24", "dev", "eth0");
             KubernetesClient k = api.client();
-            k.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().withNewStatus()
-                    .addNewAddress().withType("InternalIP").withAddress("192.0.2.21").endAddress().endStatus().build()).create();
-            k.resource(realServer()).create();
+            workerWithItsRealServer(k);
             k.resource(pool("198.51.100.0/24")).create(); // a pool, but not for this VIP
             // a status that says "accepted", as anyone allowed to write it could: the agent still checks the pools
             acceptedVirtualService(k);
@@ -194,9 +190,7 @@ class RealServerNodeTest {
             Assumptions.assumeTrue(ns.exec("ip", "link", "show", "tunl0").exitCode() != 0, "tunl0 exists (ipip is loaded)");
             ns.ip("addr", "add", "192.0.2.21/24", "dev", "eth0");
             KubernetesClient k = api.client();
-            k.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().withNewStatus()
-                    .addNewAddress().withType("InternalIP").withAddress("192.0.2.21").endAddress().endStatus().build()).create();
-            k.resource(realServer()).create();
+            workerWithItsRealServer(k);
             k.resource(pool("192.0.2.0/28")).create();
             acceptedVirtualService(k);
             acceptedVirtualService(k, "tun", "192.0.2.11", "Tunnel");
@@ -268,6 +262,13 @@ class RealServerNodeTest {
 
     private static NodeReport report(KubernetesClient k, String virtualService) {
         return k.resources(NodeReport.class).inNamespace("default").withName(virtualService + ".worker-1").get();
+    }
+
+    /** worker-1 as its kubelet registers it (InternalIP 192.0.2.21), and the RealServer on it. */
+    private static void workerWithItsRealServer(KubernetesClient k) {
+        k.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().withNewStatus()
+                .addNewAddress().withType("InternalIP").withAddress("192.0.2.21").endAddress().endStatus().build()).create();
+        k.resource(realServer()).create();
     }
 
     private static int sysctl(Netns ns, String name) {

@@ -1,7 +1,6 @@
 package io.lvs.agent.kernel.fou;
 
 import io.lvs.agent.kernel.netlink.GenericNetlink;
-import io.lvs.agent.kernel.netlink.Netlink;
 import io.lvs.agent.kernel.netlink.NetlinkException;
 import io.lvs.agent.kernel.netlink.NetlinkMessage;
 import io.lvs.agent.kernel.netlink.NetlinkSocket;
@@ -29,20 +28,8 @@ public final class Fou implements AutoCloseable {
     }
 
     public static Fou open(NetworkNamespace namespace, NetlinkSocket.Options options) {
-        NetlinkSocket s = NetlinkSocket.open(Netlink.NETLINK_GENERIC, namespace, options);
-        try {
-            GenericNetlink.Family f = GenericNetlink.resolve(s, FouConstants.FOU_GENL_NAME);
-            return new Fou(s, new FouCodec(f.id()));
-        } catch (NetlinkException e) {
-            s.close();
-            if (e.is(Errno.ENOENT)) {
-                throw new FouUnavailableException(namespace.toString(), e);
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return GenericNetlink.open(namespace, options, FouConstants.FOU_GENL_NAME,
+                (s, f) -> new Fou(s, new FouCodec(f.id())), e -> new FouUnavailableException(namespace.toString(), e));
     }
 
     public NetworkNamespace namespace() {

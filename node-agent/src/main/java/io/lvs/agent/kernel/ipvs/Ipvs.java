@@ -62,20 +62,9 @@ public final class Ipvs implements AutoCloseable {
 
     /** Opens IPVS with socket tuning and a place to look for scheduler modules. */
     public static Ipvs open(NetworkNamespace namespace, NetlinkSocket.Options options, KernelModules modules) {
-        NetlinkSocket s = NetlinkSocket.open(Netlink.NETLINK_GENERIC, namespace, options);
-        try {
-            GenericNetlink.Family f = GenericNetlink.resolve(s, IpvsConstants.IPVS_GENL_NAME);
-            return new Ipvs(s, new IpvsCodec(f.id()), modules);
-        } catch (NetlinkException e) {
-            s.close();
-            if (e.is(Errno.ENOENT)) {
-                throw new IpvsUnavailableException(namespace.toString(), e);
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return GenericNetlink.open(namespace, options, IpvsConstants.IPVS_GENL_NAME,
+                (s, f) -> new Ipvs(s, new IpvsCodec(f.id()), modules),
+                e -> new IpvsUnavailableException(namespace.toString(), e));
     }
 
     public NetworkNamespace namespace() {

@@ -24,6 +24,29 @@ public final class GenericNetlink {
     private GenericNetlink() {
     }
 
+    /**
+     * Opens a generic netlink socket in {@code namespace}, resolves {@code family} on it and hands both to {@code make}
+     * (a façade such as {@code Ipvs}); the socket is closed when anything fails. A family the kernel does not have
+     * (ENOENT: its module is not loaded) becomes {@code missing}'s exception.
+     */
+    public static <T> T open(io.lvs.agent.kernel.sys.NetworkNamespace namespace, NetlinkSocket.Options options,
+                             String family, java.util.function.BiFunction<NetlinkSocket, Family, T> make,
+                             java.util.function.Function<NetlinkException, ? extends RuntimeException> missing) {
+        NetlinkSocket s = NetlinkSocket.open(Netlink.NETLINK_GENERIC, namespace, options);
+        try {
+            return make.apply(s, resolve(s, family));
+        } catch (NetlinkException e) {
+            s.close();
+            if (e.is(io.lvs.agent.kernel.sys.Errno.ENOENT)) {
+                throw missing.apply(e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     /** A payload writer that already holds the {@code genlmsghdr} for {@code cmd}. */
     public static MessageWriter message(int cmd, int version) {
         return new MessageWriter(128).u8(cmd).u8(version).u16(0);
