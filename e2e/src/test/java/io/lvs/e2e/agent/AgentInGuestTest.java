@@ -52,12 +52,17 @@ class AgentInGuestTest {
             l.stopServer("worker-2");
             await("web-2 to be unhealthy", WAIT, () -> "False".equals(Lab.condition(k, "realserver/web-2", "Healthy")),
                     l.guest);
+            await("the guest agent's metrics to show web-2 down", WAIT, () -> l.agentMetrics().contains(
+                    "lvs_healthcheck_up{namespace=\"default\",virtualservice=\"web\",realserver=\"web-2\",port=\"80\"} 0"),
+                    l.guest);
             await("every request to go to worker-1", WAIT,
                     () -> l.answers(DrNatLab.DR_VIP, 10).stream().allMatch("worker-1"::equals), l.guest);
             l.startServer("worker-2");
             await("web-2 to be healthy again", WAIT, () -> "True".equals(Lab.condition(k, "realserver/web-2", "Healthy")),
                     l.guest);
             await("worker-2 back in the rotation", WAIT, () -> l.seen(DrNatLab.DR_VIP, 8).contains("worker-2"), l.guest);
+            assertTrue(l.agentMetrics().contains(
+                    "lvs_healthcheck_up{namespace=\"default\",virtualservice=\"web\",realserver=\"web-2\",port=\"80\"} 1"));
 
             // drift: the guest's IPVS table emptied by hand (ipvsadm -C, as kube-proxy in IPVS mode does to services it
             // did not create); the agent's periodic read notices and restores it, counted as repairs

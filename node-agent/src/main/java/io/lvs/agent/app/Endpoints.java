@@ -14,6 +14,7 @@ import io.lvs.agent.node.IpvsMetrics;
 import io.lvs.agent.health.HealthMetrics;
 import io.lvs.agent.health.Histogram;
 import io.lvs.agent.node.LatencyHistogram;
+import io.lvs.agent.model.NodeDesired.ProbeSpec;
 import io.lvs.agent.node.MonitoredHealth;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -87,6 +88,14 @@ final class Endpoints implements AgentHttp.Endpoints {
         IpvsMetrics.render(t, agent.loop().ipvsStats());
         if (agent.health() instanceof MonitoredHealth mh) {
             health(t, mh.metrics());
+            t.family("lvs_healthcheck_up", "gauge", "1 when a real server's port passes its health check, 0 when it "
+                    + "fails (after rise / fall probes); absent until decided.");
+            for (MonitoredHealth.TargetState target : mh.targets()) {
+                ProbeSpec p = target.probe();
+                target.healthy().ifPresent(up -> t.sample("lvs_healthcheck_up", up ? 1 : 0, "namespace",
+                        p.virtualService().namespace(), "virtualservice", p.virtualService().name(), "realserver",
+                        p.realServer().name(), "port", Integer.toString(p.port())));
+            }
         }
         if (agent.election() instanceof VrrpElection v) {
             vrrp(t, v);

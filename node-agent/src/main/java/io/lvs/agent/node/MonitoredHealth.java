@@ -39,6 +39,8 @@ public final class MonitoredHealth implements HealthChecks {
     private final String nodeName;
     private final Map<String, ProbeResult> deciding = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** The probes of the last update, for the per-target metrics. */
+    private volatile List<ProbeSpec> probes = List.of();
 
     private MonitoredHealth(NodeKernel kernel, String nodeName) {
         this.nodeName = nodeName;
@@ -70,6 +72,7 @@ public final class MonitoredHealth implements HealthChecks {
             }
         }
         monitor.update(targets);
+        this.probes = List.copyOf(probes);
         deciding.keySet().retainAll(targets.stream().map(t -> t.key().value()).toList());
     }
 
@@ -82,6 +85,19 @@ public final class MonitoredHealth implements HealthChecks {
     @Override
     public void onChange(Runnable listener) {
         listeners.add(listener);
+    }
+
+    /** A probe and whether its target is healthy now (empty: not decided yet). */
+    public record TargetState(ProbeSpec probe, Optional<Boolean> healthy) {
+    }
+
+    /** Every probe's current verdict, for /metrics. */
+    public List<TargetState> targets() {
+        List<TargetState> out = new ArrayList<>();
+        for (ProbeSpec p : probes) {
+            out.add(new TargetState(p, monitor.state(new CheckKey(p.key())).map(HealthState::healthy)));
+        }
+        return out;
     }
 
     /** The monitor's counters, for /metrics. */
