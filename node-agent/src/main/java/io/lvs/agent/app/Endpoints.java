@@ -74,6 +74,10 @@ final class Endpoints implements AgentHttp.Endpoints {
                 + "repaired.", c.driftRepairs.get());
         t.single("lvs_agent_address_notifications_total", "counter", "Address changes the kernel announced (rtnetlink); "
                 + "one that concerns a VIP has its addresses reconciled at once.", c.addressNotifications.get());
+        var read = agent.loop().ipvsReadCost();
+        t.single("lvs_agent_ipvs_read_services", "gauge", "IPVS services the last periodic read found.", read.services());
+        t.single("lvs_agent_ipvs_read_destination_dumps", "gauge", "Destination dumps the last periodic read of the IPVS "
+                + "table made (the rest came from /proc/net/ip_vs).", read.destinationDumps());
         t.single("lvs_agent_announcements_sent_total", "counter", "Gratuitous ARP / unsolicited NA frames sent.",
                 c.announcementsSent.get());
         t.single("lvs_agent_synced", "gauge", "1 when the agent's Kubernetes caches have synced.", s.synced() ? 1 : 0);

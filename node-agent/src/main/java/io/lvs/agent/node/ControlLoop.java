@@ -137,6 +137,7 @@ public final class ControlLoop implements AutoCloseable {
     private NodeDesired lastDesired = NodeDesired.nothing();
     /** Whether a full pass has computed the desired state from synced caches (before that, nothing is known). */
     private boolean desiredKnown;
+    private boolean briefWarned;
     private IpvsTable lastObserved;
     private final Map<InetAddress, Long> announced = new HashMap<>(); // VIP -> the announce epoch announced
     private final Deque<Instant> ipvsDrift = new ArrayDeque<>();
@@ -240,6 +241,11 @@ public final class ControlLoop implements AutoCloseable {
     /** What the last full pass found. */
     public PassStatus status() {
         return status;
+    }
+
+    /** What the last read of the IPVS table cost (services, destination dumps, bytes of /proc/net/ip_vs). */
+    public io.lvs.agent.kernel.ipvs.reconcile.TableReader.Cost ipvsReadCost() {
+        return ipvs.lastRead();
     }
 
     /** The IPVS counters per VirtualService and RealServer, as the last pass read them from the kernel. */
@@ -370,6 +376,12 @@ public final class ControlLoop implements AutoCloseable {
         ops += ipvsResult.ops();
         counters.ipvsOps.addAndGet(ipvsResult.ops());
         countDrift(ipvsDrift, ipvsResult.drift());
+        ipvs.lastRead().briefProblem().ifPresent(why -> {
+            if (!briefWarned) {
+                briefWarned = true;
+                LOG.warn("reading /proc/net/ip_vs failed ({}): every IPVS service is dumped whole each pass", why);
+            }
+        });
         ipvsResult.conflicts().forEach(c -> problems.add("left alone: " + c));
 
         SyncReconciler.Result sync = step("reconciling IPVS sync daemons", problems,
