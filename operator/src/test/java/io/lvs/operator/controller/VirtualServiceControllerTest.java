@@ -501,6 +501,11 @@ class VirtualServiceControllerTest {
                 + "create (198.51.100.7:80)";
         r.getStatus().setMessage(kept);
         client.resource(r).updateStatus();
+        // The operator shows that report before the deletion: the CRUD mock marks an object deleted without a new
+        // resourceVersion, so a status PUT racing the deletion succeeds there (a real server answers 409 and the
+        // operator retries) and hides the deletion from the operator until its next resync.
+        awaitVs(client, "stuck", v -> v.getStatus().getDirectors().stream()
+                .anyMatch(d -> d.getNodeName().equals("node-b") && kept.equals(d.getMessage())));
         client.resources(VirtualService.class).inNamespace("default").withName("stuck").delete();
         await().atMost(WAIT).until(() -> vs(client, "stuck") == null); // lvs.cleanup-timeout is 6s in tests
         assertTrue(events("stuck").stream().anyMatch(e -> e.getReason().equals("CleanupTimedOut")
