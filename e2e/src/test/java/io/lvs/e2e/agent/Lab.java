@@ -122,7 +122,8 @@ public final class Lab implements AutoCloseable {
 
     /**
      * The API server dies (SIGKILL) and a new one starts at the same address and port with an empty store, as when a
-     * control plane comes back without its data: every object is gone, clients reconnect to it unchanged.
+     * control plane comes back without its data: every object is gone, clients reconnect to it unchanged (the same
+     * certificate and keys: their kubeconfigs and tokens stay valid).
      */
     public void restartApiServerEmpty() throws InterruptedException {
         String url = apiServer.output().stream().filter(l -> l.startsWith("server: ")).findFirst().orElseThrow();
@@ -131,9 +132,15 @@ public final class Lab implements AutoCloseable {
         apiServer = launchApiServer(port);
     }
 
+    /**
+     * Starts the API server process; its certificate, administrator token and service-account key are kept in the lab's
+     * {@code pki} directory (made by the first), so a restarted one accepts every client of the one before, as a real
+     * control plane keeps its PKI on disk.
+     */
     private Proc launchApiServer(String port) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-Dio.netty.noUnsafe=true", "-cp",
-                testClasspath(), "io.lvs.e2e.apiserver.EmbeddedApiServer", "--address", GATEWAY));
+                testClasspath(), "io.lvs.e2e.apiserver.EmbeddedApiServer", "--address", GATEWAY, "--pki-dir",
+                dir.resolve("pki").toString()));
         cmd.addAll(apiServerOptions);
         cmd.addAll(List.of(port, kubeconfig.toString()));
         Proc api = start("apiserver", lab, Map.of(), cmd);
