@@ -131,6 +131,31 @@ public final class ChartRbac {
         }
     }
 
+    /** The operator's kubeconfig (its ServiceAccount's token), at {@code workDir/kubeconfig-operator}. */
+    public static Path operatorKubeconfig(Kubectl admin, Path workDir) {
+        return kubeconfig(admin, workDir, OPERATOR_ACCOUNT, Optional.empty(), workDir.resolve("kubeconfig-operator"));
+    }
+
+    /**
+     * The requests of the chart's ServiceAccounts (the operator, the agents) that an audit log shows refused (401 or
+     * 403), as "user verb resource: code" lines: each is a right the chart lacks or a request the product should not
+     * make.
+     */
+    public static List<String> refused(Path auditLog) {
+        return RightsUsage.read(List.of(auditLog)).stream()
+                .filter(r -> r.user().startsWith("system:serviceaccount:" + NAMESPACE + ":"))
+                .filter(r -> r.code() == 401 || r.code() == 403).map(RightsUsage.Request::toString).distinct().toList();
+    }
+
+    /** Copies an audit log where {@code -Dlvs.rbac.auditDir} says (if it says), for {@code ChartRightsTest}. */
+    public static void keepAuditLog(Path auditLog, String scenario) throws IOException {
+        String keep = System.getProperty("lvs.rbac.auditDir", "");
+        if (!keep.isEmpty()) {
+            Files.copy(auditLog, Files.createDirectories(Path.of(keep)).resolve(scenario + "-"
+                    + System.currentTimeMillis() + ".audit.log"));
+        }
+    }
+
     /** A kubeconfig at {@code path} acting as {@code account} (bound to {@code node} when given). */
     public static Path kubeconfig(Kubectl admin, Path workDir, String account, Optional<String> node, Path path) {
         try {

@@ -79,7 +79,7 @@ class ChartRightsTest {
     private static RightsUsage.Request request(String user, String verb, String group, String resource,
             String subresource, String namespace, String name, int code, String userAgent) {
         return new RightsUsage.Request(user, verb, group, resource, subresource, namespace, name, "", code,
-                code / 100 == 2 ? "allow" : "forbid", userAgent);
+                code / 100 == 2 ? "allow" : "forbid", userAgent, java.time.Instant.EPOCH);
     }
 
     @Test

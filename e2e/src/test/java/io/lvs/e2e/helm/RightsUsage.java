@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +35,9 @@ public final class RightsUsage {
     private RightsUsage() {
     }
 
-    /** One request of an audit log. */
+    /** One request of an audit log, and when the server received it. */
     public record Request(String user, String verb, String apiGroup, String resource, String subresource,
-            String namespace, String name, String path, int code, String decision, String userAgent) {
+            String namespace, String name, String path, int code, String decision, String userAgent, Instant received) {
 
         /** A request of one of the tests' kubectl acting as an account, not of the program that account runs. */
         boolean fromKubectl() {
@@ -124,7 +126,7 @@ public final class RightsUsage {
                                 ref.path("name").asText(""), e.path("requestURI").asText("").replaceAll("\\?.*", ""),
                                 e.at("/responseStatus/code").asInt(0),
                                 e.at("/annotations/authorization.k8s.io~1decision").asText(""),
-                                e.path("userAgent").asText("")));
+                                e.path("userAgent").asText(""), received(e)));
                     } catch (IOException notAnEvent) {
                         // a line cut short by a killed server
                     }
@@ -134,6 +136,28 @@ public final class RightsUsage {
             }
         }
         return out;
+    }
+
+    /** When the server received an audit Event's request ({@code requestReceivedTimestamp}); the epoch if unreadable. */
+    private static Instant received(JsonNode event) {
+        try {
+            return Instant.parse(event.path("requestReceivedTimestamp").asText(""));
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /** The lines of an audit log whose requests the server received at {@code from} or later. */
+    public static List<String> linesFrom(Path log, Instant from) throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> {
+                try {
+                    return !received(JSON.readTree(line)).isBefore(from);
+                } catch (IOException notAnEvent) {
+                    return false;
+                }
+            }).toList();
+        }
     }
 
     /** The grants of the rendered chart's roles to each ServiceAccount they are bound to. */
