@@ -40,6 +40,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * @param certificatePem the certificate (PEM), also the CA clients trust
  * @param privateKeyPem its key (PKCS#8 PEM)
+ * @param certificate the certificate itself, for test clients' trust
  */
 record ServerCertificate(String certificatePem, String privateKeyPem, X509Certificate certificate) {
 
