@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.vertx.HttpServerRequestHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -204,7 +205,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                     .setPort(options.port())
                     .setHandle100ContinueAutomatically(true)
                     .setSsl(true)
-                    .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                    .setKeyCertOptions(new PemKeyCertOptions()
                             .setKeyValue(io.vertx.core.buffer.Buffer.buffer(certificate.privateKeyPem()))
                             .setCertValue(io.vertx.core.buffer.Buffer.buffer(certificate.certificatePem())))
                     .setWebSocketSubProtocols(List.of("v4.channel.k8s.io", "v3.channel.k8s.io",

@@ -2,9 +2,12 @@ package io.lvs.e2e.apiserver;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 
 /**
  * Writes the kubeconfigs that point kubectl, helm and Fabric8 clients at an embedded API server, each with the
@@ -40,14 +43,13 @@ public final class Kubeconfig {
                     user: %1$s
                     namespace: default
                 current-context: %1$s
-                """.formatted(NAME, server, token, java.util.Base64.getEncoder().encodeToString(
-                        certificateAuthorityPem.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                """.formatted(NAME, server, token, Base64.getEncoder().encodeToString(
+                        certificateAuthorityPem.getBytes(StandardCharsets.UTF_8)));
         Path directory = path.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         // it holds a credential: readable by its owner only, as kubectl writes its own
         Path temporary = Files.createTempFile(directory, ".kubeconfig-", ".tmp",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(temporary, text);
         Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -63,8 +65,8 @@ public final class Kubeconfig {
     static String certificateAuthority(Path kubeconfig) throws IOException {
         String prefix = "certificate-authority-data: ";
         return Files.readAllLines(kubeconfig).stream().map(String::strip).filter(l -> l.startsWith(prefix))
-                .map(l -> new String(java.util.Base64.getDecoder().decode(l.substring(prefix.length()).strip()),
-                        java.nio.charset.StandardCharsets.UTF_8))
+                .map(l -> new String(Base64.getDecoder().decode(l.substring(prefix.length()).strip()),
+                        StandardCharsets.UTF_8))
                 .findFirst().orElseThrow(() -> new IOException(kubeconfig + " names no certificate authority"));
     }
 

@@ -335,14 +335,15 @@ class AccessControlTest {
                 "\"rules\":[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],\"verbs\":[\"list\"]}]"));
         create("/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", rbac("RoleBinding", "default",
                 "pods", roleRef("Role", "pods") + "," + serviceAccountSubject("default", "app")));
-        Kubectl asApp = kubectl.as(Kubeconfig.withToken(server.kubeconfig(), app,
-                Files.createTempFile("kubeconfig-app", "")));
+        Path kubeconfig = Kubeconfig.withToken(server.kubeconfig(), app, Files.createTempFile("kubeconfig-app", ""));
+        Kubectl asApp = kubectl.as(kubeconfig);
         assertEquals("yes", asApp.run("auth", "can-i", "list", "pods").stdout().strip());
         assertEquals("no", asApp.run("auth", "can-i", "delete", "pods").stdout().strip());
         assertEquals("no", asApp.run("auth", "can-i", "list", "pods", "-n", "kube-system").stdout().strip());
         assertTrue(asApp.run("auth", "can-i", "--list").orFail().stdout().contains("pods"));
         assertTrue(asApp.run("auth", "whoami").orFail().stdout().contains("system:serviceaccount:default:app"));
         assertEquals("yes", kubectl.run("auth", "can-i", "*", "*").stdout().strip(), "the administrator");
+        Files.delete(kubeconfig);
     }
 
     // ---- TokenRequest ------------------------------------------------------------------------

@@ -38,6 +38,7 @@ class AgentOwnNodePolicyTest {
             + "'lvs-lvs-operator-agent-own-node' denied request: ";
 
     private EmbeddedApiServer server;
+    private Path work;
     private KubernetesClient admin;
     private KubernetesClient nodeA;
     private KubernetesClient nodeB;
@@ -49,7 +50,7 @@ class AgentOwnNodePolicyTest {
         server = EmbeddedApiServer.start();
         admin = server.newClient();
         Kubectl kubectl = RealKubectl.against(server);
-        Path work = Files.createTempDirectory("own-node-");
+        work = Files.createTempDirectory("own-node-");
         kubectl.run("apply", "--validate=false", "-f", Path.of("../crds").toAbsolutePath().toString()).orFail();
         kubectl.run("apply", "--validate=false", "-f", Path.of("src/test/resources/project/nodes.yaml").toAbsolutePath()
                 .toString()).orFail();
@@ -64,13 +65,18 @@ class AgentOwnNodePolicyTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws java.io.IOException {
         for (KubernetesClient c : new KubernetesClient[] {nodeA, nodeB, operator, unbound, admin}) {
             if (c != null) {
                 c.close();
             }
         }
         server.close();
+        if (work != null) {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     /** The report an agent on {@code node} writes about web, as the agent names and labels it. */

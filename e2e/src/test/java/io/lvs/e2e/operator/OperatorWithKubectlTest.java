@@ -188,6 +188,8 @@ class OperatorWithKubectlTest {
             assertEquals(List.of(), ChartRbac.refused(audit),
                     "the operator and the agents' writes need no right the chart lacks");
             ChartRbac.keepAuditLog(audit, "operator-with-kubectl");
+        } finally {
+            deleteTree(work);
         }
     }
 
@@ -249,6 +251,14 @@ class OperatorWithKubectlTest {
                 assertTrue(message.contains("spec.ports[0].port in body must be of type integer: \"string\""), message);
             }
             assertEquals(List.of(), ChartRbac.refused(audit), "the operator needs no right the chart lacks");
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
