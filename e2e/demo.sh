@@ -56,13 +56,27 @@ say "1. Control plane: an embedded API server (Fabric8 CRUD store + discovery, t
 PIDS+=($!)
 until_true 30 "the API server" test -s "$WORK/kubeconfig"
 until_true 30 "the API server" k get --raw /version
-note "$(grep server: "$WORK/apiserver.log")   (CRD schemas and CEL rules enforced; no RBAC: see e2e/README.md)"
+note "$(grep server: "$WORK/apiserver.log")   (RBAC, CRD schemas and CEL rules enforced: see e2e/README.md)"
 k apply --validate=false -f crds/
 k apply --validate=false -f e2e/src/test/resources/project/nodes.yaml
 k get nodes --show-labels 2>/dev/null | sed 's/^/    /'
 
+say "The chart's RBAC (helm template | kubectl apply), and a token for the operator's ServiceAccount (TokenRequest)"
+printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: lvs-system}\n' | k apply --validate=false -f - >/dev/null
+"$HELM" template lvs helm/lvs-operator -n lvs-system -s templates/serviceaccount.yaml \
+    -s templates/serviceaccount-agent.yaml -s templates/rbac-operator.yaml -s templates/rbac-agent.yaml \
+    -s templates/validatingadmissionpolicy-agent.yaml -s templates/secret-vrrp-keys.yaml \
+  | k apply --validate=false -f - | sed 's/^/    /'
+TOKEN=$(echo '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{}}' \
+  | k create --raw /api/v1/namespaces/lvs-system/serviceaccounts/lvs-lvs-operator/token -f - \
+  | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+sed "s/^    token: .*/    token: $TOKEN/" "$WORK/kubeconfig" > "$WORK/kubeconfig-operator"
+note "the operator may: $(KUBECONFIG="$WORK/kubeconfig-operator" "$KUBECTL" --cache-dir "$WORK/kubectl-cache" \
+  auth can-i --list 2>/dev/null | grep -c lvs.io) rules on lvs.io objects; may it update a RealServer? \
+$(KUBECONFIG="$WORK/kubeconfig-operator" "$KUBECTL" --cache-dir "$WORK/kubectl-cache" auth can-i update realservers)"
+
 say "The operator, as packaged (its own JVM, production profile: it takes a leader Lease before reconciling)"
-LVS_OPERATOR_NAMESPACE=lvs-system KUBECONFIG="$WORK/kubeconfig" QUARKUS_HTTP_PORT=0 \
+LVS_OPERATOR_NAMESPACE=lvs-system KUBECONFIG="$WORK/kubeconfig-operator" QUARKUS_HTTP_PORT=0 \
   "$JAVA" -jar operator/target/quarkus-app/quarkus-run.jar > "$WORK/operator.log" 2>&1 &
 PIDS+=($!)
 until_true 60 "the operator's leader Lease" k get lease -n lvs-system lvs-operator-leader
@@ -141,10 +155,11 @@ cat <<'TXT'
     Real: kubectl 1.35, the packaged operator (validation, VIP claims, status, events, agent liveness, leader
     election), the packaged node agent (informers -> desired state -> minimal kernel operations -> NodeReports,
     health checks, metrics), IPVS and rtnetlink programmed over netlink from Java in a real kernel, real traffic.
-    Embedded: the API server (a Fabric8 store with the CRDs' schema and CEL validation; no RBAC, no pods run from
-    the DaemonSet).
+    Embedded: the API server (a Fabric8 store with the CRDs' schema and CEL validation, HTTPS, tokens, RBAC and the
+    chart's admission policy: the operator and the agents run as their ServiceAccounts; no pods run from the
+    DaemonSet).
     The demo has one director, so nothing is elected here; VRRPv3 election between directors (sub-second failover,
     connections kept across failover and failback, key rotation without a failover) is what e2e/test.sh proves in
     VrrpFailoverTest, GuestFailoverTest (two guest kernels) and VrrpKeyRotationTest.
-    Not built yet: RBAC enforced by the embedded API server (see the README's status).
+    Not built yet: see the README's status.
 TXT

@@ -17,55 +17,70 @@ import dev.cel.runtime.CelRuntime;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A CEL environment shaped like the one kube-apiserver gives CRD validation rules: standard CEL and macros, the
- * strings extension, and the Kubernetes IP library functions the project's rules use ({@code isIP}, {@code ip},
- * {@code family}, {@code isGlobalUnicast}, ...). The IP functions follow k8s.io/apiserver/pkg/cel/library/ip.go
+ * The CEL environments kube-apiserver gives CRD validation rules ({@code self}, {@code oldSelf}) and
+ * ValidatingAdmissionPolicy expressions ({@code object}, {@code oldObject}, {@code request}, {@code params},
+ * {@code namespaceObject}, {@code variables}): standard CEL and macros, the strings extension, and the Kubernetes IP
+ * library functions the project's rules use ({@code isIP}, {@code ip}, {@code family}, {@code isGlobalUnicast}, ...).
+ * Not provided to policies: {@code authorizer}, and the Kubernetes libraries beyond strings and IPs (lists, regex,
+ * URLs, quantities, sets). The IP functions follow k8s.io/apiserver/pkg/cel/library/ip.go
  * (netip parsing; zones and IPv4-mapped IPv6 refused), implemented here with Guava so that they do not share code
  * with the operator's own validation.
  */
 public final class KubernetesCel {
     private static final OpaqueType IP = OpaqueType.create("net.IP");
     private static final OpaqueType CIDR = OpaqueType.create("net.CIDR");
-    private static final Cel CEL = CelFactory.standardCelBuilder()
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addCompilerLibraries(CelExtensions.strings())
-            .addRuntimeLibraries(CelExtensions.strings())
-            .addVar("self", SimpleType.DYN)
-            .addVar("oldSelf", SimpleType.DYN)
-            .addFunctionDeclarations(
-                    CelFunctionDecl.newFunctionDeclaration("isIP",
-                            CelOverloadDecl.newGlobalOverload("is_ip", SimpleType.BOOL, SimpleType.STRING)),
-                    CelFunctionDecl.newFunctionDeclaration("ip",
-                            CelOverloadDecl.newGlobalOverload("string_to_ip", IP, SimpleType.STRING)),
-                    CelFunctionDecl.newFunctionDeclaration("family",
-                            CelOverloadDecl.newMemberOverload("ip_family", SimpleType.INT, IP)),
-                    CelFunctionDecl.newFunctionDeclaration("isUnspecified",
-                            CelOverloadDecl.newMemberOverload("ip_is_unspecified", SimpleType.BOOL, IP)),
-                    CelFunctionDecl.newFunctionDeclaration("isLoopback",
-                            CelOverloadDecl.newMemberOverload("ip_is_loopback", SimpleType.BOOL, IP)),
-                    CelFunctionDecl.newFunctionDeclaration("isGlobalUnicast",
-                            CelOverloadDecl.newMemberOverload("ip_is_global_unicast", SimpleType.BOOL, IP)),
-                    CelFunctionDecl.newFunctionDeclaration("isCIDR",
-                            CelOverloadDecl.newGlobalOverload("is_cidr", SimpleType.BOOL, SimpleType.STRING)),
-                    CelFunctionDecl.newFunctionDeclaration("cidr",
-                            CelOverloadDecl.newGlobalOverload("string_to_cidr", CIDR, SimpleType.STRING)),
-                    CelFunctionDecl.newFunctionDeclaration("masked",
-                            CelOverloadDecl.newMemberOverload("cidr_masked", CIDR, CIDR)))
-            .addFunctionBindings(
-                    CelFunctionBinding.from("is_ip", String.class, s -> parse(s) != null),
-                    CelFunctionBinding.from("string_to_ip", String.class, KubernetesCel::ip),
-                    CelFunctionBinding.from("ip_family", InetAddress.class, a -> a instanceof Inet6Address ? 6L : 4L),
-                    CelFunctionBinding.from("ip_is_unspecified", InetAddress.class, InetAddress::isAnyLocalAddress),
-                    CelFunctionBinding.from("ip_is_loopback", InetAddress.class, InetAddress::isLoopbackAddress),
-                    CelFunctionBinding.from("ip_is_global_unicast", InetAddress.class, KubernetesCel::globalUnicast),
-                    CelFunctionBinding.from("is_cidr", String.class, s -> parseCidr(s) != null),
-                    CelFunctionBinding.from("string_to_cidr", String.class, KubernetesCel::cidr),
-                    CelFunctionBinding.from("cidr_masked", Prefix.class, Prefix::masked))
-            .build();
+    /** CRD validation rules: {@code self} and {@code oldSelf}. */
+    private static final Cel CEL = environment(List.of("self", "oldSelf"));
+    /**
+     * ValidatingAdmissionPolicy expressions: {@code object}, {@code oldObject}, {@code request}, {@code params},
+     * {@code namespaceObject} and {@code variables}, the same libraries as the rules.
+     */
+    private static final Cel ADMISSION = environment(List.of("object", "oldObject", "request", "params",
+            "namespaceObject", "variables"));
+
+    private static Cel environment(List<String> variables) {
+        var builder = CelFactory.standardCelBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addCompilerLibraries(CelExtensions.strings())
+                .addRuntimeLibraries(CelExtensions.strings());
+        variables.forEach(v -> builder.addVar(v, SimpleType.DYN));
+        return builder
+                .addFunctionDeclarations(
+                        CelFunctionDecl.newFunctionDeclaration("isIP",
+                                CelOverloadDecl.newGlobalOverload("is_ip", SimpleType.BOOL, SimpleType.STRING)),
+                        CelFunctionDecl.newFunctionDeclaration("ip",
+                                CelOverloadDecl.newGlobalOverload("string_to_ip", IP, SimpleType.STRING)),
+                        CelFunctionDecl.newFunctionDeclaration("family",
+                                CelOverloadDecl.newMemberOverload("ip_family", SimpleType.INT, IP)),
+                        CelFunctionDecl.newFunctionDeclaration("isUnspecified",
+                                CelOverloadDecl.newMemberOverload("ip_is_unspecified", SimpleType.BOOL, IP)),
+                        CelFunctionDecl.newFunctionDeclaration("isLoopback",
+                                CelOverloadDecl.newMemberOverload("ip_is_loopback", SimpleType.BOOL, IP)),
+                        CelFunctionDecl.newFunctionDeclaration("isGlobalUnicast",
+                                CelOverloadDecl.newMemberOverload("ip_is_global_unicast", SimpleType.BOOL, IP)),
+                        CelFunctionDecl.newFunctionDeclaration("isCIDR",
+                                CelOverloadDecl.newGlobalOverload("is_cidr", SimpleType.BOOL, SimpleType.STRING)),
+                        CelFunctionDecl.newFunctionDeclaration("cidr",
+                                CelOverloadDecl.newGlobalOverload("string_to_cidr", CIDR, SimpleType.STRING)),
+                        CelFunctionDecl.newFunctionDeclaration("masked",
+                                CelOverloadDecl.newMemberOverload("cidr_masked", CIDR, CIDR)))
+                .addFunctionBindings(
+                        CelFunctionBinding.from("is_ip", String.class, s -> parse(s) != null),
+                        CelFunctionBinding.from("string_to_ip", String.class, KubernetesCel::ip),
+                        CelFunctionBinding.from("ip_family", InetAddress.class, a -> a instanceof Inet6Address ? 6L : 4L),
+                        CelFunctionBinding.from("ip_is_unspecified", InetAddress.class, InetAddress::isAnyLocalAddress),
+                        CelFunctionBinding.from("ip_is_loopback", InetAddress.class, InetAddress::isLoopbackAddress),
+                        CelFunctionBinding.from("ip_is_global_unicast", InetAddress.class, KubernetesCel::globalUnicast),
+                        CelFunctionBinding.from("is_cidr", String.class, s -> parseCidr(s) != null),
+                        CelFunctionBinding.from("string_to_cidr", String.class, KubernetesCel::cidr),
+                        CelFunctionBinding.from("cidr_masked", Prefix.class, Prefix::masked))
+                .build();
+    }
 
     private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
 
@@ -177,6 +192,43 @@ public final class KubernetesCel {
         CelRuntime.Program p = PROGRAMS.computeIfAbsent(expression, KubernetesCel::compile);
         Map<String, Object> vars = oldSelf == null ? Map.of("self", self) : Map.of("self", self, "oldSelf", oldSelf);
         return p.eval(vars);
+    }
+
+    private static final Map<String, Compiled> ADMISSION_PROGRAMS = new ConcurrentHashMap<>();
+
+    /** A compiled admission expression, or why it does not compile. */
+    private record Compiled(CelRuntime.Program program, String error) {
+    }
+
+    /** Why a ValidatingAdmissionPolicy expression does not compile, or "" when it does. */
+    public static String admissionCompileError(String expression) {
+        return admissionProgram(expression).error();
+    }
+
+    /**
+     * The value of a ValidatingAdmissionPolicy expression (a validation, condition, variable or message).
+     *
+     * @param inputs the admission variables by name, as plain values ({@link CelValues#unstructured}); a variable
+     *     without a value is {@link CelValues#NULL}
+     * @throws CelEvaluationException when it does not compile or fails while evaluated
+     */
+    public static Object evaluateAdmission(String expression, Map<String, Object> inputs)
+            throws CelEvaluationException {
+        Compiled c = admissionProgram(expression);
+        if (c.program() == null) {
+            throw new CelEvaluationException("compilation failed: " + c.error());
+        }
+        return c.program().eval(inputs);
+    }
+
+    private static Compiled admissionProgram(String expression) {
+        return ADMISSION_PROGRAMS.computeIfAbsent(expression, e -> {
+            try {
+                return new Compiled(ADMISSION.createProgram(ADMISSION.compile(e).getAst()), "");
+            } catch (CelValidationException | CelEvaluationException ex) {
+                return new Compiled(null, ex.getMessage());
+            }
+        });
     }
 
     /** Compiles a rule, failing with the compiler's message when it does not compile. */

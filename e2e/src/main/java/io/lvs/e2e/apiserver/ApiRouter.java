@@ -26,11 +26,12 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The API server's front door: serves discovery, OpenAPI and server-side tables itself, corrects
- * what the mock store gets wrong (merge patch, selectors, list kinds, error reasons, CRD status),
- * puts custom resources through {@link Admission} before they are written, serves watches from the
- * store's history ({@link WatchSession}), and hands the remaining reads and writes to the Fabric8
- * CRUD store.
+ * The API server's front door: authenticates and authorizes every request ({@link FrontDoor}) before it routes it,
+ * answers the self reviews and TokenRequests, serves discovery, OpenAPI and server-side tables itself, corrects
+ * what the mock store gets wrong (merge patch, selectors, list kinds, error reasons, CRD status), puts custom
+ * resources through {@link Admission} (schema pruning, defaults and validation) and every write through the
+ * ValidatingAdmissionPolicies before it is written, serves watches from the store's history ({@link WatchSession}),
+ * and hands the remaining reads and writes to the Fabric8 CRUD store.
  *
  * <p>It runs on the HTTP server's one event loop, so its read-then-write sequences (a merge patch
  * reads the object, then writes the equivalent JSON patch) never interleave with other requests.
@@ -63,13 +64,22 @@ final class ApiRouter extends Dispatcher {
     private final Clock clock;
     private final Consumer<String> requestLog;
     private final Admission admission;
+    private final Rbac rbac;
+    private final FrontDoor frontDoor;
+    private final AccessReviews reviews;
+    private final TokenRequests tokens;
+    private final AdmissionPolicies policies;
 
     /**
      * @param serverAddress "host:port" as clients reach this server, for {@code /api}
      * @param requestLog receives one line per request answered ("GET /api/v1/pods -> 200")
+     * @param authenticator who a request's token names
+     * @param serviceAccounts signs the tokens TokenRequests ask for
+     * @param audit where each request's authorization decision is recorded
      */
     ApiRouter(IndexedStore store, Supplier<String> serverAddress, Clock clock,
-            Consumer<String> requestLog, Admission admission, Watches watches) {
+            Consumer<String> requestLog, Admission admission, Watches watches, Authenticator authenticator,
+            ServiceAccountTokens serviceAccounts, AuditLog audit) {
         this.store = store;
         this.admission = admission;
         this.watches = watches;
@@ -79,14 +89,38 @@ final class ApiRouter extends Dispatcher {
         this.openApi = new OpenApiV3(catalog);
         this.serverAddress = serverAddress;
         this.clock = clock;
+        this.rbac = new Rbac(this::storedItems);
+        this.frontDoor = new FrontDoor(authenticator, rbac, audit);
+        this.reviews = new AccessReviews(rbac);
+        this.tokens = new TokenRequests(serviceAccounts, this::storedObject, clock);
+        this.policies = new AdmissionPolicies(this::storedItems, this::storedObject);
     }
 
+    /** Every client request: authenticated and authorized at the front door, then routed. */
     @Override
     public MockResponse dispatch(RecordedRequest raw) {
         ApiRequest request = ApiRequest.of(raw);
+        FrontDoor.Outcome outcome = frontDoor.check(request);
+        MockResponse response = switch (outcome) {
+            case FrontDoor.Outcome.Refused refused -> refused.response();
+            case FrontDoor.Outcome.Admitted admitted -> routeSafely(request, admitted.user());
+        };
+        boolean watch = response.getWebSocketListener() != null;
+        frontDoor.audit(request, raw.getPath(), outcome, watch ? 200 : response.code(),
+                watch ? "ResponseStarted" : "ResponseComplete");
+        log(raw.getPath(), request.method(), watch ? "watch (WebSocket)" : Integer.toString(response.code()));
+        return response;
+    }
+
+    /** A request the server makes on its own behalf at start (system namespaces, default RBAC): not authorized. */
+    MockResponse dispatchAsServer(RecordedRequest raw) {
+        return routeSafely(ApiRequest.of(raw), UserInfo.apiServer());
+    }
+
+    private MockResponse routeSafely(ApiRequest request, UserInfo user) {
         MockResponse response;
         try {
-            response = route(request);
+            response = route(request, user);
         } catch (RuntimeException e) {
             response = Responses.failure(500, "InternalError", "embedded API server failed on " + request.method()
                     + " " + request.path() + ": " + e);
@@ -95,18 +129,27 @@ final class ApiRouter extends Dispatcher {
             // the store answers writes without one; client-go then reads the body in the type it sent (protobuf)
             response.setHeader("Content-Type", JSON);
         }
-        log(raw.getPath(), request.method(), response.getWebSocketListener() != null ? "watch (WebSocket)"
-                : Integer.toString(response.code()));
         return response;
+    }
+
+    /** The front door's decision on a request that does not pass through {@link #dispatch} (HTTP watches). */
+    FrontDoor.Outcome admit(ApiRequest request) {
+        return frontDoor.check(request);
+    }
+
+    /** Records a request answered outside {@link #dispatch} in the audit log. */
+    void audit(ApiRequest request, String uri, FrontDoor.Outcome outcome, int code, String stage) {
+        frontDoor.audit(request, uri, outcome, code, stage);
     }
 
     void log(String uri, HttpMethod method, String outcome) {
         requestLog.accept(method + " " + uri + " -> " + outcome);
     }
 
-    private MockResponse route(ApiRequest request) {
+    private MockResponse route(ApiRequest request, UserInfo user) {
         if (request.method() == HttpMethod.POST) {
-            Optional<MockResponse> review = AccessReviews.answer(request.path(), request.bodyText());
+            Optional<MockResponse> review = reviews.answer(request, user)
+                    .or(() -> tokens.answer(request.path(), request.bodyText()));
             if (review.isPresent()) {
                 return review.get();
             }
@@ -136,14 +179,20 @@ final class ApiRouter extends Dispatcher {
         }
         MockResponse response = switch (request.method()) {
             case GET -> request.isWatch() ? watchOverWebSocket(request, type, path) : read(request, type, path);
-            case POST -> create(request, type, path);
-            case PUT -> update(request, type, path);
-            case PATCH -> patch(request, type, path);
-            case DELETE -> delete(request, type, path);
+            case POST -> create(request, type, path, user);
+            case PUT -> update(request, type, path, user);
+            case PATCH -> patch(request, type, path, user);
+            case DELETE -> delete(request, type, path, user);
             default -> Responses.failure(405, "MethodNotAllowed", request.method() + " is not supported");
         };
         if (isCrd(type) && request.method() != HttpMethod.GET) {
             crdWrites.incrementAndGet(); // after the write: a snapshot taken before it is stale now
+        }
+        if (request.method() != HttpMethod.GET && type.group().equals(Rbac.GROUP)) {
+            rbac.invalidate();
+        }
+        if (request.method() != HttpMethod.GET && type.group().equals(AdmissionPolicies.GROUP)) {
+            policies.invalidate();
         }
         return response;
     }
@@ -445,7 +494,7 @@ final class ApiRouter extends Dispatcher {
         return Optional.empty();
     }
 
-    private MockResponse create(ApiRequest request, ResourceType type, ResourcePath path) {
+    private MockResponse create(ApiRequest request, ResourceType type, ResourcePath path, UserInfo user) {
         if (!path.isCollection()) {
             return Responses.failure(405, "MethodNotAllowed", "POST is not allowed on a named object");
         }
@@ -464,12 +513,17 @@ final class ApiRouter extends Dispatcher {
         if (!type.namespaced() && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
+        Optional<MockResponse> denied = policies.validate(new AdmissionPolicies.Request(
+                AdmissionPolicies.Operation.CREATE, type, path, Optional.of(object), Optional.empty(), user));
+        if (denied.isPresent()) {
+            return denied.get();
+        }
         MockResponse created = store.handleCreate(
                 request.toStore(HttpMethod.POST, path.collectionPath(), JSON, bytes(object)));
         return warned(afterWrite(created, HttpMethod.POST, type, object), admitted.warnings());
     }
 
-    private MockResponse update(ApiRequest request, ResourceType type, ResourcePath path) {
+    private MockResponse update(ApiRequest request, ResourceType type, ResourcePath path, UserInfo user) {
         if (path.isCollection()) {
             return Responses.failure(405, "MethodNotAllowed", "PUT needs a named object");
         }
@@ -499,11 +553,16 @@ final class ApiRouter extends Dispatcher {
         if (!type.namespaced() && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).remove("namespace");
         }
+        Optional<MockResponse> denied = policies.validate(new AdmissionPolicies.Request(
+                AdmissionPolicies.Operation.UPDATE, type, path, Optional.of(object), Optional.of(body(current)), user));
+        if (denied.isPresent()) {
+            return denied.get();
+        }
         MockResponse updated = store.handleUpdate(request.toStore(HttpMethod.PUT, path.path(), JSON, bytes(object)));
         return warned(afterWrite(updated, HttpMethod.PUT, type, object), admitted.warnings());
     }
 
-    private MockResponse patch(ApiRequest request, ResourceType type, ResourcePath path) {
+    private MockResponse patch(ApiRequest request, ResourceType type, ResourcePath path, UserInfo user) {
         if (path.isCollection()) {
             return Responses.failure(405, "MethodNotAllowed", "PATCH needs a named object");
         }
@@ -561,6 +620,11 @@ final class ApiRouter extends Dispatcher {
             jsonPatch = JsonDiff.asJson(before, after, EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION,
                     DiffFlags.OMIT_COPY_OPERATION));
         }
+        Optional<MockResponse> denied = policies.validate(new AdmissionPolicies.Request(
+                AdmissionPolicies.Operation.UPDATE, type, path, Optional.of(after), Optional.of(before), user));
+        if (denied.isPresent()) {
+            return denied.get();
+        }
         MockResponse patched = store.handlePatch(
                 request.toStore(HttpMethod.PATCH, path.path(), JSON_PATCH, bytes(jsonPatch)));
         return warned(afterWrite(patched, HttpMethod.PATCH, type, after), admitted.warnings());
@@ -574,11 +638,21 @@ final class ApiRouter extends Dispatcher {
         return response;
     }
 
-    private MockResponse delete(ApiRequest request, ResourceType type, ResourcePath path) {
+    private MockResponse delete(ApiRequest request, ResourceType type, ResourcePath path, UserInfo user) {
         if (path.isCollection()) {
             MockResponse listed = read(request, type, path);
             if (listed.code() != 200) {
                 return listed;
+            }
+            for (JsonNode item : body(listed).path("items")) { // admitted each, or none deleted
+                ResourcePath itemPath = new ResourcePath(path.group(), path.version(),
+                        Optional.ofNullable(item.path("metadata").path("namespace").asText(null)), path.plural(),
+                        Optional.of(item.path("metadata").path("name").asText()), Optional.empty());
+                Optional<MockResponse> denied = policies.validate(new AdmissionPolicies.Request(
+                        AdmissionPolicies.Operation.DELETE, type, itemPath, Optional.empty(), Optional.of(item), user));
+                if (denied.isPresent()) {
+                    return denied.get();
+                }
             }
             for (JsonNode item : body(listed).path("items")) {
                 String namespace = item.path("metadata").path("namespace").asText("");
@@ -587,8 +661,15 @@ final class ApiRouter extends Dispatcher {
             }
             return listed;
         }
-        Optional<JsonNode> crd = isCrd(type) ? Optional.of(body(store.handleGet(path.objectPath())))
-                : Optional.empty();
+        MockResponse existing = store.handleGet(path.objectPath());
+        if (existing.code() == 200) {
+            Optional<MockResponse> denied = policies.validate(new AdmissionPolicies.Request(
+                    AdmissionPolicies.Operation.DELETE, type, path, Optional.empty(), Optional.of(body(existing)), user));
+            if (denied.isPresent()) {
+                return denied.get();
+            }
+        }
+        Optional<JsonNode> crd = isCrd(type) ? Optional.of(body(existing)) : Optional.empty();
         MockResponse deleted = store.handleDelete(path.objectPath());
         if (deleted.code() == 404) {
             return Responses.notFound(type, path.name().orElseThrow());
@@ -689,6 +770,19 @@ final class ApiRouter extends Dispatcher {
         return Responses.failure(409, "Conflict", "Operation cannot be fulfilled on " + type.groupResource() + " \""
                 + name + "\": the object has been modified; please apply your changes to the latest version "
                 + "and try again", Optional.of(type), Optional.of(name));
+    }
+
+    /** The stored objects of a collection path (all namespaces when it names none). */
+    private List<JsonNode> storedItems(String collectionPath) {
+        List<JsonNode> items = new ArrayList<>();
+        body(store.handleGet(collectionPath)).path("items").forEach(items::add);
+        return List.copyOf(items);
+    }
+
+    /** The stored object at {@code objectPath}, if there is one. */
+    private Optional<JsonNode> storedObject(String objectPath) {
+        MockResponse stored = store.handleGet(objectPath);
+        return stored.code() == 200 ? Optional.of(body(stored)) : Optional.empty();
     }
 
     static JsonNode body(MockResponse response) {

@@ -33,6 +33,10 @@ final class BuiltinTypes {
             type("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false, List.of(), List.of()),
             type("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", false, List.of(),
                     List.of()),
+            type("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies", false,
+                    List.of(), List.of("api-extensions"), "status"),
+            type("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding",
+                    "validatingadmissionpolicybindings", false, List.of(), List.of("api-extensions")),
             type("apiextensions.k8s.io/v1", "CustomResourceDefinition", "customresourcedefinitions", false,
                     List.of("crd", "crds"), List.of(), "status"));
 

@@ -44,29 +44,37 @@ final class HttpWatch implements WatchSession.Sink {
         RecordedRequest recorded = new RecordedRequest("HTTP/1.1", HttpMethod.GET, http.uri(),
                 Headers.builder().addAll(http.headers()).build(), null);
         ApiRequest request = ApiRequest.of(recorded);
+        // This path never passes through the router's dispatch: the front door is asked here.
+        FrontDoor.Outcome outcome = router.admit(request);
+        if (outcome instanceof FrontDoor.Outcome.Refused refusal) {
+            reply(router, request, outcome, recorded, http.response(), refusal.response());
+            return;
+        }
         Optional<ResourcePath> path = ResourcePath.parse(request.path());
         Optional<ResourceType> type = path.flatMap(router::typeOf);
         if (type.isEmpty()) {
-            reply(router, recorded, http.response(), Responses.noSuchResource());
+            reply(router, request, outcome, recorded, http.response(), Responses.noSuchResource());
             return;
         }
         Optional<MockResponse> refused = router.refusedWatch(request, type.get());
         if (refused.isPresent()) {
-            reply(router, recorded, http.response(), refused.get());
+            reply(router, request, outcome, recorded, http.response(), refused.get());
             return;
         }
         Optional<WatchFilter> filter = router.watchFilter(request, type.get(), path.get());
         Optional<WatchSession.Start> start = router.watchStart(request);
         if (filter.isEmpty() || start.isEmpty()) {
-            reply(router, recorded, http.response(),
+            reply(router, request, outcome, recorded, http.response(),
                     Responses.badRequest("invalid watch parameters (selector or resourceVersion)"));
             return;
         }
         Optional<Duration> timeout = router.watchTimeout(request);
         if (timeout.isEmpty()) {
-            reply(router, recorded, http.response(), Responses.badRequest("timeoutSeconds is not a number"));
+            reply(router, request, outcome, recorded, http.response(),
+                    Responses.badRequest("timeoutSeconds is not a number"));
             return;
         }
+        router.audit(request, http.uri(), outcome, 200, "ResponseStarted");
         router.log(http.uri(), HttpMethod.GET, "watch (HTTP stream)");
         HttpServerResponse response = http.response();
         response.setStatusCode(200);
@@ -79,8 +87,9 @@ final class HttpWatch implements WatchSession.Sink {
         response.closeHandler(ignored -> session.close());
     }
 
-    private static void reply(ApiRouter router, RecordedRequest request, HttpServerResponse response,
-            MockResponse status) {
+    private static void reply(ApiRouter router, ApiRequest parsed, FrontDoor.Outcome outcome, RecordedRequest request,
+            HttpServerResponse response, MockResponse status) {
+        router.audit(parsed, request.getPath(), outcome, status.code(), "ResponseComplete");
         router.log(request.getPath(), HttpMethod.GET, Integer.toString(status.code()));
         response.setStatusCode(status.code());
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");

@@ -54,6 +54,16 @@ public final class Kubectl {
         this.kubeconfig = kubeconfig;
     }
 
+    /** The same kubectl acting as another identity: with {@code otherKubeconfig}'s token. */
+    public Kubectl as(Path otherKubeconfig) {
+        return new Kubectl(binary, otherKubeconfig);
+    }
+
+    /** The kubeconfig this kubectl uses. */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
     /** kubectl for {@code server}, with the binary from {@link KubeTools}. */
     public static Kubectl of(KubeTools.Found tools, EmbeddedApiServer server) {
         return new Kubectl(tools.kubectl(), server.kubeconfig());

@@ -49,6 +49,7 @@ public final class AgentScaleBenchmark {
             lab.background("control", lab.ns("lab"), "busybox", "httpd", "-f", "-p", Lab.GATEWAY + ":8099", "-h",
                     control.toString());
             Path agentJar = Path.of("..").toAbsolutePath().normalize().resolve("node-agent/target/lvs-node-agent.jar");
+            lab.registerNode("node-a", Map.of("lvs.io/director", "true")); // before its agent's token, bound to it
             Lab.Proc guest = lab.guest("node-a", "192.0.2.2", """
                     set -u
                     ip link set eth0 up
@@ -76,13 +77,13 @@ public final class AgentScaleBenchmark {
                     "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx256m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \\
                         -cp "$LVS_CLASSPATH" io.lvs.e2e.guest.programs.ProgramRules lib /run/lvs-table.rules
                     echo "RESULT: PASS"
-                    """.formatted(lab.kubeconfig(), agentJar, Lab.GATEWAY, NMT ? "-XX:NativeMemoryTracking=summary" : "",
+                    """.formatted(lab.agentKubeconfig("node-a"), agentJar, Lab.GATEWAY,
+                    NMT ? "-XX:NativeMemoryTracking=summary" : "",
                     NMT ? "j=\"$LVS_JAVA_HOME/bin/jcmd\"; $j $agent VM.native_memory summary | sed 's/^/[nmt] /'; "
                             + "$j $agent GC.heap_info | sed 's/^/[nmt] before a full GC: /'; $j $agent GC.run >/dev/null; "
                             + "$j $agent GC.heap_info | sed 's/^/[nmt] after a full GC: /'; "
                             + "$j $agent VM.native_memory detail | grep -B1 -A8 'tag=Other' | sed 's/^/[nmt-other] /'" : ""),
                     Duration.ofMinutes(40));
-            lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
             Lab.Proc operator = lab.startOperator();
 
             // in files of 100 VirtualServices with their RealServers, created by 8 kubectl processes at once

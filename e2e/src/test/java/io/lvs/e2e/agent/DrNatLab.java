@@ -49,6 +49,10 @@ public final class DrNatLab implements AutoCloseable {
         lab.installCrdsAndAgentDaemonSet(false);
         example("apply", "vip-pool.yaml"); // the administrator's part: which VIPs the examples' namespace may use
 
+        lab.registerNode("node-a", Map.of("lvs.io/director", "true")); // before its agent's token, bound to it
+        lab.registerNode("worker-1", Map.of());
+        lab.registerNode("worker-2", Map.of());
+
         // the guest's script: eth0 on the bridge, the agent until asked to stop (printing the IPVS sync daemons as
         // ipvsadm lists them whenever they change), then the table it left
         control = Files.createDirectories(lab.dir().resolve("control"));
@@ -88,10 +92,7 @@ public final class DrNatLab implements AutoCloseable {
                 ipvsadm -Ln
                 echo "[node-a] sync daemons after the agent stopped: $(ipvsadm -L --daemon 2>&1 | tr '\n' ';')"
                 echo "RESULT: PASS"
-                """.formatted(lab.kubeconfig(), agentJar, Lab.GATEWAY, Lab.GATEWAY), Duration.ofMinutes(15));
-        lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
-        lab.registerNode("worker-1", Map.of());
-        lab.registerNode("worker-2", Map.of());
+                """.formatted(lab.agentKubeconfig("node-a"), agentJar, Lab.GATEWAY, Lab.GATEWAY), Duration.ofMinutes(15));
         operator = lab.startOperator();
         workerAgents.add(lab.startAgent("worker-1", Map.of()));
         workerAgents.add(lab.startAgent("worker-2", Map.of()));

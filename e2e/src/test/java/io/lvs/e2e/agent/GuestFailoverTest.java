@@ -76,11 +76,11 @@ class GuestFailoverTest {
             lab.background("control", lab.ns("lab"), "busybox", "httpd", "-f", "-p", Lab.GATEWAY + ":8099", "-h",
                     control.toString());
 
-            Lab.Proc nodeA = director("node-a", "192.0.2.2");
-            Lab.Proc nodeB = director("node-b", "192.0.2.3");
             lab.registerNode("node-a", Map.of("lvs.io/director", "true"));
             lab.registerNode("node-b", Map.of("lvs.io/director", "true"));
             lab.registerNode("worker-1", Map.of());
+            Lab.Proc nodeA = director("node-a", "192.0.2.2");
+            Lab.Proc nodeB = director("node-b", "192.0.2.3");
             Lab.Proc operator = lab.startOperator();
             Lab.Proc agentW = lab.startAgent("worker-1", Map.of());
             Path py = Files.writeString(lab.dir().resolve("echo.py"), ECHO_SERVER);
@@ -162,7 +162,8 @@ class GuestFailoverTest {
                   sleep 1
                 done
                 echo "RESULT: PASS"
-                """.formatted(address, name, lab.kubeconfig(), lab.vrrpKeyFile(), jar, Lab.GATEWAY, name, name, name),
+                """.formatted(address, name, lab.agentKubeconfig(name), lab.vrrpKeyFile(), jar, Lab.GATEWAY, name, name,
+                        name),
                 Duration.ofMinutes(15));
     }
 

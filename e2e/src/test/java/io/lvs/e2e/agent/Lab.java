@@ -2,6 +2,8 @@ package io.lvs.e2e.agent;
 
 import io.lvs.e2e.apiserver.KubeTools;
 import io.lvs.e2e.apiserver.Kubectl;
+import io.lvs.e2e.helm.ChartRbac;
+import io.lvs.e2e.helm.RightsUsage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -30,6 +33,13 @@ import org.junit.jupiter.api.Assumptions;
  * bridge. Node agents run as their own processes ({@code java -jar lvs-node-agent.jar run}) inside their node's
  * namespace, as the DaemonSet runs them in the host's. Everything is removed on close: processes by PID, then the
  * namespaces.
+ *
+ * <p>Every process acts as its own identity under the chart's RBAC, as in a cluster: kubectl as the administrator
+ * ({@code system:masters}), the operator as its ServiceAccount, each agent as the agents' ServiceAccount with a token
+ * bound to its node ({@link ChartRbac}: the chart's Roles, ClusterRoles, bindings and admission policy, rendered by
+ * the real helm, are applied before the operator or an agent starts). The API server writes an audit log; on close a
+ * request of the operator or an agent that the server refused (401, 403) fails the test, and with
+ * {@code -Dlvs.rbac.auditDir=DIR} the log is kept there (see {@code RightsUsage}).
  */
 public final class Lab implements AutoCloseable {
     /** The bridge's (and the API server's) address. */
@@ -45,9 +55,14 @@ public final class Lab implements AutoCloseable {
     private final Map<String, String> nodeAddresses = new LinkedHashMap<>();
     private Kubectl kubectl;
     private Path kubeconfig;
+    /** Each API server's audit log, the first server's first. */
+    private final List<ServerLog> auditLogs = new ArrayList<>();
     private Proc apiServer;
     private List<String> apiServerOptions = List.of();
     private int ports;
+    private boolean chartRbac;
+    private Path operatorKubeconfig;
+    private final Map<String, Path> agentKubeconfigs = new LinkedHashMap<>();
 
     private Lab(String tag) throws IOException {
         this.tag = tag + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(4);
@@ -122,18 +137,36 @@ public final class Lab implements AutoCloseable {
 
     /**
      * The API server dies (SIGKILL) and a new one starts at the same address and port with an empty store, as when a
-     * control plane comes back without its data: every object is gone, clients reconnect to it unchanged.
+     * control plane comes back without its data: every object is gone, clients reconnect to it unchanged (the same
+     * certificate and keys: their kubeconfigs and tokens stay valid).
      */
     public void restartApiServerEmpty() throws InterruptedException {
         String url = apiServer.output().stream().filter(l -> l.startsWith("server: ")).findFirst().orElseThrow();
         String port = url.substring(url.lastIndexOf(':') + 1);
         apiServer.kill();
+        chartRbac = false; // gone with the store: the next installChartRbac() applies it again
         apiServer = launchApiServer(port);
     }
 
+    /**
+     * One API server's audit log, and from when its refusals count: a server that came back with an empty store holds
+     * none of the chart's rights until they are applied again (its refusals of the operator and the agents until then
+     * are what an empty store means, not a right the chart lacks).
+     */
+    private record ServerLog(Path file, Instant countsFrom) {
+    }
+
+    /**
+     * Starts the API server process; its certificate, administrator token and service-account key are kept in the lab's
+     * {@code pki} directory (made by the first), so a restarted one accepts every client of the one before, as a real
+     * control plane keeps its PKI on disk. Each server writes an audit log of its own.
+     */
     private Proc launchApiServer(String port) {
+        Path log = dir.resolve("audit-" + auditLogs.size() + ".log");
+        auditLogs.add(new ServerLog(log, auditLogs.isEmpty() ? Instant.MIN : Instant.MAX));
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-Dio.netty.noUnsafe=true", "-cp",
-                testClasspath(), "io.lvs.e2e.apiserver.EmbeddedApiServer", "--address", GATEWAY));
+                testClasspath(), "io.lvs.e2e.apiserver.EmbeddedApiServer", "--address", GATEWAY, "--pki-dir",
+                dir.resolve("pki").toString(), "--audit-log", log.toString()));
         cmd.addAll(apiServerOptions);
         cmd.addAll(List.of(port, kubeconfig.toString()));
         Proc api = start("apiserver", lab, Map.of(), cmd);
@@ -146,12 +179,49 @@ public final class Lab implements AutoCloseable {
         return apiServer;
     }
 
+    /** kubectl as the administrator. */
     public Kubectl kubectl() {
         return kubectl;
     }
 
+    /** The administrator's kubeconfig (kubectl's). */
     public Path kubeconfig() {
         return kubeconfig;
+    }
+
+    /**
+     * Applies the chart's rights (ServiceAccounts, Roles, ClusterRoles, bindings, the agents' admission policy, the
+     * VRRP key Secret it creates empty), rendered by the real helm, once; the operator and agents start after it.
+     */
+    public void installChartRbac() {
+        if (!chartRbac) {
+            ChartRbac.install(kubectl, dir);
+            chartRbac = true;
+            ServerLog current = auditLogs.getLast();
+            if (current.countsFrom().equals(Instant.MAX)) { // a restarted server has the rights from now on
+                auditLogs.set(auditLogs.size() - 1, new ServerLog(current.file(), Instant.now()));
+            }
+        }
+    }
+
+    /** The operator's kubeconfig: its ServiceAccount's token (one per lab, as one ServiceAccount). */
+    public Path operatorKubeconfig() {
+        installChartRbac();
+        if (operatorKubeconfig == null) {
+            operatorKubeconfig = ChartRbac.kubeconfig(kubectl, dir, ChartRbac.OPERATOR_ACCOUNT, Optional.empty(),
+                    dir.resolve("kubeconfig-operator"));
+        }
+        return operatorKubeconfig;
+    }
+
+    /**
+     * The kubeconfig of node {@code name}'s agent: the agents' ServiceAccount with a token bound to the node, as the
+     * kubelet's projected token of the agent's pod is. The node must be registered first ({@link #registerNode}).
+     */
+    public Path agentKubeconfig(String name) {
+        installChartRbac();
+        return agentKubeconfigs.computeIfAbsent(name, n -> ChartRbac.kubeconfig(kubectl, dir, ChartRbac.AGENT_ACCOUNT,
+                Optional.of(n), dir.resolve("kubeconfig-agent-" + n)));
     }
 
     /** Applies Node objects for the hosts named, as kubelets would register them, with these labels. */
@@ -168,9 +238,10 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * What every agent scenario's cluster starts with: {@code crds/} applied with kubectl, a VipPool of the documentation
-     * ranges for every namespace (as an administrator would create), the agents' namespace and their DaemonSet (a
-     * stopping agent reads it to tell a restart from an uninstall).
+     * What every agent scenario's cluster starts with: {@code crds/} applied with kubectl, the chart's rights
+     * ({@link #installChartRbac()}), a VipPool of the documentation ranges for every namespace (as an administrator
+     * would create), the agents' namespace and their DaemonSet (a stopping agent reads it to tell a restart from an
+     * uninstall).
      */
     public void installCrdsAndAgentDaemonSet() {
         installCrdsAndAgentDaemonSet(true);
@@ -179,6 +250,7 @@ public final class Lab implements AutoCloseable {
     /** As {@link #installCrdsAndAgentDaemonSet()}; without the lab's VipPool when {@code labPool} is false. */
     public void installCrdsAndAgentDaemonSet(boolean labPool) {
         kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
+        installChartRbac();
         apply("""
                 apiVersion: v1
                 kind: Namespace
@@ -214,7 +286,10 @@ public final class Lab implements AutoCloseable {
         kubectl.run("apply", "--validate=false", "-f", f.toString()).orFail();
     }
 
-    /** Starts the packaged operator in the lab (production profile: it takes its leader Lease first). */
+    /**
+     * Starts the packaged operator in the lab (production profile: it takes its leader Lease first), as its
+     * ServiceAccount.
+     */
     public Proc startOperator() {
         return startOperator(Map.of());
     }
@@ -225,8 +300,8 @@ public final class Lab implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError("the operator is not packaged: ./mvnw -B -pl operator -am package -DskipTests");
         }
-        Map<String, String> env = new LinkedHashMap<>(Map.of("KUBECONFIG", kubeconfig.toString(), "QUARKUS_HTTP_PORT", "0",
-                "LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_AGENT_NAMESPACE", "lvs-system"));
+        Map<String, String> env = new LinkedHashMap<>(Map.of("KUBECONFIG", operatorKubeconfig().toString(),
+                "QUARKUS_HTTP_PORT", "0", "LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_AGENT_NAMESPACE", "lvs-system"));
         env.putAll(extraEnv);
         Proc op = start("operator", lab, env, List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()));
         await("the operator's leader Lease", START, () -> kubectl.run("get", "lease", "-n", "lvs-system",
@@ -234,7 +309,7 @@ public final class Lab implements AutoCloseable {
         return op;
     }
 
-    /** Starts the packaged node agent of node {@code name} in its namespace. */
+    /** Starts the packaged node agent of node {@code name} in its namespace, with its node-bound token. */
     public Proc startAgent(String name, Map<String, String> extraEnv) {
         Path jar = REPO.resolve("node-agent/target/lvs-node-agent.jar");
         if (!Files.isRegularFile(jar)) {
@@ -243,7 +318,7 @@ public final class Lab implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("NODE_NAME", name);
         env.put("POD_NAMESPACE", "lvs-system");
-        env.put("KUBECONFIG", kubeconfig.toString());
+        env.put("KUBECONFIG", agentKubeconfig(name).toString());
         env.put("LVS_AGENT_STATE_DIR", dir.resolve("state-" + name).toString());
         env.put("LVS_AGENT_HTTP_ADDRESS", "127.0.0.1");
         env.put("LVS_AGENT_HTTP_PORT", "9470");
@@ -520,8 +595,58 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * The requests of the operator and the agents that the API server refused (401 or 403), as
+     * "user verb resource: code" lines: each one is a right the chart lacks or a request the product should not make.
+     * A server back with an empty store counts from when the chart's rights were applied to it again.
+     */
+    public List<String> refusedProductRequests() {
+        return countedRequests().stream().filter(e -> e.user().startsWith(PRODUCT_USERS))
+                .filter(e -> e.code() == 401 || e.code() == 403).map(RightsUsage.Request::toString).toList();
+    }
+
+    private List<RightsUsage.Request> countedRequests() {
+        List<RightsUsage.Request> counted = new ArrayList<>();
+        for (ServerLog log : auditLogs) {
+            if (Files.exists(log.file())) {
+                RightsUsage.read(List.of(log.file())).stream().filter(r -> !r.received().isBefore(log.countsFrom()))
+                        .forEach(counted::add);
+            }
+        }
+        return counted;
+    }
+
+    private static final String PRODUCT_USERS = "system:serviceaccount:" + ChartRbac.NAMESPACE + ":";
+
     @Override
     public void close() {
+        stopEverything();
+        List<String> refused = List.of();
+        try {
+            refused = refusedProductRequests();
+            String keep = System.getProperty("lvs.rbac.auditDir", "");
+            if (!keep.isEmpty()) {
+                Path into = Files.createDirectories(Path.of(keep));
+                for (ServerLog log : auditLogs) {
+                    if (Files.exists(log.file())) { // the lines that count, as they are: ChartRightsTest reads them
+                        List<String> lines = RightsUsage.linesFrom(log.file(), log.countsFrom());
+                        Files.write(into.resolve(lab + "-" + System.currentTimeMillis() + "-"
+                                + log.file().getFileName().toString().replace(".log", ".audit.log")), lines);
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("lab " + lab + ": could not read or keep the audit log: " + e.getMessage());
+        } finally {
+            deleteDirectory();
+        }
+        if (!refused.isEmpty()) {
+            throw new AssertionError("the API server refused " + refused.size() + " request(s) of the operator or the "
+                    + "agents under the chart's RBAC:\n" + String.join("\n", refused.stream().distinct().toList()));
+        }
+    }
+
+    private void stopEverything() {
         // guests first, and gently: their runner stops the whole UML process group on SIGTERM (a SIGKILL of the
         // runner would leave the guest running)
         for (Proc p : processes) {
@@ -546,6 +671,9 @@ public final class Lab implements AutoCloseable {
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             run(List.of("ip", "netns", "del", namespaces.get(i)));
         }
+    }
+
+    private void deleteDirectory() {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {

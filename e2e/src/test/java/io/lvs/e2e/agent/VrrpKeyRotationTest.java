@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs.e2e.apiserver.Kubectl;
+import io.lvs.e2e.helm.ChartRbac;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ class VrrpKeyRotationTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final Duration ROTATIONS = Duration.ofSeconds(300);
     private static final String VIP = "192.0.2.110";
-    private static final String SECRET = "lvs-vrrp-keys";
+    /** The chart's empty key Secret, which the operator may read and update (not create). */
+    private static final String SECRET = ChartRbac.VRRP_KEY_SECRET;
 
     @Test
     void theOperatorRotatesTheAdvertKeyTwiceWithoutAFailoverOrAFailedRequest() throws Exception {
@@ -42,7 +44,7 @@ class VrrpKeyRotationTest {
             lab.registerNode("node-b", Map.of("lvs.io/director", "true"));
             Lab.Proc operator = lab.startOperator(Map.of("LVS_VRRP_KEYS_SECRET", SECRET,
                     "LVS_VRRP_KEYS_ROTATION", "8s", "LVS_VRRP_KEYS_MIN_STEP", "3s"));
-            await("the operator to create the key Secret", WAIT, () -> !keys(k).isEmpty(), operator);
+            await("the operator to fill the chart's key Secret", WAIT, () -> !keys(k).isEmpty(), operator);
 
             Path fileA = lab.dir().resolve("keys-node-a");
             Path fileB = lab.dir().resolve("keys-node-b");
@@ -101,7 +103,7 @@ class VrrpKeyRotationTest {
             }
             long steps = k.run("get", "events", "-n", "lvs-system", "-o", "jsonpath={.items[*].reason}").orFail().stdout()
                     .split("VrrpKeyRotation", -1).length - 1;
-            assertTrue(steps >= 7, "an Event for the creation and for each of the six steps: " + steps);
+            assertTrue(steps >= 7, "an Event for the first key and for each of the six steps: " + steps);
         }
     }
 

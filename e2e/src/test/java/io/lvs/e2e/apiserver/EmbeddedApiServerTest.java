@@ -46,12 +46,13 @@ class EmbeddedApiServerTest {
 
     private EmbeddedApiServer server;
     private KubernetesClient client;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private HttpClient http;
 
     @BeforeEach
     void startServer() {
         server = EmbeddedApiServer.start();
         client = server.newClient();
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(server.sslContext()).build();
     }
 
     @AfterEach
@@ -72,6 +73,7 @@ class EmbeddedApiServerTest {
         if (!contentType.isEmpty()) {
             request.header("Content-Type", contentType);
         }
+        request.header("Authorization", "Bearer " + server.adminToken()); // as the administrator
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -87,6 +89,20 @@ class EmbeddedApiServerTest {
 
     private Reply get(String path) {
         return send("GET", path, "", "", Map.of());
+    }
+
+    /** This test's server replaced by one started with {@code options} and its keys (its clients carry on). */
+    private void restartWith(EmbeddedApiServer.Options options) {
+        ServerKeys keys = server.keys();
+        client.close();
+        server.close();
+        server = EmbeddedApiServer.start(options.withKeys(keys));
+        client = server.newClient();
+    }
+
+    /** A request to {@code uri} as the administrator. */
+    private HttpRequest.Builder adminRequest(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + server.adminToken());
     }
 
     private Reply post(String path, String body) {
@@ -154,21 +170,6 @@ class EmbeddedApiServerTest {
         assertEquals("wlc", get(FRONTENDS + "/plain").body().at("/spec/scheduler").asText());
         Reply set = patch(FRONTENDS + "/plain", "application/merge-patch+json", "{\"spec\": {\"scheduler\": \"rr\"}}");
         assertEquals("rr", set.body().at("/spec/scheduler").asText(), "a value given is kept");
-    }
-
-    @Test
-    void selfReviewsSayEverythingIsAllowedBecauseThereIsNoRbac() {
-        // JOSDK asks this before leader election; a real API server answers with the caller's rules
-        io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview rules = client.authorization().v1()
-                .selfSubjectRulesReview().create(new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
-                        .withNewSpec().withNamespace("lvs-system").endSpec().build());
-        assertEquals(List.of("*"), rules.getStatus().getResourceRules().getFirst().getVerbs());
-        assertEquals(List.of("*"), rules.getStatus().getResourceRules().getFirst().getResources());
-        Reply access = post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
-                "{\"spec\":{\"resourceAttributes\":{\"verb\":\"create\",\"resource\":\"leases\"}}}");
-        assertEquals(201, access.code());
-        assertTrue(access.body().path("status").path("allowed").asBoolean());
-        assertEquals("create", access.body().path("spec").path("resourceAttributes").path("verb").asText());
     }
 
     @Test
@@ -540,7 +541,7 @@ class EmbeddedApiServerTest {
                 + "error: unknown field \"spec.colour\", unknown field \"spec.ports[0].nmae\"",
                 strict.body().path("message").asText());
 
-        HttpResponse<String> warned = http.send(HttpRequest.newBuilder(URI.create(server.url() + VIRTUAL_SERVICES))
+        HttpResponse<String> warned = http.send(adminRequest(URI.create(server.url() + VIRTUAL_SERVICES))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(colourful))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, warned.statusCode());
@@ -551,7 +552,7 @@ class EmbeddedApiServerTest {
         assertFalse(stored.path("spec").has("colour"));
         assertEquals("{\"port\":80,\"protocol\":\"TCP\"}", stored.at("/spec/ports/0").toString(), "pruned, defaulted");
 
-        HttpResponse<String> ignored = http.send(HttpRequest.newBuilder(URI.create(server.url() + VIRTUAL_SERVICES
+        HttpResponse<String> ignored = http.send(adminRequest(URI.create(server.url() + VIRTUAL_SERVICES
                         + "/web?fieldValidation=Ignore")).header("Content-Type", "application/merge-patch+json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"spec\": {\"shape\": \"round\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -562,10 +563,7 @@ class EmbeddedApiServerTest {
 
     @Test
     void withoutSchemaValidationTheServerStoresWhatItIsSentWithItsDefaults() {
-        client.close();
-        server.close();
-        server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withSchemaValidation(false));
-        client = server.newClient();
+        restartWith(EmbeddedApiServer.Options.defaults().withSchemaValidation(false));
         createProjectCrds();
         assertEquals(201, post(VIRTUAL_SERVICES, virtualService("web", "{\"vip\": \"192.0.2.300\", \"colour\": 1, "
                 + "\"ports\": [{\"port\": \"eighty\"}], " + DIRECTORS + "}")).code());
@@ -619,7 +617,8 @@ class EmbeddedApiServerTest {
         post(FRONTENDS, frontend("old", "192.0.2.10", ""));
         String since = get(FRONTENDS).body().path("metadata").path("resourceVersion").asText();
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
-                + "?watch=true&resourceVersion=" + since + "&timeoutSeconds=2")).build();
+                + "?watch=true&resourceVersion=" + since + "&timeoutSeconds=2"))
+                .header("Authorization", "Bearer " + server.adminToken()).build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -641,7 +640,7 @@ class EmbeddedApiServerTest {
         post(FRONTENDS, frontend("two", "192.0.2.11", ""));
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
                 + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan"
-                + "&timeoutSeconds=2")).build();
+                + "&timeoutSeconds=2")).header("Authorization", "Bearer " + server.adminToken()).build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             List<String> seen = new ArrayList<>();
@@ -659,7 +658,7 @@ class EmbeddedApiServerTest {
 
     /** The events of an HTTP watch until the server ends it (timeoutSeconds), as "TYPE name". */
     private List<JsonNode> watchEvents(String query) throws Exception {
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
+        HttpResponse<InputStream> response = http.send(adminRequest(URI.create(server.url() + FRONTENDS
                 + "?watch=true&" + query)).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         List<JsonNode> events = new ArrayList<>();
@@ -704,10 +703,7 @@ class EmbeddedApiServerTest {
 
     @Test
     void aWatchFromAVersionTheHistoryNoLongerHoldsIsToldItIsGone() throws Exception {
-        client.close();
-        server.close();
-        server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withWatchHistory(3));
-        client = server.newClient();
+        restartWith(EmbeddedApiServer.Options.defaults().withWatchHistory(3));
         createFrontendCrd();
         post(FRONTENDS, frontend("a", "192.0.2.10", ""));
         String since = listVersion();
@@ -772,8 +768,9 @@ class EmbeddedApiServerTest {
         try {
             assertEquals("add before", events.poll(10, TimeUnit.SECONDS));
             int port = server.port();
+            ServerKeys keys = server.keys(); // what a control plane keeps on disk: the informer's client carries on
             server.close(); // an API server restarted on an empty store (a lost etcd, a fresh control plane)
-            server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withPort(port));
+            server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withPort(port).withKeys(keys));
             createFrontendCrd();
             post(FRONTENDS, frontend("after", "192.0.2.11", ""));
             List<String> seen = new ArrayList<>();
@@ -790,14 +787,10 @@ class EmbeddedApiServerTest {
 
     @Test
     void watchesThatAllowBookmarksGetThemAndOthersDoNot() throws Exception {
-        client.close();
-        server.close();
-        server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults()
-                .withBookmarkInterval(Duration.ofMillis(300)));
-        client = server.newClient();
+        restartWith(EmbeddedApiServer.Options.defaults().withBookmarkInterval(Duration.ofMillis(300)));
         createFrontendCrd();
         String since = listVersion();
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(server.url() + FRONTENDS
+        HttpResponse<InputStream> response = http.send(adminRequest(URI.create(server.url() + FRONTENDS
                 + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=5&resourceVersion=" + since)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {

@@ -332,6 +332,76 @@ class HelmChartTest {
                 "an unknown election mode is refused by the schema");
     }
 
+    /**
+     * The final rule sets, exactly: what ChartRightsTest found the operator and the agents use in recorded e2e runs
+     * (plus the verbs of rare paths it names), each with resourceNames where RBAC can name the one object.
+     */
+    @Test
+    void theRolesGrantExactlyWhatTheOperatorAndTheAgentsUse() throws Exception {
+        List<JsonNode> docs = render();
+        assertEquals(List.of(
+                        "lvs.io virtualservices: get, list, watch, patch",
+                        "lvs.io realservers, vippools, nodereports: list, watch",
+                        "lvs.io virtualservices/status, realservers/status: update",
+                        " nodes, namespaces: list, watch",
+                        " events: create, patch"),
+                ruleLines(find(docs, "ClusterRole", "lvs-lvs-operator")),
+                "no CRD reads, no update of VirtualServices, no status get/patch, no get of what informers watch");
+        assertEquals(List.of(
+                        "coordination.k8s.io leases: get, list, watch, create, update, patch",
+                        " pods, events: list, watch",
+                        "apps daemonsets [lvs-node-agent]: list, watch",
+                        " secrets [lvs-lvs-operator-vrrp-keys]: get, update"),
+                ruleLines(find(docs, "Role", "lvs-lvs-operator")),
+                "the elector renews its Lease with a patch; the key Secret is filled, never created");
+        assertEquals(List.of(
+                        "lvs.io virtualservices, realservers, vippools: list, watch",
+                        "lvs.io nodereports: get, list, watch, create, delete",
+                        "lvs.io nodereports/status: update",
+                        " nodes: get, list, watch",
+                        " namespaces: list, watch"),
+                ruleLines(find(docs, "ClusterRole", "lvs-lvs-operator-agent")), "agents record no events");
+        assertEquals(List.of(
+                        "coordination.k8s.io leases: get, list, watch, create, update, delete",
+                        "apps daemonsets [lvs-node-agent]: get"),
+                ruleLines(find(docs, "Role", "lvs-lvs-operator-agent")),
+                "an agent deletes its own Lease when it drains or is uninstalled");
+
+        // the agents' own-node policy and its binding, and none without it
+        JsonNode policy = find(docs, "ValidatingAdmissionPolicy", "lvs-lvs-operator-agent-own-node");
+        assertEquals("admissionregistration.k8s.io/v1", policy.path("apiVersion").asText());
+        assertEquals("Fail", policy.at("/spec/failurePolicy").asText());
+        assertEquals("request.userInfo.username == 'system:serviceaccount:lvs-system:lvs-node-agent'",
+                policy.at("/spec/matchConditions/0/expression").asText());
+        JsonNode binding = find(docs, "ValidatingAdmissionPolicyBinding", "lvs-lvs-operator-agent-own-node");
+        assertEquals("lvs-lvs-operator-agent-own-node", binding.at("/spec/policyName").asText());
+        assertEquals("[\"Deny\"]", binding.at("/spec/validationActions").toString());
+        assertTrue(render("--set", "agent.ownNodePolicy=false").stream()
+                .noneMatch(d -> d.path("kind").asText().startsWith("ValidatingAdmissionPolicy")));
+        assertEquals("request.userInfo.username == 'system:serviceaccount:lvs-system:my-agents'",
+                find(render("--set", "agent.serviceAccountName=my-agents"), "ValidatingAdmissionPolicy",
+                        "lvs-lvs-operator-agent-own-node").at("/spec/matchConditions/0/expression").asText(),
+                "the policy names the agents' account as the chart names it");
+    }
+
+    /** Each rule as "group resource, resource [names]: verb, verb", in the chart's order. */
+    private static List<String> ruleLines(JsonNode role) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            List<String> groups = new ArrayList<>();
+            rule.path("apiGroups").forEach(g -> groups.add(g.asText()));
+            List<String> resources = new ArrayList<>();
+            rule.path("resources").forEach(r -> resources.add(r.asText()));
+            List<String> names = new ArrayList<>();
+            rule.path("resourceNames").forEach(n -> names.add(n.asText()));
+            List<String> verbs = new ArrayList<>();
+            rule.path("verbs").forEach(v -> verbs.add(v.asText()));
+            out.add(String.join(",", groups) + " " + String.join(", ", resources)
+                    + (names.isEmpty() ? "" : " " + names) + ": " + String.join(", ", verbs));
+        }
+        return out;
+    }
+
     /** Each rule as "group resource verb" lines. */
     private static List<String> rules(JsonNode role) {
         List<String> out = new ArrayList<>();

@@ -169,8 +169,10 @@ class HelmUpgradeTest {
 
     private static Optional<JsonNode> get(EmbeddedApiServer server, String path) throws Exception {
         // HTTP/1.1: the JDK client's default first asks to upgrade to h2c, which this server has been seen to leave unanswered
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(server.sslContext()).build()) {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(server.url() + path))
+                    .header("Authorization", "Bearer " + server.adminToken()) // as the administrator
                     .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) {
                 return Optional.empty();

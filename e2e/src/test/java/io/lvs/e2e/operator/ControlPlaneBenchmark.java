@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.e2e.apiserver.KubeTools;
+import io.lvs.e2e.apiserver.Kubectl;
+import io.lvs.e2e.helm.ChartRbac;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,7 +68,16 @@ public final class ControlPlaneBenchmark {
                 .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(Config.fromKubeconfig(Files.readString(kubeconfig)))
                         .withMaxConcurrentRequests(64).withMaxConcurrentRequestsPerHost(64).build()).build()) {
             setUp(client);
-            operator = startOperator(kubeconfig, client);
+            // the operator runs as its ServiceAccount under the chart's RBAC, as in a cluster (and as every e2e test)
+            Kubectl kubectl = new Kubectl(switch (KubeTools.lookup()) {
+                case KubeTools.Found found -> found.kubectl();
+                case KubeTools.Unavailable u -> throw new IllegalStateException("the real kubectl is needed: " + u.reason());
+                case KubeTools.Broken b -> throw new IllegalStateException("the real kubectl is needed: " + b.reason());
+            }, kubeconfig);
+            ChartRbac.install(kubectl, dir);
+            Path operatorKubeconfig = ChartRbac.kubeconfig(kubectl, dir, ChartRbac.OPERATOR_ACCOUNT,
+                    Optional.empty(), dir.resolve("kubeconfig-operator"));
+            operator = startOperator(operatorKubeconfig, client);
             System.out.printf("%d VirtualServices x 2 RealServers; API server pid %d, operator pid %d%n", n, api.pid(),
                     operator.pid());
 
@@ -108,7 +121,7 @@ public final class ControlPlaneBenchmark {
             operator.stop(Duration.ofSeconds(30));
             before = Cpu.of(api.pid(), 0);
             long t4 = System.nanoTime();
-            operator = startOperator(kubeconfig, client);
+            operator = startOperator(operatorKubeconfig, client);
             client.resource(vs("after-restart", n + 1)).create();
             client.resource(rs("after-restart-1", "after-restart", n + 1, 1)).create();
             while (!"True".equals(accepted(client.resources(VirtualService.class).inNamespace(NS)

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.e2e.apiserver.EmbeddedApiServer;
 import io.lvs.e2e.apiserver.Kubectl;
 import io.lvs.e2e.apiserver.RealKubectl;
+import io.lvs.e2e.helm.ChartRbac;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * leads, stays live, refuses each malformed object naming the field in the API server's words, and reconciles every
  * other object, on its first start and on its restart.
  *
- * <p>The embedded API server runs in its schema-less mode ({@code Options.withSchemaValidation(false)}): with its
+ * <p>The operator runs as its ServiceAccount under the chart's RBAC, as installed. The embedded API server runs in its
+ * schema-less mode ({@code Options.withSchemaValidation(false)}): with its
  * default schema validation it would refuse the malformed objects at the door, as a real server does.
  */
 class OperatorRestartTest {
@@ -49,11 +51,14 @@ class OperatorRestartTest {
 
     @Test
     void anOperatorStartedWithMalformedObjectsStoredStartsLeadsAndReconcilesTheOthers() throws Exception {
+        Path audit = work.resolve("audit.log");
         try (EmbeddedApiServer server = EmbeddedApiServer.start(
-                EmbeddedApiServer.Options.defaults().withSchemaValidation(false));
+                EmbeddedApiServer.Options.defaults().withSchemaValidation(false).withAuditLog(audit));
                 KubernetesClient client = server.newClient()) {
             Kubectl kubectl = RealKubectl.against(server);
             kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
+            ChartRbac.install(kubectl, work);
+            Path operatorKubeconfig = ChartRbac.operatorKubeconfig(kubectl, work);
             kubectl.run("apply", "--validate=false", "-f", REPO.resolve("e2e/src/test/resources/project/nodes.yaml")
                     .toString()).orFail();
             kubectl.run("apply", "--validate=false", "-f", manifest("stored.yaml", """
@@ -103,7 +108,7 @@ class OperatorRestartTest {
                     "the server stored the wrong type as written");
 
             for (String run : List.of("first start", "restart")) {
-                try (OperatorProcess operator = OperatorProcess.start(server.kubeconfig(), ENV)) {
+                try (OperatorProcess operator = OperatorProcess.start(operatorKubeconfig, ENV)) {
                     waitFor(run + ": the leader Lease taken", operator, () -> Optional.ofNullable(
                             client.leases().inNamespace("lvs-system").withName("lvs-operator-leader").get())
                             .map(l -> l.getSpec().getHolderIdentity()).filter(h -> !h.isBlank()).isPresent());
@@ -146,6 +151,9 @@ class OperatorRestartTest {
                     assertTrue(exit == 143 || exit == 0, run + ": stops in order (exit " + exit + ")");
                 }
             }
+            assertEquals(List.of(), ChartRbac.refused(audit), "the operator, as its ServiceAccount, needs no right the "
+                    + "chart lacks");
+            ChartRbac.keepAuditLog(audit, "operator-restart");
         }
     }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.e2e.apiserver.EmbeddedApiServer;
 import io.lvs.e2e.apiserver.Kubectl;
 import io.lvs.e2e.apiserver.RealKubectl;
+import io.lvs.e2e.helm.ChartRbac;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every malformed one {@code Accepted=False} with a message naming its field (or, where only other objects make it
  * wrong, the reason and the object or pool concerned). The counts and times are printed.
  *
- * <p>The embedded API server runs in its schema-less mode ({@code Options.withSchemaValidation(false)}): with its
+ * <p>The operator runs as its ServiceAccount under the chart's RBAC, as installed. The embedded API server runs in its
+ * schema-less mode ({@code Options.withSchemaValidation(false)}): with its
  * default schema validation it would refuse the malformed objects at the door, as a real server does.
  */
 class OperatorRobustnessTest {
@@ -190,11 +192,13 @@ class OperatorRobustnessTest {
 
     @Test
     void hundredsOfMalformedObjectsAtOnceAmongValidOnesLeaveEveryValidOneAcceptedAndEveryOtherExplained() throws Exception {
+        Path audit = work.resolve("audit.log");
         try (EmbeddedApiServer server = EmbeddedApiServer.start(
-                EmbeddedApiServer.Options.defaults().withSchemaValidation(false));
+                EmbeddedApiServer.Options.defaults().withSchemaValidation(false).withAuditLog(audit));
                 KubernetesClient admin = server.newClient()) {
             Kubectl kubectl = RealKubectl.against(server);
             kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
+            ChartRbac.install(kubectl, work);
             kubectl.run("apply", "--validate=false", "-f", REPO.resolve("e2e/src/test/resources/project/nodes.yaml")
                     .toString()).orFail();
             kubectl.run("apply", "--validate=false", "-f", Files.writeString(work.resolve("pool.yaml"), """
@@ -246,7 +250,7 @@ class OperatorRobustnessTest {
             long malformed = expected.values().stream().filter(e -> !e.valid()).count() + CONFLICT_PAIRS;
             long valid = expected.values().stream().filter(Expected::valid).count() + CONFLICT_PAIRS;
 
-            try (OperatorProcess operator = OperatorProcess.start(server.kubeconfig(),
+            try (OperatorProcess operator = OperatorProcess.start(ChartRbac.operatorKubeconfig(kubectl, work),
                     Map.of("LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_OPERATOR_LEASE_NAME", "lvs-operator-leader"))) {
                 waitUntil("the operator to lead", operator, Duration.ofSeconds(90), () -> admin.leases()
                         .inNamespace("lvs-system").withName("lvs-operator-leader").get() != null);
@@ -274,6 +278,9 @@ class OperatorRobustnessTest {
                 String log = String.join("\n", operator.output());
                 assertTrue(!log.contains("will stop"), "no watch stopped:\n" + log);
             }
+            assertEquals(List.of(), ChartRbac.refused(audit), "the operator, as its ServiceAccount, needs no right the "
+                    + "chart lacks");
+            ChartRbac.keepAuditLog(audit, "operator-robustness");
         }
     }
 

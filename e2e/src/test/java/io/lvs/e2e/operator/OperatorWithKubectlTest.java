@@ -11,6 +11,7 @@ import io.lvs.e2e.apiserver.EmbeddedApiServer;
 import io.lvs.e2e.apiserver.Kubectl;
 import io.lvs.e2e.apiserver.KubectlTable;
 import io.lvs.e2e.apiserver.RealKubectl;
+import io.lvs.e2e.helm.ChartRbac;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +20,16 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * A user's first session, with the real parts this machine has: the real kubectl applies the committed CRDs and
- * examples to the embedded API server, the packaged operator (its own JVM, production profile, leader election on)
- * reconciles them, and kubectl shows the result. The node agents' control loop is a later issue; where agents would
- * report, the test writes their NodeReports through kubectl, as they will through the API.
+ * examples to the embedded API server, the packaged operator (its own JVM, production profile, leader election on,
+ * as its ServiceAccount under the chart's RBAC) reconciles them, and kubectl shows the result. Where agents would
+ * report, the test writes their Leases and NodeReports through kubectl as each node's agent (its token bound to its
+ * node), with the verbs an agent uses.
  */
 class OperatorWithKubectlTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -35,12 +38,21 @@ class OperatorWithKubectlTest {
 
     @Test
     void kubectlAppliesTheCrdsAndExamplesAndShowsTheOperatorsView() throws Exception {
-        try (EmbeddedApiServer server = EmbeddedApiServer.start()) {
+        Path work = Files.createTempDirectory("operator-kubectl-");
+        Path audit = work.resolve("audit.log");
+        try (EmbeddedApiServer server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults().withAuditLog(audit))) {
             Kubectl kubectl = RealKubectl.against(server);
             kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
             kubectl.run("apply", "--validate=false", "-f", resource("nodes.yaml")).orFail();
             kubectl.run("apply", "--validate=false", "-f", resource("agents.yaml")).orFail();
-            try (OperatorProcess operator = OperatorProcess.start(server.kubeconfig(),
+            ChartRbac.install(kubectl, work);
+            Path operatorKubeconfig = ChartRbac.operatorKubeconfig(kubectl, work);
+            Map<String, Kubectl> agents = new java.util.TreeMap<>();
+            for (String node : List.of("node-a", "node-b", "worker-1", "worker-2")) {
+                agents.put(node, kubectl.as(ChartRbac.kubeconfig(kubectl, work, ChartRbac.AGENT_ACCOUNT, Optional.of(node),
+                        work.resolve("kubeconfig-" + node))));
+            }
+            try (OperatorProcess operator = OperatorProcess.start(operatorKubeconfig,
                     Map.of("LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_OPERATOR_LEASE_NAME", "lvs-operator-leader"))) {
                 waitFor("the operator to take the leader Lease", operator,
                         () -> kubectl.run("get", "lease", "-n", "lvs-system", "lvs-operator-leader").succeeded());
@@ -81,14 +93,15 @@ class OperatorWithKubectlTest {
                 assertEquals("False", wide.row("web").orElseThrow().get("PROGRAMMED"));
 
                 // the agents report: node-a active with both servers healthy, node-b standby, the real servers' nodes
-                // prepared (the VIP on lo, for DirectRouting); each renews its Lease
-                kubectl.run("apply", "--validate=false", "-f", agentLeases("node-a", "node-b", "worker-1", "worker-2")
-                        .toString()).orFail();
-                kubectl.run("apply", "--validate=false", "-f", resource("web-reports.yaml")).orFail();
-                reportStatus(kubectl, "web.node-a", "Active", true);
-                reportStatus(kubectl, "web.node-b", "Standby", false);
-                realServerNodePrepared(kubectl, "web.worker-1");
-                realServerNodePrepared(kubectl, "web.worker-2");
+                // prepared (VIP on lo); each renews its Lease
+                for (String node : agents.keySet()) {
+                    agents.get(node).run("create", "--validate=false", "-f", agentLease(node).toString()).orFail();
+                    agents.get(node).run("create", "--validate=false", "-f", report(node).toString()).orFail();
+                }
+                reportStatus(agents.get("node-a"), "web.node-a", "Active", true);
+                reportStatus(agents.get("node-b"), "web.node-b", "Standby", false);
+                realServerNodePrepared(agents.get("worker-1"), "web.worker-1");
+                realServerNodePrepared(agents.get("worker-2"), "web.worker-2");
                 waitFor("web to become Ready", operator, () -> "True".equals(jsonpath(kubectl, "virtualservice/web",
                         "{.status.conditions[?(@.type==\"Ready\")].status}")));
                 Map<String, String> ready = KubectlTable.parse(kubectl.run("get", "virtualservices").orFail().stdout())
@@ -161,8 +174,8 @@ class OperatorWithKubectlTest {
                         .stdout().contains("WaitingForCleanup"));
                 assertTrue(!jsonpath(kubectl, "virtualservice/web", "{.metadata.deletionTimestamp}").isEmpty(),
                         "web is still there, marked for deletion");
-                for (String report : List.of("web.node-a", "web.node-b", "web.worker-1", "web.worker-2")) {
-                    cleanedUp(kubectl, report);
+                for (String node : agents.keySet()) {
+                    cleanedUp(agents.get(node), "web." + node);
                 }
                 kubectl.run("wait", "--for=delete", "virtualservice/web", "--timeout=60s").orFail();
                 assertEquals("", kubectl.run("get", "virtualservices", "-o", "name").orFail().stdout().strip());
@@ -172,6 +185,11 @@ class OperatorWithKubectlTest {
                 assertTrue((exit == 143 || exit == 0) && log.contains("lvs-operator stopped in"),
                         "the operator stops in order on SIGTERM (exit " + exit + "):\n" + log);
             }
+            assertEquals(List.of(), ChartRbac.refused(audit),
+                    "the operator and the agents' writes need no right the chart lacks");
+            ChartRbac.keepAuditLog(audit, "operator-with-kubectl");
+        } finally {
+            deleteTree(work);
         }
     }
 
@@ -194,10 +212,14 @@ class OperatorWithKubectlTest {
      */
     @Test
     void onAServerThatSkipsSchemasTheOperatorRefusesAMalformedObjectByNameAndReconcilesTheRest() throws Exception {
+        Path work = Files.createTempDirectory("operator-schemaless-");
+        Path audit = work.resolve("audit.log");
         try (EmbeddedApiServer server = EmbeddedApiServer.start(EmbeddedApiServer.Options.defaults()
-                .withSchemaValidation(false))) {
+                .withSchemaValidation(false).withAuditLog(audit))) {
             Kubectl kubectl = RealKubectl.against(server);
             kubectl.run("apply", "--validate=false", "-f", REPO.resolve("crds").toString()).orFail();
+            ChartRbac.install(kubectl, work);
+            Path operatorKubeconfig = ChartRbac.operatorKubeconfig(kubectl, work);
             Path objects = Files.createTempFile("objects", ".yaml");
             Files.writeString(objects, EIGHTY + """
                     ---
@@ -217,7 +239,7 @@ class OperatorWithKubectlTest {
                     """);
             kubectl.run("apply", "--validate=false", "-f", objects.toString()).orFail();
             assertEquals("eighty", jsonpath(kubectl, "virtualservice/eighty", "{.spec.ports[0].port}"), "stored as sent");
-            try (OperatorProcess operator = OperatorProcess.start(server.kubeconfig(),
+            try (OperatorProcess operator = OperatorProcess.start(operatorKubeconfig,
                     Map.of("LVS_OPERATOR_NAMESPACE", "lvs-system", "LVS_OPERATOR_LEASE_NAME", "lvs-operator-leader"))) {
                 waitFor("the valid VirtualService accepted", operator, () -> "True".equals(jsonpath(kubectl,
                         "virtualservice/fine", "{.status.conditions[?(@.type==\"Accepted\")].status}")));
@@ -228,6 +250,15 @@ class OperatorWithKubectlTest {
                 // the operator says what the API server would have said for this object
                 assertTrue(message.contains("spec.ports[0].port in body must be of type integer: \"string\""), message);
             }
+            assertEquals(List.of(), ChartRbac.refused(audit), "the operator needs no right the chart lacks");
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -278,48 +309,71 @@ class OperatorWithKubectlTest {
         return r.succeeded() ? r.stdout().strip() : "";
     }
 
-    /** The Leases the agents on {@code nodes} renew (their liveness), renewed now, as a manifest. */
-    private static Path agentLeases(String... nodes) throws IOException {
-        StringBuilder yaml = new StringBuilder();
+    /** The Lease the agent on {@code node} renews (its liveness), renewed now, as a manifest. */
+    private static Path agentLease(String node) throws IOException {
         String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
-        for (String node : nodes) {
-            yaml.append("""
-                    apiVersion: coordination.k8s.io/v1
-                    kind: Lease
-                    metadata: {name: lvs-agent-%s, namespace: lvs-system, labels: {app.kubernetes.io/name: lvs-node-agent}}
-                    spec: {holderIdentity: %s, leaseDurationSeconds: 40, renewTime: "%s"}
-                    ---
-                    """.formatted(node, node, now));
-        }
-        Path f = Files.createTempFile("leases", ".yaml");
-        Files.writeString(f, yaml);
+        Path f = Files.createTempFile("lease", ".yaml");
+        Files.writeString(f, """
+                apiVersion: coordination.k8s.io/v1
+                kind: Lease
+                metadata: {name: lvs-agent-%s, namespace: lvs-system, labels: {app.kubernetes.io/name: lvs-node-agent}}
+                spec: {holderIdentity: %s, leaseDurationSeconds: 40, renewTime: "%s"}
+                """.formatted(node, node, now));
         return f;
     }
 
-    /** Writes a report's status the way an agent does: through the status subresource. */
-    private static void reportStatus(Kubectl kubectl, String name, String role, boolean active) {
-        String patch = """
-                {"status": {"role": "%s", "programmed": true, "virtualServiceGeneration": 1, "vipHeld": %s,
+    /** The NodeReport of {@code node} about web, from {@code web-reports.yaml}, as a manifest of its own. */
+    private static Path report(String node) throws IOException {
+        String all = Files.readString(Path.of(resource("web-reports.yaml")));
+        String mine = java.util.Arrays.stream(all.split("(?m)^---$")).filter(d -> d.contains("name: web." + node + ","))
+                .findFirst().orElseThrow();
+        Path f = Files.createTempFile("report", ".yaml");
+        Files.writeString(f, mine);
+        return f;
+    }
+
+    /** Writes a report's status the way an agent does: a PUT of the status subresource. */
+    private static void reportStatus(Kubectl agent, String name, String role, boolean active) throws IOException {
+        writeStatus(agent, name, """
+                {"role": "%s", "programmed": true, "virtualServiceGeneration": 1, "vipHeld": %s,
                   "kernelStatePresent": true, "vipNetwork": "192.0.2.0/24", "reportTime": "%s",
                   "realServers": [
                     {"name": "web-1", "healthy": true, "lastProbe": {"result": "Success", "latency": "0.9ms", "message": "HTTP 200"}},
-                    {"name": "web-2", "healthy": true, "lastProbe": {"result": "Success", "latency": "1.1ms", "message": "HTTP 200"}}]}}
-                """.formatted(role, active, Instant.now().toString());
-        kubectl.run("patch", "nodereport", name, "--subresource=status", "--type=merge", "-p", patch).orFail();
+                    {"name": "web-2", "healthy": true, "lastProbe": {"result": "Success", "latency": "1.1ms", "message": "HTTP 200"}}]}
+                """.formatted(role, active, Instant.now().toString()));
     }
 
     /** What the agent of a DirectRouting real server's node reports once the VIP is on its lo. */
-    private static void realServerNodePrepared(Kubectl kubectl, String name) {
-        kubectl.run("patch", "nodereport", name, "--subresource=status", "--type=merge", "-p", """
-                {"status": {"role": "RealServer", "programmed": true, "virtualServiceGeneration": 1,
-                  "kernelStatePresent": true, "reportTime": "%s"}}
-                """.formatted(Instant.now().toString())).orFail();
+    private static void realServerNodePrepared(Kubectl agent, String name) throws IOException {
+        writeStatus(agent, name, """
+                {"role": "RealServer", "programmed": true, "virtualServiceGeneration": 1,
+                  "kernelStatePresent": true, "reportTime": "%s"}
+                """.formatted(Instant.now().toString()));
     }
 
     /** What an agent reports once it removed a deleted VirtualService's VIP and IPVS entries. */
-    private static void cleanedUp(Kubectl kubectl, String report) {
-        kubectl.run("patch", "nodereport", report, "--subresource=status", "--type=merge", "-p",
-                "{\"status\": {\"kernelStatePresent\": false, \"role\": \"Standby\", \"vipHeld\": false}}").orFail();
+    private static void cleanedUp(Kubectl agent, String report) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode status = json.readTree(agent.run("get", "nodereport", report, "-o", "json").orFail().stdout())
+                .path("status");
+        com.fasterxml.jackson.databind.node.ObjectNode gone = status.isObject()
+                ? ((com.fasterxml.jackson.databind.node.ObjectNode) status).deepCopy() : json.createObjectNode();
+        gone.put("kernelStatePresent", false).put("vipHeld", false);
+        if (gone.path("role").asText().equals("Active")) {
+            gone.put("role", "Standby");
+        }
+        writeStatus(agent, report, json.writeValueAsString(gone));
+    }
+
+    /** The report read, its status replaced by {@code status} (JSON), written back with a PUT on /status. */
+    private static void writeStatus(Kubectl agent, String name, String status) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode report = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(agent.run("get", "nodereport", name, "-o", "json").orFail().stdout());
+        report.set("status", json.readTree(status));
+        Path f = Files.createTempFile("status", ".json");
+        Files.writeString(f, json.writeValueAsString(report));
+        agent.run("replace", "--validate=false", "--subresource=status", "-f", f.toString()).orFail();
     }
 
     private static void waitFor(String what, OperatorProcess operator, BooleanSupplier condition) {

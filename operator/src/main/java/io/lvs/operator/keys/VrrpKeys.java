@@ -1,7 +1,6 @@
 package io.lvs.operator.keys;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lvs.operator.OperatorConfig;
@@ -30,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the directors' VRRP advert keys: fills the key Secret the agents mount (the chart creates it empty; where there
- * is none and the operator may create Secrets, it creates it) and rotates its key
+ * Keeps the directors' VRRP advert keys: fills the key Secret the agents mount (the chart creates it empty; the operator
+ * never creates one, as it may not create Secrets, which could mint service-account tokens) and rotates its key
  * every {@code lvs.vrrp-keys.rotation} in the three steps of {@link KeyRotation}, each only once every live agent
  * reports (on its Lease) that it holds the previous one, so a rotation never causes a failover. Runs on the leader
  * only: {@link io.lvs.operator.kube.LeaderElection} starts it when this replica starts leading. A Secret the user brings (the chart's {@code agent.election.keySecret}) is not configured here and never
@@ -84,7 +83,7 @@ public class VrrpKeys {
         }
     }
 
-    /** Secrets written (created or updated) since the start. */
+    /** Secret updates written since the start. */
     public long writes() {
         return writes.get();
     }
@@ -108,10 +107,16 @@ public class VrrpKeys {
             return; // the agents' Leases are not listed yet: nobody's keys are known
         }
         Secret secret = client.secrets().inNamespace(namespace()).withName(name).get();
+        if (secret == null) {
+            waiting("the key Secret " + namespace() + "/" + name + " does not exist: the chart creates it empty (helm "
+                    + "upgrade puts it back), or create it empty (kubectl -n " + namespace() + " create secret generic "
+                    + name + "); the operator fills and rotates it, and may not create Secrets");
+            return;
+        }
         Optional<State> current;
         try {
             // the chart's empty placeholder (no key yet, never rotated) is filled like a missing Secret
-            current = secret == null || placeholder(secret) ? Optional.empty() : Optional.of(state(secret, now));
+            current = placeholder(secret) ? Optional.empty() : Optional.of(state(secret, now));
         } catch (IllegalArgumentException e) {
             String why = "the VRRP key Secret " + namespace() + "/" + name + " cannot be read (" + e.getMessage()
                     + "); it is left as it is and not rotated until it is fixed";
@@ -149,13 +154,6 @@ public class VrrpKeys {
                 Base64.getEncoder().encodeToString(s.text().getBytes(StandardCharsets.UTF_8)));
         Map<String, String> annotations = Map.of(PHASE_ANNOTATION, s.phase().name(), SINCE_ANNOTATION,
                 s.since().toString());
-        if (existing == null) {
-            return client.secrets().inNamespace(namespace()).resource(new SecretBuilder().withNewMetadata()
-                    .withName(name).withNamespace(namespace())
-                    .withLabels(Map.of("app.kubernetes.io/managed-by", "lvs-operator"))
-                    .withAnnotations(annotations).endMetadata()
-                    .withType("Opaque").withData(data).build()).create();
-        }
         Map<String, String> a = new HashMap<>(Objects.requireNonNullElse(existing.getMetadata().getAnnotations(), Map.of()));
         a.putAll(annotations);
         existing.getMetadata().setAnnotations(a);

@@ -52,7 +52,8 @@ public class EventRecorder {
     /**
      * Records an event; failures are logged, never thrown (events are best effort). Only the memory of recent events is
      * locked, never an HTTP call, so reconcilers do not queue behind one another's events. A repeat is a merge patch of
-     * count and lastTimestamp (no GET first: the operator may create and patch events, not read them).
+     * count and lastTimestamp, sent on the remembered event's name alone: a patch through {@code withName} would GET
+     * the event first, and the operator may create and patch events, not read them (a real server refuses the GET).
      */
     public void record(HasMetadata about, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -69,7 +70,9 @@ public class EventRecorder {
         }
         try {
             if (previous != null) {
-                client.v1().events().inNamespace(ns).withName(previous.name()).patch(
+                Event named = new EventBuilder().withNewMetadata().withNamespace(ns).withName(previous.name())
+                        .endMetadata().build();
+                client.v1().events().inNamespace(ns).resource(named).patch(
                         PatchContext.of(PatchType.JSON_MERGE), "{\"count\":" + (previous.count() + 1)
                                 + ",\"lastTimestamp\":\"" + now + "\"}");
                 return;
