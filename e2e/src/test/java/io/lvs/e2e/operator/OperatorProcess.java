@@ -48,8 +48,16 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** Starts the operator with {@code kubeconfig}; {@code env} adds LVS_* / QUARKUS_* settings. */
     public static OperatorProcess start(Path kubeconfig, Map<String, String> env) {
+        return start(kubeconfig, env, List.of("-Xmx256m"));
+    }
+
+    /** Starts the operator with {@code kubeconfig}, {@code env} and these JVM options (heap, collector, recording). */
+    public static OperatorProcess start(Path kubeconfig, Map<String, String> env, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar().toString()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", "0");
         pb.environment().putAll(env);
