@@ -48,8 +48,15 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
     private final SharedIndexInformer<Namespace> namespaces;
     private final List<SharedIndexInformer<? extends HasMetadata>> all;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** Changes stored of the kinds desired state is computed from: {@link #version()}. */
     private final AtomicLong changes = new AtomicLong();
-    /** The {@link #changes} listeners last heard of. */
+    /**
+     * Changes stored of this node's NodeReports: they wake the listeners (the report writer rewrites a report someone
+     * changed or deleted) but not a recomputation of desired state, which does not read them (at start-up the agent's
+     * own thousand creations would each have moved the version).
+     */
+    private final AtomicLong reportChanges = new AtomicLong();
+    /** The sum of {@link #changes} and {@link #reportChanges} listeners last heard of. */
     private final AtomicLong told = new AtomicLong(-1);
 
     public KubeObjects(KubernetesClient client, String nodeName) {
@@ -59,9 +66,9 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
         realServers = lean(client.resources(RealServer.class).inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0),
                 LeanStore::realServer);
         nodes = lean(client.nodes().withLimit(LIST_PAGE).runnableInformer(0), LeanStore::node);
-        reports = lean(client.resources(NodeReport.class).inAnyNamespace()
+        reports = client.resources(NodeReport.class).inAnyNamespace()
                 .withLabel(NodeReport.NODE_LABEL, NodeReports.labelValue(nodeName)).withLimit(LIST_PAGE)
-                .runnableInformer(0), LeanStore::nodeReport);
+                .runnableInformer(0).itemStore(new LeanStore<>(LeanStore::nodeReport, reportChanges));
         pools = lean(client.resources(VipPool.class).withLimit(LIST_PAGE).runnableInformer(0), LeanStore::vipPool);
         namespaces = lean(client.namespaces().withLimit(LIST_PAGE).runnableInformer(0), LeanStore::namespace);
         all = List.of(virtualServices, realServers, nodes, reports, pools, namespaces);
@@ -163,7 +170,7 @@ public final class KubeObjects implements ObjectSource, AutoCloseable {
         if (!synced()) {
             return;
         }
-        long now = changes.get();
+        long now = changes.get() + reportChanges.get();
         if (told.getAndSet(now) != now) {
             listeners.forEach(Runnable::run);
         }

@@ -25,8 +25,8 @@ public interface ObjectSource {
     Map<String, String> namespaceLabels(String name);
 
     /**
-     * A number that changes whenever a cached object changed (added, updated, deleted): desired state computed at one
-     * version stays right while the version stays the same.
+     * A number that changes whenever a cached object desired state is computed from changed (added, updated, deleted):
+     * desired state computed at one version stays right while the version stays the same.
      */
     long version();
 
