@@ -1,6 +1,8 @@
 package io.lvs.api.v1alpha1;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 
 /**
@@ -14,11 +16,27 @@ public final class GoDuration {
     private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
     private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(h|ms|m|s)");
 
+    /** The few distinct durations objects use, parsed once (agents parse each VirtualService's on every computation). */
+    private static final Map<String, Duration> PARSED = new ConcurrentHashMap<>();
+    private static final int PARSED_MAX = 512;
+
     private GoDuration() {
     }
 
     /** Parses a duration string; throws IllegalArgumentException with the offending text when it is malformed. */
     public static Duration parse(String text) {
+        Duration known = text == null ? null : PARSED.get(text);
+        if (known != null) {
+            return known;
+        }
+        Duration d = parseText(text);
+        if (PARSED.size() < PARSED_MAX) {
+            PARSED.put(text, d);
+        }
+        return d;
+    }
+
+    private static Duration parseText(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 2s or 1m30s");
         }

@@ -17,15 +17,28 @@ import java.util.Map;
  *   <li>the time from the agent's start until its passes have programmed every service and destination (from its log,
  *       timed on the host as the lines arrive), and the time the library alone takes for the same table in the same
  *       guest (the table the agent left, read back with {@code ipvsadm -Sn}, programmed into an empty namespace);</li>
- *   <li>the agent's resident memory (VmRSS, VmHWM) after a minute of steady state, the JVM started as the chart's image
- *       starts it with the heap the chart's memory limit gives (-Xmx128m);</li>
+ *   <li>the agent's resident memory (VmRSS, VmHWM, and its memory cgroup's charge) once the kernel holds everything
+ *       and after a minute of steady state, the JVM started as the image starts it ({@link AgentImage}: the
+ *       Dockerfile's environment, jvm.options and the AOT cache its RUN step records) inside a memory cgroup with the
+ *       chart's limit, from which the JVM sizes its heap;</li>
  *   <li>its API writes during that minute (NodeReports and Lease renewals, from its own counters).</li>
  * </ul>
  * Run as root from {@code e2e/} (docs/benchmarks.md); argument: N (default 1000).
  */
 public final class AgentScaleBenchmark {
-    /** {@code -Dlvs.bench.nmt=true}: the agent runs with native memory tracking and prints its summary at the end. */
-    private static final boolean NMT = Boolean.getBoolean("lvs.bench.nmt");
+    /**
+     * {@code -Dlvs.bench.nmt=true} (or {@code summary}): the agent runs with native memory tracking and a GC log beside
+     * the image's flags, and prints at the end its collections, its mappings by kind, NMT's summary, its heap before and
+     * after a full GC, the live set's largest classes, its container's memory and the classes it loaded by package;
+     * {@code detail}: the same with NMT's detail mode, whose report (malloc call sites, mappings) is printed whole (its
+     * bookkeeping costs memory, so its RSS is not the product's). {@code -Dlvs.bench.heapdump=true} also dumps the heap
+     * to the guest's run directory (kept with {@code KEEP=1} in the environment, under /var/tmp/lvs-guest).
+     */
+    private static final String NMT = switch (System.getProperty("lvs.bench.nmt", "false")) {
+        case "true", "summary" -> "summary";
+        case "detail" -> "detail";
+        default -> "";
+    };
     private static final List<String> SERVERS = List.of("198.51.100.11", "198.51.100.12", "198.51.100.13",
             "198.51.100.14");
 
@@ -48,7 +61,15 @@ public final class AgentScaleBenchmark {
             Path control = Files.createDirectories(lab.dir().resolve("control"));
             lab.background("control", lab.ns("lab"), "busybox", "httpd", "-f", "-p", Lab.GATEWAY + ":8099", "-h",
                     control.toString());
-            Path agentJar = Path.of("..").toAbsolutePath().normalize().resolve("node-agent/target/lvs-node-agent.jar");
+            // the image's JVM flags, environment and AOT cache (recorded here as its Dockerfile does), the chart's limit
+            Path repo = Path.of("..").toAbsolutePath().normalize();
+            AgentImage image = AgentImage.read(repo, Path.of(System.getProperty("java.home"), "bin", "java"),
+                    repo.resolve("node-agent/target/image"));
+            Files.createDirectories(repo.resolve("node-agent/target/image"));
+            image.build();
+            Path agentJar = image.jar();
+            System.out.printf("the agent runs as the image runs it: %s java %s -jar %s (memory limit %d MiB)%n",
+                    image.env(), String.join(" ", image.jvmFlags()), agentJar, image.memoryLimit() >> 20);
             lab.registerNode("node-a", Map.of("lvs.io/director", "true")); // before its agent's token, bound to it
             Lab.Proc guest = lab.guest("node-a", "192.0.2.2", """
                     set -u
@@ -56,16 +77,28 @@ public final class AgentScaleBenchmark {
                     ip addr add 192.0.2.2/24 dev eth0
                     ip addr add 198.51.100.1/24 dev eth0
                     mkdir -p /run/lvs-agent
-                    until busybox wget -q -O /dev/null http://%3$s:8099/start 2>/dev/null; do sleep 0.2; done
-                    echo "[node-a] starting the agent at $(date -u +%%H:%%M:%%S.%%3N)"
-                    env NODE_NAME=node-a POD_NAMESPACE=lvs-system KUBECONFIG=%1$s LVS_AGENT_STATE_DIR=/run/lvs-agent \\
-                        LVS_AGENT_HTTP_ADDRESS=0.0.0.0 LVS_AGENT_HTTP_PORT=9470 \\
-                        "$LVS_JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx128m -XX:-UsePerfData %4$s \\
-                        -XX:+ExitOnOutOfMemoryError -jar %2$s run &
+                    # the container: a memory cgroup with the chart's limit (the JVM sizes its heap from it, and the
+                    # kernel ends the agent if it goes over, as a kubelet's would)
+                    grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
+                    echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+                    mkdir -p /sys/fs/cgroup/agent
+                    echo %6$d > /sys/fs/cgroup/agent/memory.max
+                    ( echo $BASHPID > /sys/fs/cgroup/agent/cgroup.procs
+                      # read-only, as in a container: the JVM takes a writable cgroup file system for no container
+                      mount -o remount,ro /sys/fs/cgroup
+                      "$LVS_JAVA_HOME/bin/java" -XshowSettings:system -version 2>&1 | grep -E 'Provider|Memory Limit' \\
+                          | sed 's/^ */[node-a] the container as the JVM sees it: /'
+                      until busybox wget -q -O /dev/null http://%3$s:8099/start 2>/dev/null; do sleep 0.2; done
+                      echo "[node-a] starting the agent at $(date -u +%%H:%%M:%%S.%%3N)"
+                      exec env %7$s NODE_NAME=node-a POD_NAMESPACE=lvs-system KUBECONFIG=%1$s \\
+                        LVS_AGENT_STATE_DIR=/run/lvs-agent LVS_AGENT_HTTP_ADDRESS=0.0.0.0 LVS_AGENT_HTTP_PORT=9470 \\
+                        "$LVS_JAVA_HOME/bin/java" %8$s %4$s -jar %2$s run ) &
                     agent=$!
                     until busybox wget -q -O /dev/null http://%3$s:8099/stop 2>/dev/null; do
-                      kill -0 "$agent" 2>/dev/null || { echo "[node-a] the agent exited"; exit 1; }
-                      echo "[node-a] agent memory: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' \\t\\n' ' ')"
+                      kill -0 "$agent" 2>/dev/null || { echo "[node-a] the agent exited"; \\
+                        grep -E 'oom' /sys/fs/cgroup/agent/memory.events; exit 1; }
+                      echo "[node-a] agent memory: $(grep -E 'VmRSS|VmHWM' /proc/$agent/status | tr -s ' \\t\\n' ' ')\\
+                    cgroup: $(( $(cat /sys/fs/cgroup/agent/memory.current) / 1024 )) kB"
                       sleep 5
                     done
                     %5$s
@@ -78,11 +111,10 @@ public final class AgentScaleBenchmark {
                         -cp "$LVS_CLASSPATH" io.lvs.e2e.guest.programs.ProgramRules lib /run/lvs-table.rules
                     echo "RESULT: PASS"
                     """.formatted(lab.agentKubeconfig("node-a"), agentJar, Lab.GATEWAY,
-                    NMT ? "-XX:NativeMemoryTracking=summary" : "",
-                    NMT ? "j=\"$LVS_JAVA_HOME/bin/jcmd\"; $j $agent VM.native_memory summary | sed 's/^/[nmt] /'; "
-                            + "$j $agent GC.heap_info | sed 's/^/[nmt] before a full GC: /'; $j $agent GC.run >/dev/null; "
-                            + "$j $agent GC.heap_info | sed 's/^/[nmt] after a full GC: /'; "
-                            + "$j $agent VM.native_memory detail | grep -B1 -A8 'tag=Other' | sed 's/^/[nmt-other] /'" : ""),
+                    NMT.isEmpty() ? "" : "-XX:NativeMemoryTracking=" + NMT + " -Xlog:gc:file=/run/agent-gc.log",
+                    NMT.isEmpty() ? "" : memoryReport(NMT),
+                    image.memoryLimit(), String.join(" ", image.env().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue()).toList()), String.join(" ", image.jvmFlags())),
                     Duration.ofMinutes(40));
             Lab.Proc operator = lab.startOperator();
 
@@ -118,6 +150,7 @@ public final class AgentScaleBenchmark {
             long programmed = guest.arrivedAt(lastPass(guest, from));
             System.out.printf("agent start -> the kernel holds %d services and %d destinations: %.1f s%n", n, 4 * n,
                     (programmed - started) / 1e9);
+            System.out.println("agent memory once it holds them: " + lastMatching(guest, "[node-a] agent memory:"));
 
             // a minute of steady state: memory and API writes
             await("the agent to settle (every NodeReport written)", wait, () -> settled(lab), guest);
@@ -133,9 +166,47 @@ public final class AgentScaleBenchmark {
             await("the guest to finish", wait, () -> !guest.alive());
             guest.output().stream().filter(l -> l.startsWith("BENCH") || l.startsWith("CHECK") || l.contains("kernel holds")
                     || l.contains("RESULT") || l.contains("starting the agent") || l.contains("lvs-node-agent running")
-                    || l.contains("IPVS is available") || l.contains("changed the kernel") || l.startsWith("[nmt"))
+                    || l.contains("IPVS is available") || l.contains("changed the kernel") || l.startsWith("[nmt")
+                    || l.contains("as the JVM sees it"))
                     .forEach(System.out::println);
         }
+    }
+
+    /**
+     * Guest shell that prints where the agent's memory goes (lines starting "[nmt"): its mappings by kind (from smaps:
+     * what NMT cannot see, such as glibc's malloc arenas, shows as anonymous memory outside the JVM's regions), NMT's
+     * summary (and in detail mode its whole report), the heap before and after a full GC, and the
+     * live set's largest classes.
+     */
+    private static String memoryReport(String mode) {
+        String j = "j=\"$LVS_JAVA_HOME/bin/jcmd\"; ";
+        String smaps = "awk '/^[0-9a-f]+-[0-9a-f]+ /{n=($6==\"\" ? \"[anon]\" : $6)} /^Rss:/{r[n]+=$2} "
+                + "END{for(k in r) if (r[k] >= 512) printf \"%8d kB %s\\n\", r[k], k}' /proc/$agent/smaps "
+                + "| sort -rn | head -25 | sed 's/^/[nmt-smaps] /'; "
+                // the largest mappings one by one: glibc's malloc arenas are the 64 MiB anonymous ones NMT does not list
+                + "awk '/^[0-9a-f]+-[0-9a-f]+ /{m=$1; n=$6} /^Size:/{z=$2} /^Rss:/{ if ($2 >= 1024) "
+                + "printf \"%8d kB of %8d kB %s %s\\n\", $2, z, m, n}' /proc/$agent/smaps | sort -rn | head -40 "
+                + "| sed 's/^/[nmt-maps] /'; ";
+        String native_ = "$j $agent VM.native_memory summary | sed 's/^/[nmt] /'; ";
+        String detail = mode.equals("detail")
+                ? "$j $agent VM.native_memory detail | sed 's/^/[nmt-detail] /'; " : "";
+        String heap = "$j $agent GC.heap_info | sed 's/^/[nmt] before a full GC: /'; "
+                + "$j $agent GC.class_histogram | head -80 | sed 's/^/[nmt-histo] /'; "
+                + "$j $agent GC.heap_info | sed 's/^/[nmt] after a full GC: /'; "
+                + "grep -E 'VmRSS|VmHWM|RssAnon|RssFile|Threads' /proc/$agent/status | sed 's/^/[nmt] /'; ";
+        String container = "for f in memory.current memory.peak; do echo \"[nmt] cgroup $f: $(( $(cat "
+                + "/sys/fs/cgroup/agent/$f) / 1024 )) kB\"; done; grep -E '^(anon|file|kernel|sock|shmem) ' "
+                + "/sys/fs/cgroup/agent/memory.stat | sed 's/^/[nmt] cgroup memory.stat /'; "
+                + "$j $agent VM.flags | tr ' ' '\\n' | grep -E 'HeapSize|NewSize|CodeCache|Tiered|Compiler|Metaspace' "
+                + "| sed 's/^/[nmt] flag /'; "
+                + "$j $agent VM.classes | awk 'NR>1{n=split($NF,p,\".\"); k=p[1]; for(i=2;i<n && i<4;i++) k=k\".\"p[i]; "
+                + "c[k]++} END{for(k in c) if (c[k] >= 40) print c[k], k}' | sort -rn | head -25 "
+                + "| sed 's/^/[nmt-classes] /'; ";
+        String gc = "echo \"[nmt] collections: $(grep -c 'Pause Young' /run/agent-gc.log) young, $(grep -c 'Pause Full' "
+                + "/run/agent-gc.log) full\"; tail -12 /run/agent-gc.log | sed 's/^/[nmt-gc] /'; ";
+        String dump = Boolean.getBoolean("lvs.bench.heapdump")
+                ? "$j $agent GC.heap_dump /vmresults/agent.hprof | sed 's/^/[nmt] /'; " : "";
+        return j + gc + smaps + native_ + detail + heap + container + dump;
     }
 
     /** VirtualServices {@code from} (inclusive) to {@code to} (exclusive), each with its four RealServers. */

@@ -60,8 +60,7 @@ final class Endpoints implements AgentHttp.Endpoints {
     }
 
     @Override
-    public String metrics() {
-        PrometheusText t = new PrometheusText();
+    public void metrics(PrometheusText t) {
         ControlLoop.AgentCounters c = agent.loop().counters();
         ControlLoop.PassStatus s = agent.loop().status();
         t.single("lvs_agent_passes_total", "counter", "Control-loop passes.", c.passes.get());
@@ -107,7 +106,6 @@ final class Endpoints implements AgentHttp.Endpoints {
         histogram(t, "lvs_agent_pass_duration_seconds", "How long control-loop passes take.", c.passDuration);
         histogram(t, "lvs_agent_programming_latency_seconds", "From a change (object, health verdict, role) to the end of "
                 + "the pass that programmed it.", c.programmingLatency);
-        return t.toString();
     }
 
     private static void histogram(PrometheusText t, String name, String help, LatencyHistogram h) {

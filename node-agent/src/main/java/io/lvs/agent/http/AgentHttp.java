@@ -2,7 +2,10 @@ package io.lvs.agent.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -18,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentHttp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHttp.class);
+    private static final int STREAM_CHUNK = 32 * 1024;
 
     /** What a probe endpoint answers: healthy or not, and why. */
     public record Probe(boolean ok, String text) {
@@ -29,7 +33,8 @@ public final class AgentHttp implements AutoCloseable {
 
         Probe readiness();
 
-        String metrics();
+        /** Writes the metrics to {@code out}. */
+        void metrics(PrometheusText out);
 
         String inspect();
     }
@@ -51,7 +56,7 @@ public final class AgentHttp implements AutoCloseable {
         s.setExecutor(Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("lvs-http-", 0).factory()));
         s.createContext("/healthz", x -> probe(x, endpoints::liveness));
         s.createContext("/readyz", x -> probe(x, endpoints::readiness));
-        s.createContext("/metrics", x -> send(x, 200, "text/plain; version=0.0.4; charset=utf-8", endpoints.metrics()));
+        s.createContext("/metrics", x -> stream(x, "text/plain; version=0.0.4; charset=utf-8", endpoints::metrics));
         s.createContext("/inspect", x -> {
             if (!x.getRemoteAddress().getAddress().isLoopbackAddress()) {
                 send(x, 403, "text/plain; charset=utf-8", "/inspect answers only on the node itself (curl from the node, "
@@ -88,6 +93,30 @@ public final class AgentHttp implements AutoCloseable {
                 try (OutputStream o = x.getResponseBody()) {
                     o.write(b);
                 }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("answering {} failed: {}", x.getRequestURI(), e.toString());
+        }
+    }
+
+    /** A 200 answer written as it is rendered (chunked), never held whole in memory. */
+    private static void stream(HttpExchange x, String type, java.util.function.Consumer<PrometheusText> render)
+            throws IOException {
+        try (x) {
+            if (!x.getRequestMethod().equals("GET") && !x.getRequestMethod().equals("HEAD")) {
+                x.sendResponseHeaders(405, -1);
+                return;
+            }
+            x.getResponseHeaders().set("Content-Type", type);
+            if (x.getRequestMethod().equals("HEAD")) {
+                x.sendResponseHeaders(200, -1);
+                return;
+            }
+            x.sendResponseHeaders(200, 0);
+            // Small writes: the socket layer copies each into a temporary direct buffer it keeps per thread.
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(x.getResponseBody(), StandardCharsets.UTF_8),
+                    STREAM_CHUNK)) {
+                render.accept(new PrometheusText(w));
             }
         } catch (RuntimeException e) {
             LOG.warn("answering {} failed: {}", x.getRequestURI(), e.toString());

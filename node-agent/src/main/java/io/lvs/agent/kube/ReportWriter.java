@@ -50,7 +50,10 @@ public final class ReportWriter implements ReportSink, AutoCloseable {
     private volatile boolean running = true;
     private final Thread thread;
     private final AtomicLong writes = new AtomicLong();
-    /** What this writer last wrote per report, so a cache that has not caught up yet does not cause a second write. */
+    /**
+     * What this writer last wrote per report while the cache does not show it yet, so that a cache that has not caught
+     * up does not cause a second write (dropped once it has: at steady state this is empty).
+     */
     private final Map<String, Written> written = new HashMap<>();
 
     private record Written(String before, String after, NodeReportStatus content) {
@@ -153,7 +156,10 @@ public final class ReportWriter implements ReportSink, AutoCloseable {
             String key = vs.namespace() + "/" + name;
             Written last = written.get(key);
             String rv = have.getMetadata().getResourceVersion();
-            boolean cacheBehind = last != null && (rv.equals(last.before()) || rv.equals(last.after()));
+            boolean cacheBehind = last != null && rv.equals(last.before());
+            if (last != null && !cacheBehind) {
+                written.remove(key); // the cache shows this write, or a later one: it is the truth again
+            }
             if (cacheBehind ? !sameContent(last.content(), e.getValue()) : !sameContent(have.getStatus(), e.getValue())) {
                 NodeReportStatus st = ApiObjects.MAPPER.convertValue(e.getValue(), NodeReportStatus.class);
                 st.setReportTime(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());

@@ -122,8 +122,10 @@ public final class ControlLoop implements AutoCloseable {
     private boolean fullRequested = true;
     /** When the oldest change not yet served by a pass arrived (null: none waiting). */
     private Instant firstRequest;
-    /** An input of desired state changed (objects, a verdict, a role) since it was last computed. */
+    /** An input of desired state other than the objects changed (a verdict, a role) since it was last computed. */
     private volatile boolean modelDirty = true;
+    /** The objects' version desired state was last computed at ({@link ObjectSource#version()}). */
+    private long computedAtVersion = Long.MIN_VALUE;
     private NodeNetwork lastNetwork;
     private Optional<String> lastIpvsProblem;
     private boolean vipsRequested;
@@ -168,7 +170,7 @@ public final class ControlLoop implements AutoCloseable {
         this.tunnels = new TunnelReconciler(TunnelKernel.of(kernel), state);
         this.ipvs = new IpvsReconciler(state, options.drainTimeout(), options.ipvsFullRead());
         this.announcements = new Announcements(kernel::announcer, kernel.rtnl());
-        objects.onChange(this::request);
+        objects.onChange(this::objectsChanged);
         health.onChange(this::request);
         election.onChange(this::roleChanged);
     }
@@ -211,6 +213,23 @@ public final class ControlLoop implements AutoCloseable {
     /** Asks for a full pass soon. */
     public void request() {
         modelDirty = true;
+        lock.lock();
+        try {
+            if (firstRequest == null) {
+                firstRequest = clock.instant();
+            }
+            fullRequested = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Objects changed: a full pass soon, which recomputes desired state if the caches' version moved (events that
+     * change nothing stored, such as the initial list's adds delivered after the sync, cost no recomputation).
+     */
+    private void objectsChanged() {
         lock.lock();
         try {
             if (firstRequest == null) {
@@ -331,8 +350,11 @@ public final class ControlLoop implements AutoCloseable {
             lastObserved = kernel.ipvs().map(i -> ipvs.read(i, clock.instant()).table()).orElse(IpvsTable.empty());
         }
         NodeDesired desired;
-        if (modelDirty || !network.equals(lastNetwork) || !support.ipvsProblem().equals(lastIpvsProblem)) {
+        long version = objects.version(); // read before the snapshot: a change after it is computed next time
+        if (modelDirty || version != computedAtVersion || !network.equals(lastNetwork)
+                || !support.ipvsProblem().equals(lastIpvsProblem)) {
             modelDirty = false; // a change arriving from now on marks it again
+            computedAtVersion = version;
             Snapshot snap = new Snapshot(nodeName, objects.virtualServices(), objects.realServers(), objects.nodes(),
                     network, support, key -> health.verdict(key).map(HealthChecks.Verdict::healthy), lastObserved,
                     VipPolicy.of(objects.vipPools(), objects::namespaceLabels));

@@ -24,6 +24,12 @@ public interface ObjectSource {
     /** The labels of namespace {@code name}, or null when it is not known. */
     Map<String, String> namespaceLabels(String name);
 
+    /**
+     * A number that changes whenever a cached object desired state is computed from changed (added, updated, deleted):
+     * desired state computed at one version stays right while the version stays the same.
+     */
+    long version();
+
     /** Called (on a watch thread; must not block) when any object changed. */
     void onChange(Runnable listener);
 }

@@ -29,8 +29,8 @@ class AgentHttpTest {
         }
 
         @Override
-        public String metrics() {
-            return "lvs_agent_passes_total 3\n";
+        public void metrics(PrometheusText out) {
+            out.single("lvs_agent_passes_total", "counter", "Control-loop passes.", 3);
         }
 
         @Override

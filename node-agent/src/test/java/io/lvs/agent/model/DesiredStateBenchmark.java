@@ -21,17 +21,18 @@ public final class DesiredStateBenchmark {
         List<VirtualService> vss = new ArrayList<>();
         List<RealServer> rss = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String vip = "198.51." + (100 + i / 250) + "." + (1 + i % 250);
+            // VIPs of the documentation pool only (the agent serves no VIP outside every pool), one port each
+            String vip = List.of("192.0.2.", "198.51.100.", "203.0.113.").get(i % 3) + (50 + (i / 3) % 200);
             VirtualService vs = Given.accepted("""
                     apiVersion: lvs.io/v1alpha1
                     kind: VirtualService
                     metadata: {name: vs-%d}
                     spec:
                       vip: %s
-                      ports: [{port: 80}]
+                      ports: [{port: %d}]
                       realServerSelector: {matchLabels: {app: vs-%d}}
                       directors: {nodeSelector: {matchLabels: {lvs.io/director: "true"}}}
-                    """.formatted(i, vip.startsWith("198.51.104") ? "203.0.113." + (1 + i % 250) : vip, i));
+                    """.formatted(i, vip, 10_000 + i, i));
             vss.add(vs);
             for (int j = 0; j < 4; j++) {
                 rss.add(Given.rs("""
@@ -46,6 +47,9 @@ public final class DesiredStateBenchmark {
         NodeNetwork net = DesiredStateTest.net("eth0", "192.0.2.2/24");
         Snapshot s = new Snapshot("node-a", vss, rss, nodes, net, KernelSupport.full(), Snapshot.HealthView.none(),
                 IpvsTable.empty(), Given.DOCUMENTATION_POOL);
+        long c0 = System.nanoTime();
+        DesiredState.compute(s); // the first, cold: what an agent's first pass pays
+        long cold = System.nanoTime() - c0;
         for (int i = 0; i < 20; i++) {
             DesiredState.compute(s); // warm up
         }
@@ -58,7 +62,7 @@ public final class DesiredStateBenchmark {
         }
         Arrays.sort(ns);
         System.out.printf("desired state for %d VirtualServices x 4 RealServers (%d services, %d destinations, %d probes): "
-                        + "p50 %.1f ms, max %.1f ms%n", n, d.ipvs().services().size(), d.ipvs().destinationCount(),
-                d.probes().size(), ns[ns.length / 2] / 1e6, ns[ns.length - 1] / 1e6);
+                        + "first (cold) %.0f ms, then p50 %.1f ms, max %.1f ms%n", n, d.ipvs().services().size(),
+                d.ipvs().destinationCount(), d.probes().size(), cold / 1e6, ns[ns.length / 2] / 1e6, ns[ns.length - 1] / 1e6);
     }
 }

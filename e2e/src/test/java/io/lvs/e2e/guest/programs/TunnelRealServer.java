@@ -401,15 +401,23 @@ public final class TunnelRealServer {
             }
         }
 
+        private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
         void set(List<VirtualService> vss, List<RealServer> rss) {
             virtualServices = List.copyOf(vss);
             realServers = List.copyOf(rss);
+            version.incrementAndGet();
             listeners.forEach(Runnable::run);
         }
 
         @Override
         public boolean synced() {
             return true;
+        }
+
+        @Override
+        public long version() {
+            return version.get();
         }
 
         @Override

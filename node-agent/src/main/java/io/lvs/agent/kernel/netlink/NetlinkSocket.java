@@ -31,6 +31,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * by the kernel are discarded. Interrupted system calls are retried. Batches put many requests in
  * one {@code sendto} and read the acknowledgements with {@code recvmmsg}, sized so that every
  * acknowledgement fits in the receive buffer.
+ *
+ * <p>Native memory: a socket keeps a 64 KiB receive buffer and a small send buffer; a datagram larger than that
+ * and a batch's acknowledgement slots are allocated for the call and freed after it (a batch of thousands of
+ * requests needs a megabyte for a moment, which a socket that sends one small request a second should not keep).
  */
 public final class NetlinkSocket implements AutoCloseable {
 
@@ -67,6 +71,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int ACK_SLOT_BYTES = 1024;
     /** The most a batch datagram may hold. */
     private static final int MAX_BATCH_BYTES = 1 << 20;
+    /** The send buffer a socket keeps: larger datagrams get one for the call. */
+    private static final int KEPT_SEND_BYTES = 8 * 1024;
     private static final int DUMP_ATTEMPTS = 5;
     private static final int SOCKADDR_NL_BYTES = 12;
     private static final int MMSGHDR_BYTES = 64;
@@ -85,9 +91,6 @@ public final class NetlinkSocket implements AutoCloseable {
     private final MemorySegment srcLen;
     private final MemorySegment kernelAddr;
     private final MemorySegment sendBuf;
-    private final MemorySegment ackVec;
-    private final MemorySegment ackBufs;
-    private final MemorySegment ackNames;
     private int seq = ThreadLocalRandom.current().nextInt(1, 1 << 30);
     private long requestsSent;
     private long datagramsSent;
@@ -129,15 +132,7 @@ public final class NetlinkSocket implements AutoCloseable {
         this.srcAddr = arena.allocate(SOCKADDR_NL_BYTES, 4);
         this.srcLen = arena.allocate(JAVA_INT);
         this.kernelAddr = sockaddrNl(arena, 0);
-        this.sendBuf = arena.allocate(batchBytes, 8);
-        this.ackBufs = arena.allocate((long) ACK_SLOTS * ACK_SLOT_BYTES, 8);
-        this.ackNames = arena.allocate((long) ACK_SLOTS * SOCKADDR_NL_BYTES, 4);
-        this.ackVec = arena.allocate((long) ACK_SLOTS * (MMSGHDR_BYTES + IOVEC_BYTES), 8);
-        for (int i = 0; i < ACK_SLOTS; i++) {
-            MemorySegment iov = ackVec.asSlice((long) ACK_SLOTS * MMSGHDR_BYTES + (long) i * IOVEC_BYTES, IOVEC_BYTES);
-            iov.set(ADDRESS, 0, ackBufs.asSlice((long) i * ACK_SLOT_BYTES, ACK_SLOT_BYTES));
-            iov.set(JAVA_LONG, 8, ACK_SLOT_BYTES);
-        }
+        this.sendBuf = arena.allocate(Math.min(KEPT_SEND_BYTES, batchBytes), 8);
     }
 
     /** Opens a socket for {@code protocol} (e.g. {@link Netlink#NETLINK_GENERIC}) inside {@code namespace}. */
@@ -390,6 +385,20 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private void send(List<NetlinkRequest> reqs, int firstSeq, int extraFlags) {
+        long total = 0;
+        for (NetlinkRequest r : reqs) {
+            total += Netlink.align(r.wireLength());
+        }
+        if (total <= sendBuf.byteSize()) {
+            send(reqs, firstSeq, extraFlags, sendBuf);
+        } else {
+            try (Arena call = Arena.ofConfined()) {
+                send(reqs, firstSeq, extraFlags, call.allocate(total, 8));
+            }
+        }
+    }
+
+    private void send(List<NetlinkRequest> reqs, int firstSeq, int extraFlags, MemorySegment sendBuf) {
         long off = 0;
         int s = firstSeq;
         for (NetlinkRequest r : reqs) {
@@ -459,16 +468,32 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Reads acknowledgements for {@code chunk} (sequence numbers from {@code firstSeq}) with recvmmsg. */
     private void collectAcks(List<NetlinkRequest> chunk, int firstSeq, NetlinkException[] failures, int offset) {
+        int slots = Math.min(ACK_SLOTS, chunk.size());
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment ackBufs = call.allocate((long) slots * ACK_SLOT_BYTES, 8);
+            MemorySegment ackNames = call.allocate((long) slots * SOCKADDR_NL_BYTES, 4);
+            MemorySegment ackVec = call.allocate((long) slots * (MMSGHDR_BYTES + IOVEC_BYTES), 8);
+            for (int i = 0; i < slots; i++) {
+                MemorySegment iov = ackVec.asSlice((long) slots * MMSGHDR_BYTES + (long) i * IOVEC_BYTES, IOVEC_BYTES);
+                iov.set(ADDRESS, 0, ackBufs.asSlice((long) i * ACK_SLOT_BYTES, ACK_SLOT_BYTES));
+                iov.set(JAVA_LONG, 8, ACK_SLOT_BYTES);
+            }
+            collectAcks(chunk, firstSeq, failures, offset, slots, ackBufs, ackNames, ackVec);
+        }
+    }
+
+    private void collectAcks(List<NetlinkRequest> chunk, int firstSeq, NetlinkException[] failures, int offset,
+                             int slots, MemorySegment ackBufs, MemorySegment ackNames, MemorySegment ackVec) {
         boolean[] answered = new boolean[chunk.size()];
         int remaining = chunk.size();
         while (remaining > 0) {
-            int want = Math.min(ACK_SLOTS, remaining);
+            int want = Math.min(slots, remaining);
             for (int i = 0; i < want; i++) {
                 MemorySegment h = ackVec.asSlice((long) i * MMSGHDR_BYTES, MMSGHDR_BYTES);
                 h.fill((byte) 0);
                 h.set(ADDRESS, 0, ackNames.asSlice((long) i * SOCKADDR_NL_BYTES, SOCKADDR_NL_BYTES)); // msg_name
                 h.set(JAVA_INT, 8, SOCKADDR_NL_BYTES);
-                h.set(ADDRESS, 16, ackVec.asSlice((long) ACK_SLOTS * MMSGHDR_BYTES + (long) i * IOVEC_BYTES, IOVEC_BYTES));
+                h.set(ADDRESS, 16, ackVec.asSlice((long) slots * MMSGHDR_BYTES + (long) i * IOVEC_BYTES, IOVEC_BYTES));
                 h.set(JAVA_LONG, 24, 1L);
             }
             int got;
