@@ -115,7 +115,7 @@ public final class ControlPlaneBenchmark {
         OperatorProcess operator = null;
         Config admin = Config.fromKubeconfig(Files.readString(kubeconfig));
         // the load client is the administrator: the API server's certificate trusted, its token on every request
-        token = admin.getOauthToken();
+        token = admin.getOauthToken() != null ? admin.getOauthToken() : admin.getAutoOAuthToken();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(admin))
                 .build();
         Load load = new Load(http, URI.create(url));
