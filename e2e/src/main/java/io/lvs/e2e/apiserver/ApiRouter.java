@@ -582,9 +582,7 @@ final class ApiRouter extends Dispatcher {
             case STRATEGIC_MERGE_PATCH -> type.custom()
                     ? Optional.of(Responses.unsupportedMediaType("strategic merge patch is not supported for custom "
                             + "resources; use application/merge-patch+json or application/json-patch+json"))
-                    : MergePatch.strategicDirective(patch.get()).map(directive -> Responses.unsupportedMediaType(
-                            "the embedded API server applies a strategic merge patch only when it has no "
-                                    + "directives, and this one has " + directive));
+                    : Optional.empty();
             default -> Optional.of(Responses.unsupportedMediaType("the body of the request was in an unknown format - "
                     + "accepted media types include: " + JSON_PATCH + ", " + MERGE_PATCH
                     + " (server-side apply is not supported by the embedded API server)"));
@@ -593,9 +591,18 @@ final class ApiRouter extends Dispatcher {
             return unsupported.get();
         }
         // Merge patches become the equivalent JSON patch: the store's own merge is not RFC 7386.
-        JsonNode jsonPatch = contentType.equals(JSON_PATCH) ? patch.get()
-                : JsonDiff.asJson(before, MergePatch.apply(before, patch.get()),
-                        EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION));
+        JsonNode merged;
+        try {
+            merged = switch (contentType) {
+                case JSON_PATCH -> null;
+                case STRATEGIC_MERGE_PATCH -> StrategicMergePatch.apply(before, patch.get());
+                default -> MergePatch.apply(before, patch.get());
+            };
+        } catch (StrategicMergePatch.Unsupported e) {
+            return Responses.unsupportedMediaType(e.getMessage());
+        }
+        JsonNode jsonPatch = merged == null ? patch.get()
+                : JsonDiff.asJson(before, merged, EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION));
         JsonNode after;
         try {
             // Strict RFC 6902, as a real server applies it: removing what is not there is an error.

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * JSON merge patch (RFC 7386), which the mock store gets wrong: it appends to arrays and cannot
@@ -29,34 +28,5 @@ final class MergePatch {
             }
         }
         return result;
-    }
-
-    /**
-     * The first strategic-merge directive in {@code patch} ({@code $patch}, {@code $retainKeys},
-     * {@code $setElementOrder/...}, {@code $deleteFromPrimitiveList/...}), if any. A strategic
-     * merge patch without directives means exactly what the same JSON merge patch means except
-     * for lists with a merge key, and kubectl marks changes to those with directives.
-     */
-    static Optional<String> strategicDirective(JsonNode patch) {
-        if (patch.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                if (field.getKey().startsWith("$")) {
-                    return Optional.of(field.getKey());
-                }
-                Optional<String> nested = strategicDirective(field.getValue());
-                if (nested.isPresent()) {
-                    return nested;
-                }
-            }
-        } else if (patch.isArray()) {
-            for (JsonNode item : patch) {
-                Optional<String> nested = strategicDirective(item);
-                if (nested.isPresent()) {
-                    return nested;
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

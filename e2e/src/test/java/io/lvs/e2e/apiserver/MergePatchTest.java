@@ -2,8 +2,6 @@ package io.lvs.e2e.apiserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Optional;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,16 +30,5 @@ class MergePatchTest {
     void mergesAsTheRfcSays(String target, String patch, String expected) {
         assertEquals(Json.parse(expected).orElseThrow(),
                 MergePatch.apply(Json.parse(target).orElseThrow(), Json.parse(patch).orElseThrow()));
-    }
-
-    @Test
-    void strategicDirectivesAreFoundAtAnyDepth() {
-        assertEquals(Optional.of("$setElementOrder/containers"), MergePatch.strategicDirective(Json.parse(
-                "{\"spec\":{\"template\":{\"spec\":{\"$setElementOrder/containers\":[{\"name\":\"a\"}]}}}}")
-                .orElseThrow()));
-        assertEquals(Optional.of("$patch"), MergePatch.strategicDirective(Json.parse(
-                "{\"items\":[{\"$patch\":\"delete\",\"name\":\"x\"}]}").orElseThrow()));
-        assertEquals(Optional.empty(), MergePatch.strategicDirective(Json.parse(
-                "{\"data\":{\"a\":\"1\",\"b\":null}}").orElseThrow()));
     }
 }

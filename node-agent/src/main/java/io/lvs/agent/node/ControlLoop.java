@@ -213,16 +213,7 @@ public final class ControlLoop implements AutoCloseable {
     /** Asks for a full pass soon. */
     public void request() {
         modelDirty = true;
-        lock.lock();
-        try {
-            if (firstRequest == null) {
-                firstRequest = clock.instant();
-            }
-            fullRequested = true;
-            wake.signal();
-        } finally {
-            lock.unlock();
-        }
+        objectsChanged();
     }
 
     /**
