@@ -163,11 +163,14 @@ public final class ReportWriter implements ReportSink, AutoCloseable {
             if (cacheBehind ? !sameContent(last.content(), e.getValue()) : !sameContent(have.getStatus(), e.getValue())) {
                 NodeReportStatus st = ApiObjects.MAPPER.convertValue(e.getValue(), NodeReportStatus.class);
                 st.setReportTime(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-                if (cacheBehind) {
-                    have.getMetadata().setResourceVersion(last.after());
-                }
-                have.setStatus(st);
-                NodeReport after = client.resource(have).updateStatus();
+                // A copy: the cached object must keep what the API server holds, so that a write that fails is
+                // tried again (the retry compares with the cache) and the cache's own events stay truthful.
+                NodeReport out = new NodeReport();
+                out.setMetadata(new ObjectMetaBuilder(have.getMetadata())
+                        .withResourceVersion(cacheBehind ? last.after() : rv).build());
+                out.setSpec(have.getSpec());
+                out.setStatus(st);
+                NodeReport after = client.resource(out).updateStatus();
                 written.put(key, new Written(rv, after.getMetadata().getResourceVersion(), st));
                 writes.incrementAndGet();
             }
