@@ -34,6 +34,12 @@ for _ in $(seq 1 600); do
   kill -0 $agent 2>/dev/null || { grep -v "warning..aot" "$work/agent.log" | head -50; echo "aot-training: the agent exited" >&2; exit 1; }
   sleep 0.1
 done
+grep -qs "lvs-node-agent running" "$work/agent.log" || {
+  kill -TERM $agent 2>/dev/null || true
+  grep -v "warning..aot" "$work/agent.log" | head -50
+  echo "aot-training: the agent did not say it was running within 60 s" >&2
+  exit 1
+}
 # the endpoints, as the kubelet's probes and a Prometheus scrape ask them
 for path in /healthz /readyz /metrics /metrics; do
   exec 3<>"/dev/tcp/127.0.0.1/$port"

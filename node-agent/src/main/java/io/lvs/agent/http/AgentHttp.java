@@ -99,28 +99,36 @@ public final class AgentHttp implements AutoCloseable {
         }
     }
 
-    /** A 200 answer written as it is rendered (chunked), never held whole in memory. */
+    /**
+     * A 200 answer written as it is rendered (chunked), never held whole in memory. A rendering that fails half way
+     * ends the connection without the last chunk, so the scrape fails visibly instead of taking a cut-off answer.
+     */
     private static void stream(HttpExchange x, String type, java.util.function.Consumer<PrometheusText> render)
             throws IOException {
-        try (x) {
-            if (!x.getRequestMethod().equals("GET") && !x.getRequestMethod().equals("HEAD")) {
+        if (!x.getRequestMethod().equals("GET") && !x.getRequestMethod().equals("HEAD")) {
+            try (x) {
                 x.sendResponseHeaders(405, -1);
-                return;
             }
-            x.getResponseHeaders().set("Content-Type", type);
-            if (x.getRequestMethod().equals("HEAD")) {
-                x.sendResponseHeaders(200, -1);
-                return;
-            }
-            x.sendResponseHeaders(200, 0);
-            // Small writes: the socket layer copies each into a temporary direct buffer it keeps per thread.
-            try (Writer w = new BufferedWriter(new OutputStreamWriter(x.getResponseBody(), StandardCharsets.UTF_8),
-                    STREAM_CHUNK)) {
-                render.accept(new PrometheusText(w));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("answering {} failed: {}", x.getRequestURI(), e.toString());
+            return;
         }
+        x.getResponseHeaders().set("Content-Type", type);
+        if (x.getRequestMethod().equals("HEAD")) {
+            try (x) {
+                x.sendResponseHeaders(200, -1);
+            }
+            return;
+        }
+        x.sendResponseHeaders(200, 0);
+        // Small writes: the socket layer copies each into a temporary direct buffer it keeps per thread.
+        Writer w = new BufferedWriter(new OutputStreamWriter(x.getResponseBody(), StandardCharsets.UTF_8), STREAM_CHUNK);
+        try {
+            render.accept(new PrometheusText(w));
+        } catch (RuntimeException e) {
+            LOG.warn("answering {} failed half way, ending the connection: {}", x.getRequestURI(), e.toString());
+            throw new IOException("rendering " + x.getRequestURI() + " failed", e); // the server drops the connection
+        }
+        w.close(); // the last chunk: the answer is whole
+        x.close();
     }
 
     @Override

@@ -56,6 +56,41 @@ class AgentHttpTest {
     }
 
     @Test
+    void metricsThatFailHalfWayEndTheConnectionInsteadOfAnsweringACutOffText() throws Exception {
+        AgentHttp.Endpoints failing = new AgentHttp.Endpoints() {
+            @Override
+            public AgentHttp.Probe liveness() {
+                return ENDPOINTS.liveness();
+            }
+
+            @Override
+            public AgentHttp.Probe readiness() {
+                return ENDPOINTS.readiness();
+            }
+
+            @Override
+            public void metrics(PrometheusText out) {
+                for (int i = 0; i < 5000; i++) { // more than one chunk is on the wire before the failure
+                    out.single("lvs_test_" + i, "gauge", "A sample.", i);
+                }
+                throw new IllegalStateException("a metric source broke");
+            }
+
+            @Override
+            public String inspect() {
+                return ENDPOINTS.inspect();
+            }
+        };
+        try (AgentHttp http = AgentHttp.start(new InetSocketAddress("127.0.0.1", 0), failing)) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + http.address().getPort() + "/metrics");
+            org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> client.send(
+                    java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()),
+                    "a scrape of a cut-off answer must fail, not read part of the metrics as all of them");
+        }
+    }
+
+    @Test
     void probesAndMetricsAnswerAndInspectAnswersOnlyTheNodeItself() throws Exception {
         Root.assume("network namespaces");
         try (Netns.Pair pair = Netns.pair("http", "eth0", "eth0")) {
