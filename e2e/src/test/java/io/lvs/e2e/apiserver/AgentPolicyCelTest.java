@@ -147,6 +147,25 @@ class AgentPolicyCelTest {
                         + "lvs-agent-node-a"),
                 write(AdmissionPolicies.Operation.DELETE, LEASES, "lvs-agent-node-a", "", Optional.empty(),
                         Optional.of(lease), agent("node-b")));
+
+        // its own Lease, held as its node and labelled so; never as another node (which would then look alive)
+        ObjectNode held = lease.deepCopy();
+        held.withObject("/metadata").putObject("labels").put("lvs.io/node", "node-a");
+        held.putObject("spec").put("holderIdentity", "node-a");
+        assertEquals(Optional.empty(), write(AdmissionPolicies.Operation.UPDATE, LEASES, "lvs-agent-node-a", "",
+                Optional.of(held), Optional.of(lease), agent("node-a")));
+        ObjectNode posing = held.deepCopy();
+        posing.withObject("/spec").put("holderIdentity", "node-b");
+        assertEquals(Optional.of(
+                "ValidatingAdmissionPolicy 'lvs-lvs-operator-agent-own-node' with binding 'lvs-lvs-operator-agent-own-node' "
+                        + "denied request: the agent of node node-a holds its Lease as node-a and labels it "
+                        + "lvs.io/node=node-a, not as another node"),
+                write(AdmissionPolicies.Operation.UPDATE, LEASES, "lvs-agent-node-a", "", Optional.of(posing),
+                        Optional.of(held), agent("node-a")));
+        ObjectNode labelled = held.deepCopy();
+        labelled.withObject("/metadata").withObject("/labels").put("lvs.io/node", "node-b");
+        assertTrue(write(AdmissionPolicies.Operation.CREATE, LEASES, "", "", Optional.of(labelled), Optional.empty(),
+                agent("node-a")).isPresent(), "labelled as another node");
     }
 
     @Test
