@@ -13,12 +13,13 @@ import org.junit.jupiter.api.Test;
 
 class ClientConfigCustomizerTest {
 
-    /** A configuration as a kubeconfig without a token gives it, counting how often it is read again. */
+    /** A configuration as a kubeconfig with a client certificate and no token gives it, counting its re-reads. */
     private static final class Counted extends Config {
         final AtomicInteger refreshes = new AtomicInteger();
 
         Counted() {
             super(false);
+            setClientCertData("LS0tLS1CRUdJTi...");
         }
 
         @Override
@@ -37,7 +38,7 @@ class ClientConfigCustomizerTest {
     }
 
     @Test
-    void aClientWithoutATokenNoLongerRereadsItsKubeconfigOnEveryRequest() {
+    void aClientWithACertificateAndNoTokenNoLongerRereadsItsKubeconfigOnEveryRequest() {
         // Fabric8 as it is: the last refresh a minute ago and no token found since, so every request reads again
         Counted plain = new Counted();
         request(new TokenRefreshInterceptor(plain, Instant.now().minusSeconds(120), c -> CompletableFuture.completedFuture(null)), 5);
@@ -63,5 +64,13 @@ class ClientConfigCustomizerTest {
         user.setOauthToken("given");
         new ClientConfigCustomizer().customize(user);
         assertEquals("given", user.getOauthToken());
+    }
+
+    @Test
+    void aClientWithoutAnyCredentialKeepsLookingForAToken() {
+        Counted none = new Counted();
+        none.setClientCertData(null); // e.g. a kubeconfig whose exec plugin failed at start: its token may come later
+        new ClientConfigCustomizer().customize(none);
+        assertNull(none.getOauthToken());
     }
 }
