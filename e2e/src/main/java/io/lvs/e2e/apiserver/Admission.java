@@ -136,13 +136,8 @@ final class Admission {
         errors.forEach(e -> messages.add(e.toString()));
         String aggregate = messages.size() == 1 ? messages.iterator().next() : "[" + String.join(", ", messages) + "]";
         String qualifiedKind = type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
-        ObjectNode status = Json.object();
-        status.put("kind", "Status");
-        status.put("apiVersion", "v1");
-        status.putObject("metadata");
-        status.put("status", "Failure");
-        status.put("message", qualifiedKind + " \"" + name + "\" is invalid: " + aggregate);
-        status.put("reason", "Invalid");
+        ObjectNode status = Responses.failureStatus("Invalid", qualifiedKind + " \"" + name + "\" is invalid: "
+                + aggregate);
         ObjectNode details = status.putObject("details");
         details.put("name", name);
         if (!type.group().isEmpty()) {

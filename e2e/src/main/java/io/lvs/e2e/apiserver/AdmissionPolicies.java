@@ -107,13 +107,8 @@ final class AdmissionPolicies {
                     + binding.path("metadata").path("name").asText() + "' denied request: " + message;
             String name = request.name();
             String groupResource = request.type().groupResource();
-            ObjectNode status = Json.object();
-            status.put("kind", "Status").put("apiVersion", "v1");
-            status.putObject("metadata");
-            status.put("status", "Failure")
-                    .put("message", name.isEmpty() ? groupResource + " is forbidden: " + cause
-                            : groupResource + " \"" + name + "\" is forbidden: " + cause)
-                    .put("reason", reason);
+            ObjectNode status = Responses.failureStatus(reason, name.isEmpty() ? groupResource + " is forbidden: " + cause
+                    : groupResource + " \"" + name + "\" is forbidden: " + cause);
             ObjectNode details = status.putObject("details");
             if (!name.isEmpty()) {
                 details.put("name", name);

@@ -84,10 +84,7 @@ final class FrontDoor {
         String message = groupResource.isEmpty() ? "forbidden: " + cannot
                 : a.name().isEmpty() ? groupResource + " is forbidden: " + cannot
                 : groupResource + " \"" + a.name() + "\" is forbidden: " + cannot;
-        ObjectNode status = Json.object();
-        status.put("kind", "Status").put("apiVersion", "v1");
-        status.putObject("metadata");
-        status.put("status", "Failure").put("message", message).put("reason", "Forbidden");
+        ObjectNode status = Responses.failureStatus("Forbidden", message);
         ObjectNode details = status.putObject("details");
         if (!a.name().isEmpty()) {
             details.put("name", a.name());

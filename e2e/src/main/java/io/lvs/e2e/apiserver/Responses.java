@@ -13,6 +13,21 @@ final class Responses {
 
     private Responses() {}
 
+    /**
+     * A {@code v1 Status} of a failure up to its reason, in the real server's field order: the caller adds
+     * {@code details}, if any, then {@code code}.
+     */
+    static ObjectNode failureStatus(String reason, String message) {
+        ObjectNode status = Json.object();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Failure");
+        status.put("message", message);
+        status.put("reason", reason);
+        return status;
+    }
+
     static MockResponse failure(int code, String reason, String message) {
         return failure(code, reason, message, Optional.empty(), Optional.empty());
     }
@@ -23,13 +38,7 @@ final class Responses {
      */
     static MockResponse failure(int code, String reason, String message, Optional<ResourceType> type,
             Optional<String> name) {
-        ObjectNode status = Json.object();
-        status.put("kind", "Status");
-        status.put("apiVersion", "v1");
-        status.putObject("metadata");
-        status.put("status", "Failure");
-        status.put("message", message);
-        status.put("reason", reason);
+        ObjectNode status = failureStatus(reason, message);
         if (type.isPresent() || name.isPresent()) {
             ObjectNode details = status.putObject("details");
             name.ifPresent(n -> details.put("name", n));

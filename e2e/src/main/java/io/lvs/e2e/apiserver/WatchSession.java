@@ -138,14 +138,6 @@ final class WatchSession implements EventHistory.Watcher {
     }
 
     private static ObjectNode status(int code, String reason, String message) {
-        ObjectNode status = Json.object();
-        status.put("kind", "Status");
-        status.put("apiVersion", "v1");
-        status.putObject("metadata");
-        status.put("status", "Failure");
-        status.put("message", message);
-        status.put("reason", reason);
-        status.put("code", code);
-        return status;
+        return Responses.failureStatus(reason, message).put("code", code);
     }
 }
