@@ -70,6 +70,11 @@ public final class Kubeconfig {
                 .findFirst().orElseThrow(() -> new IOException(kubeconfig + " names no certificate authority"));
     }
 
+    /** A TLS context that trusts the certificate authority of a kubeconfig this class wrote, and nothing else. */
+    public static javax.net.ssl.SSLContext trustedContext(Path kubeconfig) throws IOException {
+        return ServerCertificate.trusting(Pem.certificate(certificateAuthority(kubeconfig)));
+    }
+
     /**
      * A copy of {@code kubeconfig} (same server, same certificate authority) acting with {@code token} instead,
      * written to {@code path}.

@@ -81,6 +81,11 @@ record ServerCertificate(String certificatePem, String privateKeyPem, X509Certif
 
     /** A TLS context that trusts this certificate only, for test clients of the server. */
     SSLContext clientContext() {
+        return trusting(certificate);
+    }
+
+    /** A TLS context that trusts {@code certificate} only. */
+    static SSLContext trusting(X509Certificate certificate) {
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.lvs.e2e.apiserver.KubeTools;
+import io.lvs.e2e.apiserver.Kubeconfig;
 import io.lvs.e2e.apiserver.Kubectl;
 import io.lvs.e2e.helm.ChartRbac;
 import java.io.BufferedReader;
@@ -116,7 +117,8 @@ public final class ControlPlaneBenchmark {
         Config admin = Config.fromKubeconfig(Files.readString(kubeconfig));
         // the load client is the administrator: the API server's certificate trusted, its token on every request
         token = admin.getOauthToken() != null ? admin.getOauthToken() : admin.getAutoOAuthToken();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(admin))
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(Kubeconfig.trustedContext(kubeconfig))
                 .build();
         Load load = new Load(http, URI.create(url));
         VirtualServiceWatch watch = null;
@@ -213,22 +215,6 @@ public final class ControlPlaneBenchmark {
     /** A request to the API server as the administrator. */
     private static HttpRequest.Builder request(URI uri) {
         return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token);
-    }
-
-    /** TLS that trusts the certificate authority of {@code config} (the embedded API server's own). */
-    private static javax.net.ssl.SSLContext trusting(Config config) throws Exception {
-        java.security.cert.Certificate ca = java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(
-                        java.util.Base64.getDecoder().decode(config.getCaCertData())));
-        java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-        trusted.load(null, null);
-        trusted.setCertificateEntry("api-server", ca);
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        return tls;
     }
 
     private static OperatorProcess startOperator(Path kubeconfig, KubernetesClient client, List<String> jvm)

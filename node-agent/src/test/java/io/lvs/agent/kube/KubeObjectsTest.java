@@ -145,7 +145,8 @@ class KubeObjectsTest {
                 "spec", Map.of("virtualService", virtualService, "nodeName", node)), io.lvs.api.v1alpha1.NodeReport.class);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    /** Waits for {@code condition} up to {@link #WAIT} (also for the other tests of this package's caches). */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {

@@ -1,5 +1,6 @@
 package io.lvs.agent.kube;
 
+import static io.lvs.agent.kube.KubeObjectsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,17 +13,12 @@ import io.lvs.api.v1alpha1.NodeReports;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.validation.ApiObjects;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The NodeReport writer: a report reaches the API server, also when a write of it failed. */
 class ReportWriterTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     @Test
     void aStatusWriteThatFailedIsWrittenAgainUntilTheApiServerHoldsIt() throws Exception {
         try (MockApi api = new MockApi()) {
@@ -68,15 +64,5 @@ class ReportWriterTest {
     private static String programmed(KubernetesClient k) {
         NodeReport r = report(k);
         return r == null || r.getStatus() == null ? "none" : String.valueOf(r.getStatus().getProgrammed());
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant end = Instant.now().plus(WAIT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }
